@@ -1,0 +1,46 @@
+# The two commands of the README's quick start: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test check bundle serve lint golden clean
+
+$(BIN)/briefing: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-extras: $(BIN)/briefing
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+## site: create .venv, install the project, build the example site into site/
+site: $(BIN)/briefing
+	$(BIN)/briefing build --strict
+
+## test: create .venv if needed, install test extras, run the tests
+test: $(VENV)/.test-extras
+	$(BIN)/python -m pytest
+
+check: $(BIN)/briefing
+	$(BIN)/briefing check --strict
+
+bundle: $(BIN)/briefing
+	$(BIN)/briefing bundle
+
+serve: $(BIN)/briefing
+	$(BIN)/briefing serve
+
+lint: $(VENV)/.test-extras
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
+
+## golden: refresh the golden copy of the example's generated Markdown
+golden: $(VENV)/.test-extras
+	$(BIN)/python -m tests.golden refresh
+
+clean:
+	rm -rf site dist .briefing-staging*

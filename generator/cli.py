@@ -1,0 +1,180 @@
+"""The ``briefing`` command: a thin layer over the library.
+
+Each sub-command's docstring is its ``--help``.  Exit codes (SPEC §5): 0
+success, 1 problems in the input (each printed as ``path:line: field:
+message``), 2 wrong usage or a failed dependency, in one sentence.  No
+traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .problems import Problems
+from .project import Project, UsageError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"briefing: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _report(problems: Problems, fmt: str = "text") -> None:
+    if fmt == "json":
+        print(json.dumps([p.as_dict() for p in problems], indent=1))
+        return
+    ci = os.environ.get("GITHUB_ACTIONS") == "true"
+    for p in problems:
+        print(p, file=sys.stderr)
+        if ci:
+            kind = "error" if p.severity == "error" else "warning"
+            print(f"::{kind} file={p.path},line={p.line},title={p.field}::{p.message}")
+
+
+def _summary(problems: Problems) -> str:
+    e, w = len(problems.errors), len(problems.warnings)
+    return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate seeds and entities and report every problem; writes nothing.
+
+    Warnings (an entity named in a body but not listed, an entity nothing
+    mentions, an event dated after its article) fail the check only with --strict.
+    """
+    from .pipeline import check
+
+    project = Project.open(args.directory)
+    checked = check(project)
+    _report(checked.problems, args.format)
+    n = len(checked.sources.seeds)
+    if args.format == "text":
+        print(f"checked {n} briefing{'s' * (n != 1)} and {len(checked.sources.entities)} entities: {_summary(checked.problems)}")
+    failed = checked.problems.errors or (args.strict and checked.problems.warnings)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Check, generate the pages into docs/ and build the site into site/ with MkDocs.
+
+    Nothing is written when the input has problems, and a failed MkDocs build
+    leaves the previous docs/ and site/ as they were.
+    """
+    from .mkdocs_adapter import BuildFailed, MkDocsMissing
+    from .pipeline import build
+
+    project = Project.open(args.directory)
+    try:
+        built = build(project, strict=args.strict, drafts=args.drafts, verbose=args.verbose)
+    except MkDocsMissing as exc:
+        raise UsageError(str(exc)) from None
+    except BuildFailed as exc:
+        print(f"briefing: {exc}; docs/ and site/ were left as they were", file=sys.stderr)
+        return EXIT_PROBLEMS
+    _report(built.checked.problems)
+    for note in built.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if built.stats is None:
+        why = _summary(built.checked.problems)
+        print(f"briefing: not built ({why}); docs/ and site/ were left as they were", file=sys.stderr)
+        return EXIT_PROBLEMS
+    s = built.stats
+    site = os.path.relpath(project.site_dir, Path.cwd())
+    print(f"built {built.pages} pages into {site}/ ({s.written} written, {s.unchanged} unchanged, {s.deleted} removed in docs/)")
+    return EXIT_OK
+
+
+def cmd_new_entity(args: argparse.Namespace) -> int:
+    """Scaffold seeds/entities/ID.yml for a new entity (never overwrites a file)."""
+    from .paths import slug_problem
+    from .schema import ENTITY_TYPES
+
+    project = Project.open(args.directory)
+    problem = slug_problem(args.id, "id")
+    if problem:
+        raise UsageError(problem)
+    if args.type not in ENTITY_TYPES:
+        raise UsageError(f"--type must be one of: {', '.join(ENTITY_TYPES)}")
+    target = project.seeds_dir / "entities" / f"{args.id}.yml"
+    if target.exists() or target.with_suffix(".yaml").exists():
+        raise UsageError(f"{target.relative_to(project.root)} already exists; edit it instead")
+    name = args.name or args.id.replace("-", " ").title()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        f"name: {json.dumps(name, ensure_ascii=False)}\n"
+        f"type: {args.type}\n"
+        "aliases: []\n"
+        "summary: \n"
+        "facts: {}\n"
+        "relations: []  # e.g. - {type: develops, target: ernie}\n"
+        "links: []\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {target.relative_to(project.root)}")
+    return EXIT_OK
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="briefing",
+        description="Turn annotated news articles into a research briefing site.",
+    )
+    parser.add_argument("-C", dest="directory", type=Path, default=Path("."), metavar="DIR",
+                        help="run in the briefing project at DIR (default: the current folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], **kw: object) -> argparse.ArgumentParser:
+        doc = (func.__doc__ or "").strip()
+        p = sub.add_parser(name, help=doc.split("\n")[0], description=doc, **kw)  # type: ignore[arg-type]
+        p.set_defaults(func=func)
+        return p
+
+    p = add("check", cmd_check)
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+    p = add("build", cmd_build)
+    p.add_argument("--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode")
+    p.add_argument("--drafts", action="store_true", help="include draft briefings (for previews)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+
+    new = sub.add_parser("new", help="Scaffold a new file.", description="Scaffold a new file.")
+    new_sub = new.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)
+    new_sub.required = True
+    doc = (cmd_new_entity.__doc__ or "").strip()
+    p = new_sub.add_parser("entity", help=doc, description=doc)
+    p.add_argument("id", help="the entity id, e.g. kunlunxin")
+    p.add_argument("--type", required=True, help="company, person, product, organization, government, media, place or other")
+    p.add_argument("--name", help="display name (default: from the id)")
+    p.set_defaults(func=cmd_new_entity)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``briefing`` console script."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except UsageError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("briefing: interrupted; docs/ and site/ were left as they were", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""Find seed and entity files, read them safely and validate them into records.
+
+Every problem is collected (never only the first), with the file, the line
+and the field, and nothing is written by this module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlsafe
+from .paths import collision_key, posix, slug_problem
+from .problems import Problems, did_you_mean
+from .schema import EXAMPLES, NESTED, EntityIn, SeedIn
+
+DEFAULT_MAX_BYTES = 1_000_000
+ENTITY_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """A validated seed: its front-matter record, body and where each value came from."""
+
+    path: Path
+    rel: str
+    slug: str
+    data: SeedIn
+    lines: yamlsafe.Document
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class EntityFile:
+    """A validated entity file."""
+
+    path: Path
+    rel: str
+    id: str
+    data: EntityIn
+    lines: yamlsafe.Document
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything read from ``seeds/``."""
+
+    seeds: list[SeedFile]
+    entities: list[EntityFile]
+
+
+def load(
+    root: Path, seeds_dir: Path, problems: Problems, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Sources:
+    """Read and validate every seed and entity file under ``seeds_dir``."""
+    if not seeds_dir.is_dir():
+        problems.add(posix(seeds_dir, root), 1, "seeds", "folder not found (a project keeps its articles in seeds/)")
+        return Sources([], [])
+    entity_dir = seeds_dir / "entities"
+    seed_paths: list[Path] = []
+    entity_paths: list[Path] = []
+    for path in _walk(root, seeds_dir, problems):
+        in_entities = path.parent == entity_dir
+        if path.suffix == ".md" and not _is_under(path, entity_dir):
+            seed_paths.append(path)
+        elif in_entities and path.suffix in ENTITY_SUFFIXES:
+            entity_paths.append(path)
+    seeds = [s for p in seed_paths if (s := _load_seed(root, p, problems, max_bytes))]
+    entities = [e for p in entity_paths if (e := _load_entity(root, p, problems, max_bytes))]
+    _check_unique(seeds, "slug", problems)
+    _check_unique(entities, "id", problems)
+    return Sources(seeds, entities)
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    return folder == path.parent or folder in path.parents
+
+
+def _walk(root: Path, folder: Path, problems: Problems) -> list[Path]:
+    """Every file under ``folder``, sorted; symlinks are refused, never followed."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        for name in sorted(dirnames):
+            if (here / name).is_symlink():
+                problems.add(posix(here / name, root), 1, "file", "symbolic links are not followed in seeds/; copy the folder in instead")
+        dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink() and not d.startswith("."))
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                problems.add(posix(path, root), 1, "file", "symbolic links are not allowed in seeds/; copy the file in instead")
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def _read_text(root: Path, path: Path, problems: Problems, max_bytes: int) -> str | None:
+    rel = posix(path, root)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            problems.add(rel, 1, "file", f"is {size:,} bytes, over the limit of {max_bytes:,} (raise max_file_bytes under extra.briefing in mkdocs.yml)")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(rel, 1, "file", f"cannot be read: {exc.strerror or exc}")
+        return None
+    if b"\x00" in raw:
+        problems.add(rel, 1, "file", "is a binary file, not UTF-8 text")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(rel, line, "file", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """``(yaml, body, body_first_line)`` of a Markdown file, or None without front-matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+def _load_seed(root: Path, path: Path, problems: Problems, max_bytes: int) -> SeedFile | None:
+    rel = posix(path, root)
+    slug = path.stem
+    ok = True
+    problem = slug_problem(slug, "slug")
+    if problem:
+        problems.add(rel, 1, "slug", f"the file name gives the slug: {problem}")
+        ok = False
+    text = _read_text(root, path, problems, max_bytes)
+    if text is None:
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.add(rel, 1, "front-matter", "missing: a seed starts with a line '---', then YAML (title, date, source...), then '---'")
+        return None
+    front, body, body_line = parts
+    doc = _parse_yaml(rel, front, 2, problems)
+    if doc is None:
+        return None
+    data = _validate(rel, doc, SeedIn, problems)
+    if data is None or not ok:
+        return None
+    return SeedFile(path, rel, slug, data, doc, body, body_line)
+
+
+def _load_entity(root: Path, path: Path, problems: Problems, max_bytes: int) -> EntityFile | None:
+    rel = posix(path, root)
+    entity_id = path.stem
+    problem = slug_problem(entity_id, "id")
+    if problem:
+        problems.add(rel, 1, "id", f"the file name gives the id: {problem}")
+    text = _read_text(root, path, problems, max_bytes)
+    if text is None:
+        return None
+    doc = _parse_yaml(rel, text, 1, problems)
+    if doc is None:
+        return None
+    data = _validate(rel, doc, EntityIn, problems)
+    if data is None or problem:
+        return None
+    return EntityFile(path, rel, entity_id, data, doc)
+
+
+def _parse_yaml(rel: str, text: str, first_line: int, problems: Problems) -> yamlsafe.Document | None:
+    try:
+        doc = yamlsafe.parse(text, first_line=first_line)
+    except yamlsafe.YamlError as exc:
+        problems.add(rel, exc.line, field_label(exc.path) or "yaml", exc.message)
+        return None
+    if not isinstance(doc.value, dict):
+        problems.add(rel, first_line, "yaml", f"expected a mapping of keys to values, got {describe(doc.value)}")
+        return None
+    return doc
+
+
+def _validate(rel: str, doc: yamlsafe.Document, model: type[BaseModel], problems: Problems) -> Any:
+    try:
+        return model.model_validate(doc.value)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            line, field, message = explain(error, loc, doc, model)
+            problems.add(rel, line, field, message)
+        return None
+
+
+def explain(error: Any, loc: tuple[str | int, ...], doc: yamlsafe.Document, model: type[BaseModel]) -> tuple[int, str, str]:
+    """Turn one pydantic error into (line, field, message) in the author's terms."""
+    kind = error["type"]
+    value = error.get("input")
+    field = field_label(loc)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        known = _fields_at(model, loc[:-1])
+        return doc.key_line(loc), field, f"unknown key{did_you_mean(key, known)}; known keys: {', '.join(known)}"
+    if kind == "missing":
+        key = str(loc[-1])
+        example = EXAMPLES.get(key)
+        hint = f" (e.g. {example})" if example else ""
+        return doc.line_of(loc[:-1]), field, f"is required{hint}"
+    line = doc.line_of(loc)
+    if kind in ("value_error", "assertion_error"):
+        ctx = error.get("ctx") or {}
+        return line, field, str(ctx.get("error", error["msg"]))
+    if kind == "string_type":
+        return line, field, f"expected text, got {describe(value)}"
+    if kind == "list_type":
+        return line, field, f"expected a list (e.g. [a, b]), got {describe(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return line, field, f"expected a mapping of keys to values, got {describe(value)}"
+    if kind == "bool_type":
+        return line, field, f"expected true or false, got {describe(value)}"
+    return line, field, str(error["msg"])
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    current = model
+    for part in loc:
+        if isinstance(part, str) and part in NESTED:
+            current = NESTED[part]
+    return list(current.model_fields)
+
+
+def field_label(loc: tuple[str | int, ...]) -> str:
+    """``('events', 0, 'date')`` → ``events[0].date``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def describe(value: object) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value; quote it to make it text)"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value[:40]}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _check_unique(records: list[Any], what: str, problems: Problems) -> None:
+    """Two files that give the same slug/id, or that would collide on a case-insensitive disk."""
+    seen: dict[str, Any] = {}
+    for record in records:
+        key = collision_key(getattr(record, what))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = record
+            continue
+        problems.add(record.rel, 1, what, f"'{getattr(record, what)}' is also given by {first.rel}; rename one of them")

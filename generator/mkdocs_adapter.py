@@ -1,0 +1,84 @@
+"""The only module that imports MkDocs: build a docs folder into a site folder.
+
+Everything before this point writes plain Markdown, so the same docs folder
+builds with MkDocs, its forks or Zensical; this adapter just runs MkDocs in
+process with the project's own ``mkdocs.yml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+
+class BuildFailed(Exception):
+    """MkDocs could not build the site; the message says why in one line."""
+
+
+class MkDocsMissing(Exception):
+    """MkDocs or the Material theme is not installed."""
+
+
+def build(
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    strict: bool,
+    directory_urls: bool | None = None,
+    overrides: dict[str, Any] | None = None,
+    verbose: bool = False,
+) -> None:
+    """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        from mkdocs import exceptions
+        from mkdocs.commands import build as mkdocs_build
+        from mkdocs.config import load_config
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MkDocsMissing(f"MkDocs is not installed ({exc}); run `make site` or pip install -e .") from None
+    options: dict[str, Any] = dict(overrides or {})
+    if directory_urls is not None:
+        options["use_directory_urls"] = directory_urls
+    logger = logging.getLogger("mkdocs")
+    handler = _OneLineHandler()
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.addHandler(handler)
+    previous_level = logger.level
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        config = load_config(
+            config_file=str(config_file),
+            docs_dir=str(docs_dir),
+            site_dir=str(site_dir),
+            strict=strict,
+            **options,
+        )
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except exceptions.ConfigurationError as exc:
+        raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
+    except exceptions.Abort as exc:
+        raise BuildFailed(f"MkDocs stopped: {exc}".strip()) from None
+    except exceptions.MkDocsException as exc:
+        raise BuildFailed(f"MkDocs failed: {exc}".strip()) from None
+    except ModuleNotFoundError as exc:
+        raise MkDocsMissing(f"a theme or plugin named in mkdocs.yml is not installed: {exc.name}") from None
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+
+
+class _OneLineHandler(logging.Handler):
+    """Prints MkDocs' warnings as single lines, prefixed so they are told apart from ours."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().replace("\n", " ").strip()
+        import sys
+
+        print(f"mkdocs: {record.levelname.lower()}: {message}", file=sys.stderr)

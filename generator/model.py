@@ -1,0 +1,366 @@
+"""The whole briefing project as one cross-linked model.
+
+Built once, after every file has been validated and before anything is
+written: references are resolved here (unknown ids become problems with their
+line), events reported by several briefings are merged, relations get their
+inverse, and the indexes every page needs (mentions, claims about an entity,
+tags) are computed once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .fuzzydate import FuzzyDate, sort_events_key
+from .load import EntityFile, SeedFile, Sources
+from .paths import is_slug
+from .problems import Problems, did_you_mean
+from .schema import RELATION_WORDS
+from .yamlsafe import Path_
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed edge; ``words`` reads from ``subject`` to ``other``."""
+
+    type: str
+    subject: str
+    other: str
+    words: str
+    inverse: bool
+    since: str | None = None
+    until: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    summary: str | None
+    facts: list[Fact]
+    links: list[str]
+    rel: str
+    relations: list[Relation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who asserts or says something: an entity, or a free-text description."""
+
+    entity: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    by: Speaker
+    basis: str | None
+    status: str
+    entities: tuple[str, ...]
+    briefing: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    by: Speaker
+    text: str
+    role: str | None
+    briefing: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """One briefing's account of an event."""
+
+    briefing: str
+    date: FuzzyDate
+    title: str
+
+
+@dataclass
+class Event:
+    id: str
+    title: str
+    date: FuzzyDate
+    entities: list[str]
+    tags: list[str]
+    reports: list[Report]
+
+    @property
+    def conflicting(self) -> bool:
+        """Reports whose date ranges do not all overlap."""
+        dates = [r.date for r in self.reports]
+        return any(not a.overlaps(b) for i, a in enumerate(dates) for b in dates[i + 1 :])
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        return (*sort_events_key(self.date, self.title), self.id)
+
+
+@dataclass
+class Briefing:
+    slug: str
+    title: str
+    date: datetime.date
+    source: str
+    via: list[str]
+    url: str | None
+    authors: list[str]
+    summary: str | None
+    key_points: list[str]
+    tags: list[str]
+    entities: list[str]
+    events: list[str]
+    claims: list[Claim]
+    quotes: list[Quote]
+    publish: str
+    draft: bool
+    body: str
+    rel: str
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """Newest first, then by slug for a stable order."""
+        return (-self.date.toordinal(), self.slug)
+
+
+@dataclass
+class Corpus:
+    """Everything a page may need, indexed."""
+
+    briefings: list[Briefing]
+    entities: dict[str, Entity]
+    events: list[Event]
+    by_slug: dict[str, Briefing]
+    events_by_id: dict[str, Event]
+    mentions: dict[str, list[str]]
+    claims_about: dict[str, list[Claim]]
+    events_of: dict[str, list[str]]
+    tags: dict[str, list[str]]
+    tag_events: dict[str, list[str]]
+    #: ids referred to by any seed, drafts included (for the "nothing mentions it" warning)
+    referenced: set[str] = field(default_factory=set)
+
+    def entity_name(self, entity_id: str) -> str:
+        entity = self.entities.get(entity_id)
+        return entity.name if entity else entity_id
+
+    def related(self, slug: str, limit: int = 5) -> list[tuple[Briefing, int]]:
+        """Briefings sharing entities and tags with ``slug``, best first (tags count double)."""
+        this = self.by_slug[slug]
+        mine_e, mine_t = set(this.entities), set(this.tags)
+        scored = []
+        for other in self.briefings:
+            if other.slug == slug:
+                continue
+            score = len(mine_e & set(other.entities)) + 2 * len(mine_t & set(other.tags))
+            if score:
+                scored.append((other, score))
+        scored.sort(key=lambda pair: (-pair[1], pair[0].sort_key))
+        return scored[:limit]
+
+
+class _Refs:
+    """Resolves ids against the registry, reporting unknown ones at their line."""
+
+    def __init__(self, ids: Iterable[str], problems: Problems) -> None:
+        self.ids = set(ids)
+        self.problems = problems
+
+    def entity(self, value: str, rel: str, doc_line: int, field: str) -> bool:
+        if value in self.ids:
+            return True
+        self.problems.add(
+            rel,
+            doc_line,
+            field,
+            f"unknown entity '{value}'{did_you_mean(value, self.ids)}; "
+            f"add seeds/entities/{value}.yml (briefing new entity {value} --type company)"
+            if is_slug(value)
+            else f"unknown entity '{value}'",
+        )
+        return False
+
+    def speaker(self, value: str, rel: str, doc_line: int, field: str) -> Speaker:
+        """An id-shaped value must name an entity; anything else is a free-text speaker."""
+        if value in self.ids:
+            return Speaker(value, value)
+        if is_slug(value):
+            self.entity(value, rel, doc_line, field)
+        return Speaker(None, value)
+
+
+def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) -> Corpus:
+    """Resolve references and build every index; drafts are checked but kept only with ``drafts``."""
+    entities: dict[str, Entity] = {}
+    for ef in sources.entities:
+        entities[ef.id] = _entity(ef)
+    refs = _Refs(entities, problems)
+    slugs = {s.slug for s in sources.seeds}
+    for ef in sources.entities:
+        _relations(ef, entities, refs, slugs, problems)
+
+    everything: list[Briefing] = []
+    events: dict[str, Event] = {}
+    for seed in sources.seeds:
+        everything.append(_briefing(seed, refs, events, problems, keep=drafts or not seed.data.draft))
+    briefings = [b for b in everything if drafts or not b.draft]
+    for ef in sources.entities:
+        for label, fact in ef.data.facts.items():
+            if fact.source and fact.source not in slugs:
+                problems.add(ef.rel, ef.lines.line_of(("facts", label, "source")), f"facts.{label}.source",
+                              f"unknown briefing '{fact.source}'{did_you_mean(fact.source, slugs)}")
+    briefings.sort(key=lambda b: b.sort_key)
+    ordered_events = sorted(events.values(), key=lambda e: e.sort_key)
+    for event in ordered_events:
+        event.reports.sort(key=lambda r: (r.briefing,))
+    corpus = _index(briefings, entities, ordered_events)
+    corpus.referenced = set().union(*(_referenced(b) for b in everything))
+    return corpus
+
+
+def _referenced(b: Briefing) -> set[str]:
+    """Every entity id a briefing refers to, anywhere in its front-matter."""
+    ids = {b.source, *b.via, *b.entities}
+    for c in b.claims:
+        ids.update(c.entities)
+        if c.by.entity:
+            ids.add(c.by.entity)
+    ids.update(q.by.entity for q in b.quotes if q.by.entity)
+    return ids
+
+
+def _entity(ef: EntityFile) -> Entity:
+    d = ef.data
+    facts = [Fact(label, f.value, f.source) for label, f in d.facts.items()]
+    return Entity(ef.id, d.name, d.type, list(d.aliases), d.summary, facts, list(d.links), ef.rel)
+
+
+def _relations(ef: EntityFile, entities: dict[str, Entity], refs: _Refs, slugs: set[str], problems: Problems) -> None:
+    for i, r in enumerate(ef.data.relations):
+        line = ef.lines.line_of(("relations", i, "target"))
+        if not refs.entity(r.target, ef.rel, line, f"relations[{i}].target"):
+            continue
+        if r.source and r.source not in slugs:
+            problems.add(ef.rel, ef.lines.line_of(("relations", i, "source")), f"relations[{i}].source",
+                         f"unknown briefing '{r.source}'{did_you_mean(r.source, slugs)}")
+        forward, backward = RELATION_WORDS.get(r.type, (r.type.replace("-", " "), f"{r.type.replace('-', ' ')} (from)"))
+        common = {"since": r.since, "until": r.until, "note": r.note, "source": r.source}
+        entities[ef.id].relations.append(Relation(r.type, ef.id, r.target, forward, False, **common))
+        if r.target != ef.id:
+            entities[r.target].relations.append(Relation(r.type, r.target, ef.id, backward, True, **common))
+
+
+def _briefing(seed: SeedFile, refs: _Refs, events: dict[str, Event], problems: Problems, *, keep: bool) -> Briefing:
+    d, rel, lines = seed.data, seed.rel, seed.lines
+
+    def at(*path: str | int) -> int:
+        return lines.line_of(tuple(path))
+
+    def ids(values: list[str], *path: str | int) -> list[str]:
+        label = ".".join(str(p) for p in path)
+        return [v for i, v in enumerate(values) if refs.entity(v, rel, at(*path, i), f"{label}[{i}]")]
+
+    refs.entity(d.source, rel, at("source"), "source")
+    via = ids(d.via, "via")
+    mentioned = ids(d.entities, "entities")
+    claims: list[Claim] = []
+    for i, c in enumerate(d.claims):
+        by = refs.speaker(c.by, rel, at("claims", i, "by"), f"claims[{i}].by")
+        ents = ids(c.entities, "claims", i, "entities")
+        claims.append(Claim(c.text, by, c.basis, c.status, tuple(ents), seed.slug))
+    quotes = [
+        Quote(refs.speaker(q.by, rel, at("quotes", i, "by"), f"quotes[{i}].by"), q.text, q.role, seed.slug)
+        for i, q in enumerate(d.quotes)
+    ]
+    event_ids: list[str] = []
+    seen_ids: dict[str, int] = {}
+    for i, e in enumerate(d.events):
+        ents = [v for j, v in enumerate(e.entities) if refs.entity(v, rel, at("events", i, "entities", j), f"events[{i}].entities[{j}]")]
+        event_id = e.id or f"{seed.slug}-event-{i + 1}"
+        if event_id in seen_ids:
+            problems.add(rel, at("events", i, "id"), f"events[{i}].id", f"'{event_id}' is used twice in this briefing (also events[{seen_ids[event_id]}])")
+            continue
+        seen_ids[event_id] = i
+        if e.date.earliest > d.date:
+            problems.add(rel, at("events", i, "date"), f"events[{i}].date",
+                         f"'{e.date.text}' is after the article's date {d.date.isoformat()}", "warning")
+        if not keep:
+            continue
+        report = Report(seed.slug, e.date, e.title)
+        tags = sorted(set(e.tags) | set(d.tags))
+        if event_id in events:
+            event = events[event_id]
+            event.reports.append(report)
+            event.entities = sorted(set(event.entities) | set(ents))
+            event.tags = sorted(set(event.tags) | set(tags))
+            if report.date.sort_key < event.date.sort_key:
+                event.date = report.date
+        else:
+            events[event_id] = Event(event_id, e.title, e.date, sorted(set(ents)), tags, [report])
+        event_ids.append(event_id)
+    return Briefing(
+        slug=seed.slug, title=d.title, date=d.date, source=d.source, via=via, url=d.url,
+        authors=list(d.authors), summary=d.summary, key_points=list(d.key_points), tags=list(d.tags),
+        entities=mentioned, events=event_ids, claims=claims, quotes=quotes, publish=d.publish,
+        draft=d.draft, body=seed.body, rel=rel,
+    )
+
+
+def _index(briefings: list[Briefing], entities: dict[str, Entity], events: list[Event]) -> Corpus:
+    mentions: dict[str, list[str]] = defaultdict(list)
+    claims_about: dict[str, list[Claim]] = defaultdict(list)
+    tags: dict[str, list[str]] = defaultdict(list)
+    for b in briefings:
+        for c in b.claims:
+            for eid in c.entities:
+                claims_about[eid].append(c)
+        for eid in sorted(_referenced(b)):
+            mentions[eid].append(b.slug)
+        for t in b.tags:
+            tags[t].append(b.slug)
+    events_of: dict[str, list[str]] = defaultdict(list)
+    tag_events: dict[str, list[str]] = defaultdict(list)
+    for e in events:
+        for eid in e.entities:
+            events_of[eid].append(e.id)
+        for t in e.tags:
+            tag_events[t].append(e.id)
+    for rels in (e.relations for e in entities.values()):
+        rels.sort(key=lambda r: (r.inverse, r.words, entities[r.other].name.casefold(), r.other))
+    return Corpus(
+        briefings=briefings,
+        entities=dict(sorted(entities.items())),
+        events=events,
+        by_slug={b.slug: b for b in briefings},
+        events_by_id={e.id: e for e in events},
+        mentions=dict(mentions),
+        claims_about=dict(claims_about),
+        events_of=dict(events_of),
+        tags=dict(sorted(tags.items())),
+        tag_events=dict(tag_events),
+    )
+
+
+def unused_entities(corpus: Corpus) -> list[str]:
+    """Entities that no briefing refers to and no relation points at."""
+    targeted = {r.other for e in corpus.entities.values() for r in e.relations if not r.inverse}
+    return [eid for eid in corpus.entities if eid not in corpus.referenced | targeted]
+
+
+__all__ = ["Briefing", "Claim", "Corpus", "Entity", "Event", "Path_", "build_corpus"]

@@ -1,0 +1,138 @@
+"""Paths have kinds: a seed path, a slug or id, a docs path and a URL.
+
+Every conversion between them lives here so that the rest of the code never
+builds a path or URL by string concatenation.  A *docs path* is POSIX, relative
+to ``docs/`` (``briefings/<slug>.md``); a *URL* is relative to the site root and
+depends on MkDocs' ``use_directory_urls`` (``briefings/<slug>/`` online,
+``briefings/<slug>.html`` in the offline bundle).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+MAX_SLUG_LENGTH = 120
+#: Names that would collide with the index page of a generated folder.
+RESERVED = frozenset({"index"})
+
+#: Folders under docs/ that the generator owns (besides the home page).
+GENERATED_FOLDERS = ("briefings", "entities", "timeline", "tags", "graph", "data")
+HOME = "index.md"
+
+
+def slug_problem(value: str, what: str = "id") -> str | None:
+    """Why ``value`` is not a valid slug/id, or None when it is."""
+    example = "e.g. alibaba, h20, jensen-huang" if what == "id" else "e.g. ai-chips"
+    if not value:
+        return f"an empty {what} ({example})"
+    if len(value) > MAX_SLUG_LENGTH:
+        return f"{what} is longer than {MAX_SLUG_LENGTH} characters"
+    if not SLUG_RE.match(value):
+        suggestion = suggest_slug(value)
+        hint = f"; try '{suggestion}'" if suggestion and suggestion != value else ""
+        return (
+            f"'{value}' is not a valid {what}: use lower-case letters, digits and hyphens, "
+            f"starting with a letter or digit ({example}){hint}"
+        )
+    if value in RESERVED:
+        return f"'{value}' is reserved and cannot be used as {what}"
+    return None
+
+
+def is_slug(value: object) -> bool:
+    return isinstance(value, str) and slug_problem(value) is None
+
+
+def suggest_slug(value: str) -> str:
+    """A slug close to ``value`` (for suggestions in error messages only)."""
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:MAX_SLUG_LENGTH]
+
+
+def seed_slug(seed_path: Path) -> str:
+    """The slug of a seed file: its path stem (``seeds/2025/x.md`` → ``x``)."""
+    return seed_path.stem
+
+
+def briefing_doc(slug: str) -> str:
+    return f"briefings/{slug}.md"
+
+
+def entity_doc(entity_id: str) -> str:
+    return f"entities/{entity_id}.md"
+
+
+def tag_doc(tag: str) -> str:
+    return f"tags/{tag}.md"
+
+
+BRIEFINGS_INDEX = "briefings/index.md"
+ENTITIES_INDEX = "entities/index.md"
+TIMELINE_INDEX = "timeline/index.md"
+TAGS_INDEX = "tags/index.md"
+GRAPH_INDEX = "graph/index.md"
+
+
+def timeline_year_doc(year: int) -> str:
+    return f"timeline/{year}.md"
+
+
+def doc_url(docs_path: str, directory_urls: bool = True) -> str:
+    """The site-root-relative URL MkDocs gives a docs path."""
+    stem, ext = posixpath.splitext(docs_path)
+    if ext != ".md":
+        return docs_path
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_doc: str, to_doc: str, directory_urls: bool = True) -> str:
+    """A relative URL from the page built from ``from_doc`` to ``to_doc`` (or a file)."""
+    here = doc_url(from_doc, directory_urls)
+    there = doc_url(to_doc, directory_urls)
+    base = here if (here == "" or here.endswith("/")) else posixpath.dirname(here)
+    rel = posixpath.relpath(there or ".", base or ".")
+    if there == "" or there.endswith("/"):
+        rel = "./" if rel == "." else rel.rstrip("/") + "/"
+    return rel
+
+
+def relative_doc_link(from_doc: str, to_doc: str) -> str:
+    """A relative link between two docs paths, as written in Markdown (``../entities/x.md``).
+
+    MkDocs resolves such links for either URL style and checks them in strict mode.
+    """
+    rel = posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+    return rel
+
+
+def inside(folder: Path, candidate: Path) -> bool:
+    """Whether ``candidate`` stays inside ``folder`` once resolved (no ``..`` escapes)."""
+    try:
+        candidate.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def collision_key(name: str) -> str:
+    """Key under which two names collide on a case-insensitive, normalising file system."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def posix(path: Path, root: Path) -> str:
+    """A path relative to ``root`` in POSIX form, for messages and manifests."""
+    try:
+        return PurePosixPath(path.relative_to(root)).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,113 @@
+"""The stages in order: load → validate → model → render → write → MkDocs.
+
+Everything is read and modelled before anything is written, and the site is
+built in a staging folder that replaces ``site/`` only on success, so a failed
+run leaves the previous ``docs/`` and ``site/`` exactly as they were.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .load import Sources, load
+from .markup import MentionFinder
+from .model import Corpus, build_corpus, unused_entities
+from .problems import Problems
+from .project import Project
+from .render import Renderer, SiteInfo
+from .write import HOME, WriteStats, read_manifest, stage_docs, swap_in, sync, user_conflicts
+
+
+@dataclass
+class Checked:
+    """The outcome of loading and validating a project."""
+
+    problems: Problems
+    sources: Sources
+    corpus: Corpus | None
+
+
+def check(project: Project, *, drafts: bool = True) -> Checked:
+    """Validate every seed and entity; collect all problems and warnings."""
+    problems = Problems()
+    sources = load(project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes)
+    corpus = build_corpus(sources, problems, drafts=drafts)
+    _warn(sources, corpus, problems)
+    return Checked(problems, sources, None if problems.errors else corpus)
+
+
+def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
+    """SPEC §5 warnings: unlisted mentions in bodies, entities nothing mentions."""
+    names = [(e.name, e.id) for e in corpus.entities.values()]
+    names += [(a, e.id) for e in corpus.entities.values() for a in e.aliases]
+    finder = MentionFinder(names)
+    for seed in sources.seeds:
+        listed = set(seed.data.entities)
+        reported: set[str] = set()
+        for line, entity_id, surface in finder.entities_in_markdown(seed.body, seed.body_line):
+            if entity_id in listed or entity_id in reported:
+                continue
+            reported.add(entity_id)
+            problems.add(
+                seed.rel, line, "entities",
+                f"the body names {corpus.entity_name(entity_id)} ('{surface}') but '{entity_id}' "
+                "is not listed in entities",
+                "warning",
+            )
+    by_id = {e.id: e for e in sources.entities}
+    for entity_id in unused_entities(corpus):
+        problems.add(by_id[entity_id].rel, 1, "id", f"no briefing or relation mentions '{entity_id}'", "warning")
+
+
+def render(project: Project, corpus: Corpus, *, directory_urls: bool | None = None) -> dict[str, str]:
+    """Every generated page as ``{docs path: text}``."""
+    site = project.site
+    if directory_urls is not None:
+        site = SiteInfo(site.name, site.description, directory_urls)
+    return Renderer(corpus, site).pages()
+
+
+@dataclass
+class Built:
+    checked: Checked
+    pages: int = 0
+    stats: WriteStats | None = None
+    notes: tuple[str, ...] = ()
+
+
+def build(project: Project, *, strict: bool = False, drafts: bool = False, verbose: bool = False) -> Built:
+    """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success."""
+    from . import mkdocs_adapter
+
+    checked = check(project, drafts=drafts)
+    if checked.corpus is None or (strict and checked.problems.warnings):
+        return Built(checked)
+    pages = render(project, checked.corpus)
+    managed = read_manifest(project.docs_dir)
+    notes: list[str] = []
+    conflicts = user_conflicts(project.docs_dir, pages, managed)
+    if HOME in conflicts:
+        del pages[HOME]
+        conflicts.remove(HOME)
+        notes.append("docs/index.md is your own page, so the generated home page is left out")
+    for rel in conflicts:
+        checked.problems.add(
+            f"{project.docs_dir.name}/{rel}", 1, "file",
+            "exists but was not written by briefing; move it so the generated page can take its place",
+        )
+    if conflicts:
+        return Built(checked)
+    scratch = Path(tempfile.mkdtemp(prefix=".briefing-staging-", dir=project.root))
+    try:
+        staged_docs = scratch / "docs"
+        staged_site = scratch / "site"
+        stage_docs(project.docs_dir, staged_docs, pages, managed)
+        mkdocs_adapter.build(project.config_file, staged_docs, staged_site, strict=strict, verbose=verbose)
+        stats = sync(project.docs_dir, pages, managed)
+        swap_in(staged_site, project.site_dir, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return Built(checked, len(pages), stats, tuple(notes))

@@ -1,0 +1,98 @@
+"""A briefing project on disk: where things are and what its settings say.
+
+The site settings live in the project's ordinary ``mkdocs.yml``; the generator's
+own options sit under ``extra: briefing:`` so that one file configures both.
+This module reads that file without importing MkDocs (it may hold tags such as
+``!!python/name:`` that only MkDocs resolves, which are ignored here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .load import DEFAULT_MAX_BYTES
+from .render import SiteInfo
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+class UsageError(Exception):
+    """Wrong usage or a missing dependency: exit code 2, one clear sentence."""
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for the few plain settings the generator needs."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_LenientLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
+_LenientLoader.add_multi_constructor("!", _ignore_tag)  # type: ignore[no-untyped-call]
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders and settings of one briefing project."""
+
+    root: Path
+    config_file: Path
+    docs_dir: Path
+    site_dir: Path
+    seeds_dir: Path
+    dist_dir: Path
+    site: SiteInfo
+    max_file_bytes: int
+    settings: dict[str, Any]
+
+    @classmethod
+    def open(cls, root: Path) -> Project:
+        root = root.resolve()
+        if not root.is_dir():
+            raise UsageError(f"{root} is not a folder")
+        config_file = next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
+        if config_file is None:
+            raise UsageError(
+                f"no mkdocs.yml in {root}: run briefing in a briefing project's root, or pass -C DIR"
+            )
+        try:
+            settings = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader)
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{config_file.name} cannot be read: {exc}") from None
+        if not isinstance(settings, dict):
+            raise UsageError(f"{config_file.name} is not a mapping of settings")
+        extra = settings.get("extra") or {}
+        options = extra.get("briefing") or {} if isinstance(extra, dict) else {}
+        docs_dir = (root / str(settings.get("docs_dir") or "docs")).resolve()
+        site_dir = (root / str(settings.get("site_dir") or "site")).resolve()
+        seeds_dir = (root / str(options.get("seeds_dir") or "seeds")).resolve()
+        for a, b, what in ((docs_dir, site_dir, "docs_dir and site_dir"), (seeds_dir, docs_dir, "seeds and docs_dir"), (seeds_dir, site_dir, "seeds and site_dir")):
+            if a == b or a in b.parents or b in a.parents:
+                raise UsageError(f"{what} overlap ({a} / {b}); keep sources and output apart")
+        if root not in docs_dir.parents or root not in site_dir.parents:
+            raise UsageError("docs_dir and site_dir must be folders inside the project")
+        site = SiteInfo(
+            name=str(settings.get("site_name") or "Briefing"),
+            description=str(settings.get("site_description") or ""),
+            directory_urls=bool(settings.get("use_directory_urls", True)),
+        )
+        max_bytes = options.get("max_file_bytes", DEFAULT_MAX_BYTES)
+        if not isinstance(max_bytes, int) or max_bytes <= 0:
+            raise UsageError("extra.briefing.max_file_bytes in mkdocs.yml must be a positive number")
+        return cls(
+            root=root,
+            config_file=config_file,
+            docs_dir=docs_dir,
+            site_dir=site_dir,
+            seeds_dir=seeds_dir,
+            dist_dir=root / "dist",
+            site=site,
+            max_file_bytes=max_bytes,
+            settings=settings,
+        )

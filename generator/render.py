@@ -1,0 +1,319 @@
+"""Pure renderers: the model in, ``{docs path: Markdown text}`` out.
+
+Nothing here touches the disk or MkDocs.  Templates live in ``templates/``;
+every value a template prints is escaped as inert Markdown unless it was built
+by one of the link helpers below (which escape their own parts), so a template
+cannot forget to escape a contributor's text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import paths
+from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url, plain_text
+from .fuzzydate import MONTH_NAMES
+from .model import Briefing, Corpus, Entity, Event, Speaker
+
+TYPE_TITLES = {
+    "company": ("Company", "Companies"),
+    "person": ("Person", "People"),
+    "product": ("Product", "Products"),
+    "organization": ("Organization", "Organizations"),
+    "government": ("Government", "Governments"),
+    "media": ("Media", "Media"),
+    "place": ("Place", "Places"),
+    "other": ("Other", "Other"),
+}
+HOME_BRIEFINGS = 10
+HOME_EVENTS = 10
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the renderers need from the site settings."""
+
+    name: str = "Briefing"
+    description: str = ""
+    directory_urls: bool = True
+
+
+def _finalize(value: Any) -> Any:
+    if hasattr(value, "__html__"):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(md(value))
+
+
+def _join(items: Iterable[Any], sep: str = ", ") -> Markup:
+    return Markup(sep.join(str(_finalize(i)) for i in items))
+
+
+def _json(value: Any) -> Markup:
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["join"] = _join
+    env.filters["json"] = _json
+    return env
+
+
+class Links:
+    """Link helpers for one page: relative ``.md`` links that MkDocs checks and rewrites."""
+
+    def __init__(self, corpus: Corpus, page: str) -> None:
+        self.corpus = corpus
+        self.here = page
+
+    def _to(self, doc: str, label: object, cls: str = "") -> Markup:
+        href = paths.relative_doc_link(self.here, doc)
+        suffix = f"{{ .{cls} }}" if cls else ""
+        return Markup(f"[{md(label)}]({md_url(href)}){suffix}")
+
+    def page(self, doc: str, label: str) -> Markup:
+        return self._to(doc, label)
+
+    def entity(self, entity_id: str) -> Markup:
+        return self._to(paths.entity_doc(entity_id), self.corpus.entity_name(entity_id))
+
+    def chip(self, entity_id: str) -> Markup:
+        return self._to(paths.entity_doc(entity_id), self.corpus.entity_name(entity_id), "bf-chip")
+
+    def briefing(self, slug: str) -> Markup:
+        b = self.corpus.by_slug.get(slug)
+        if b is None:  # a draft left out of the public site: name it without a link
+            return Markup(md(slug))
+        return self._to(paths.briefing_doc(slug), b.title)
+
+    def tag(self, tag: str, count: int | None = None) -> Markup:
+        label = f"{tag} ({count})" if count is not None else tag
+        return self._to(paths.tag_doc(tag), label, "bf-tag")
+
+    def external(self, url: str, label: str) -> Markup:
+        return Markup(f"[{md(label)}]({md_url(url)}){{ .bf-external }}")
+
+    def speaker(self, speaker: Speaker) -> Markup:
+        if speaker.entity:
+            return self.entity(speaker.entity)
+        return Markup(md(speaker.text))
+
+    def status(self, status: str) -> Markup:
+        label = status.replace("-", " ")
+        return Markup(f'<span class="bf-status bf-status-{status}">{md(label)}</span>')
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    """A briefing with the few values derived for display."""
+
+    b: Briefing
+    summary_text: str
+    date_words: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.b, name)
+
+
+def _day_words(b: Briefing) -> str:
+    return f"{b.date.day} {MONTH_NAMES[b.date.month - 1]} {b.date.year}"
+
+
+class Renderer:
+    """Renders every page of the site from one corpus."""
+
+    def __init__(self, corpus: Corpus, site: SiteInfo) -> None:
+        self.corpus = corpus
+        self.site = site
+        self.env = make_environment()
+        names = [(e.name, e.id) for e in corpus.entities.values()]
+        names += [(a, e.id) for e in corpus.entities.values() for a in e.aliases]
+        self.finder = MentionFinder(names)
+        self.views = {b.slug: self._view(b) for b in corpus.briefings}
+
+    def _view(self, b: Briefing) -> BriefingView:
+        summary = b.summary or plain_text(first_paragraph(b.body))
+        return BriefingView(b, summary, _day_words(b))
+
+    def _render(self, template: str, page: str, **context: Any) -> str:
+        links = Links(self.corpus, page)
+        return self.env.get_template(template).render(L=links, corpus=self.corpus, **context)
+
+    def pages(self) -> dict[str, str]:
+        """Every generated page, keyed by docs path."""
+        out: dict[str, str] = {}
+        out[paths.HOME] = self.home()
+        out[paths.BRIEFINGS_INDEX] = self.briefings_index()
+        for b in self.corpus.briefings:
+            out[paths.briefing_doc(b.slug)] = self.briefing(b)
+        out[paths.ENTITIES_INDEX] = self.entities_index()
+        for e in self.corpus.entities.values():
+            out[paths.entity_doc(e.id)] = self.entity(e)
+        out[paths.TIMELINE_INDEX] = self.timeline()
+        out[paths.TAGS_INDEX] = self.tags_index()
+        for tag in self.corpus.tags:
+            out[paths.tag_doc(tag)] = self.tag(tag)
+        return out
+
+    # --- pages ---
+
+    def home(self) -> str:
+        recent = sorted(self.corpus.events, key=lambda e: e.sort_key, reverse=True)[:HOME_EVENTS]
+        return self._render(
+            "home.md.j2",
+            paths.HOME,
+            site_name=self.site.name,
+            site_description=self.site.description,
+            counts={
+                "briefings": len(self.corpus.briefings),
+                "entities": len(self.corpus.entities),
+                "events": len(self.corpus.events),
+            },
+            latest=[self.views[b.slug] for b in self.corpus.briefings[:HOME_BRIEFINGS]],
+            recent_events=recent,
+            entity_groups=self._entity_groups(),
+        )
+
+    def briefings_index(self) -> str:
+        groups: list[dict[str, Any]] = []
+        for b in self.corpus.briefings:
+            title = f"{MONTH_NAMES[b.date.month - 1]} {b.date.year}"
+            if not groups or groups[-1]["title"] != title:
+                groups.append({"title": title, "briefings": []})
+            groups[-1]["briefings"].append(self.views[b.slug])
+        tags = [(t, len(s)) for t, s in self.corpus.tags.items()]
+        return self._render("briefings.md.j2", paths.BRIEFINGS_INDEX, groups=groups, tags=tags)
+
+    def briefing(self, b: Briefing) -> str:
+        page = paths.briefing_doc(b.slug)
+        return self._render(
+            "briefing.md.j2",
+            page,
+            b=self.views[b.slug],
+            events=sorted((self.corpus.events_by_id[i] for i in b.events), key=lambda e: e.sort_key),
+            body=Markup(self._body(b, page)),
+            related=[(self.views[r.slug], s) for r, s in self.corpus.related(b.slug)],
+        )
+
+    def _body(self, b: Briefing, page: str) -> str:
+        """The published part of the body (per ``publish``) as sanitised, mention-linked HTML."""
+        source = self.corpus.entity_name(b.source)
+        if b.publish == "summary":
+            fragment = ""
+        elif b.publish == "excerpt":
+            fragment = body_html(first_paragraph(b.body))
+        else:
+            fragment = body_html(b.body)
+        if fragment:
+            fragment = link_mentions(fragment, self.finder, lambda eid: self._mention_target(page, eid))
+        note = {
+            "summary": "The article's text is not published here",
+            "excerpt": "An excerpt; the full text is with the publisher",
+            "full": "",
+        }[b.publish]
+        parts = []
+        if fragment:
+            parts.append(f'<div class="bf-body bf-publish-{b.publish}">\n{fragment.strip()}\n</div>')
+        if note:
+            link = f" — [read it at {md(source)}]({md_url(b.url)}){{ .bf-external }}" if b.url else ""
+            parts.append(f"*{md(note)}*{link}.\n{{: .bf-meta }}")
+        return "\n\n".join(parts)
+
+    def _mention_target(self, page: str, entity_id: str) -> tuple[str, str]:
+        url = paths.relative_url(page, paths.entity_doc(entity_id), self.site.directory_urls)
+        return url, self.corpus.entity_name(entity_id)
+
+    def entities_index(self) -> str:
+        counts = {eid: len(slugs) for eid, slugs in self.corpus.mentions.items()}
+        return self._render(
+            "entities.md.j2",
+            paths.ENTITIES_INDEX,
+            entity_groups=self._entity_groups(),
+            mention_counts=counts,
+        )
+
+    def entity(self, e: Entity) -> str:
+        events = [self.corpus.events_by_id[i] for i in self.corpus.events_of.get(e.id, [])]
+        briefings = [self.views[s] for s in sorted(
+            self.corpus.mentions.get(e.id, []), key=lambda s: self.corpus.by_slug[s].sort_key
+        )]
+        return self._render(
+            "entity.md.j2",
+            paths.entity_doc(e.id),
+            e=e,
+            type_title=TYPE_TITLES[e.type][0],
+            events=events,
+            claims=self.corpus.claims_about.get(e.id, []),
+            briefings=briefings,
+        )
+
+    def timeline(self) -> str:
+        return self._render("timeline.md.j2", paths.TIMELINE_INDEX, years=timeline_groups(self.corpus.events))
+
+    def tags_index(self) -> str:
+        rows = [(t, len(s), len(self.corpus.tag_events.get(t, []))) for t, s in self.corpus.tags.items()]
+        return self._render("tags.md.j2", paths.TAGS_INDEX, tags=rows)
+
+    def tag(self, tag: str) -> str:
+        events = [self.corpus.events_by_id[i] for i in self.corpus.tag_events.get(tag, [])]
+        return self._render(
+            "tag.md.j2",
+            paths.tag_doc(tag),
+            tag=tag,
+            briefings=[self.views[s] for s in self.corpus.tags[tag]],
+            events=events,
+        )
+
+    def _entity_groups(self) -> list[dict[str, Any]]:
+        groups = []
+        for kind, (_, plural) in TYPE_TITLES.items():
+            members = sorted(
+                (e for e in self.corpus.entities.values() if e.type == kind),
+                key=lambda e: (e.name.casefold(), e.id),
+            )
+            if members:
+                groups.append({"title": plural, "entities": members})
+        return groups
+
+
+def timeline_groups(events: list[Event]) -> list[dict[str, Any]]:
+    """Events (already in order) grouped by year, then by month or by their own span.
+
+    An event inside one month sits under that month; one that spans more
+    ("Early 2025", "Q3 2025") sits under its own words, never under a month it
+    may not belong to.
+    """
+    years: list[dict[str, Any]] = []
+    for e in events:
+        d = e.date
+        anchor = d.latest if d.open_start else d.earliest
+        year_title = str(anchor.year)
+        if d.open_start:
+            group_title = d.words()
+        elif (d.earliest.year, d.earliest.month) == (d.latest.year, d.latest.month):
+            group_title = f"{MONTH_NAMES[d.earliest.month - 1]} {d.earliest.year}"
+        else:
+            group_title = d.words()
+        if not years or years[-1]["title"] != year_title:
+            years.append({"title": year_title, "groups": []})
+        groups = years[-1]["groups"]
+        if not groups or groups[-1]["title"] != group_title:
+            groups.append({"title": group_title, "events": []})
+        groups[-1]["events"].append(e)
+    return years

@@ -1,0 +1,132 @@
+"""Writing generated pages: only managed files, only changed bytes, never a user's file.
+
+``docs/.briefing-manifest.json`` lists every file the generator wrote.  Only
+files listed there are ever replaced or deleted; a file a user put inside a
+generated folder is left alone.  Unchanged files are not rewritten, so their
+mtimes stay and ``mkdocs serve`` does not loop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import HOME, inside
+
+MANIFEST = ".briefing-manifest.json"
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    deleted: int
+
+
+def read_manifest(docs_dir: Path) -> set[str]:
+    """The docs paths written by the previous run (empty when there is none or it is unreadable)."""
+    try:
+        data = json.loads((docs_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list):
+        return set()
+    return {f for f in files if isinstance(f, str) and inside(docs_dir, docs_dir / f)}
+
+
+def user_conflicts(docs_dir: Path, pages: dict[str, str], managed: set[str]) -> list[str]:
+    """Generated paths where a file exists that the generator did not write."""
+    return sorted(p for p in pages if p not in managed and (docs_dir / p).exists())
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """Write ``data`` atomically unless the file already holds exactly it; True if written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def sync(docs_dir: Path, pages: dict[str, str], managed: set[str]) -> WriteStats:
+    """Make the generated files in ``docs_dir`` equal to ``pages``; delete only stale managed files."""
+    written = unchanged = deleted = 0
+    for rel in sorted(pages):
+        target = docs_dir / rel
+        if not inside(docs_dir, target):  # pragma: no cover - paths are built from checked slugs
+            raise ValueError(f"refusing to write outside docs/: {rel}")
+        if write_file(target, pages[rel].encode("utf-8")):
+            written += 1
+        else:
+            unchanged += 1
+    for rel in sorted(managed - set(pages)):
+        target = docs_dir / rel
+        if inside(docs_dir, target) and target.is_file():
+            target.unlink()
+            deleted += 1
+            _prune_empty(target.parent, docs_dir)
+    manifest = {"generator": "briefing", "files": sorted(pages)}
+    write_file(docs_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+    return WriteStats(written, unchanged, deleted)
+
+
+def _prune_empty(folder: Path, stop: Path) -> None:
+    while folder != stop and inside(stop, folder):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def stage_docs(docs_dir: Path, staging: Path, pages: dict[str, str], managed: set[str]) -> None:
+    """A complete docs folder in ``staging``: the user's files plus the new generated pages."""
+    if docs_dir.is_dir():
+        for dirpath, dirnames, filenames in os.walk(docs_dir):
+            here = Path(dirpath)
+            dirnames.sort()
+            for name in sorted(filenames):
+                source = here / name
+                rel = source.relative_to(docs_dir).as_posix()
+                if rel in managed or rel == MANIFEST:
+                    continue
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+    for rel, content in pages.items():
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8"))
+
+
+def swap_in(new: Path, target: Path, scratch: Path) -> None:
+    """Replace ``target`` by ``new`` with two renames, so a reader never sees half a folder."""
+    old = scratch / "previous"
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old.exists():
+            os.replace(old, target)
+        raise
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["HOME", "MANIFEST", "WriteStats", "read_manifest", "stage_docs", "swap_in", "sync"]

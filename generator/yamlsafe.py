@@ -1,0 +1,184 @@
+"""Safe, bounded YAML that never changes what the author wrote.
+
+Seeds come from outside contributors, so YAML is parsed into nodes and built
+into Python values here, by hand, instead of by PyYAML's constructors:
+
+* only plain data: strings, integers, true/false, null, lists and mappings;
+  any other tag (``!!python/object``, ``!!binary``...) is refused;
+* YAML 1.1's silent conversions are switched off: ``NO`` and ``on`` stay text,
+  ``12:30:00`` is not a number of seconds, ``1.10`` is not ``1.1``, ``2025-09-11``
+  is text (the schema parses dates itself), ``010`` is text, not octal;
+* duplicate keys are an error, and nesting depth, node count (alias expansion)
+  and file size are bounded;
+* every value remembers its line, so that a schema error can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # the C parser is several times faster; the Python one is a fine fallback
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+
+from yaml.composer import Composer
+from yaml.resolver import BaseResolver
+
+MAX_DEPTH = 40
+MAX_NODES = 50_000
+
+Path_ = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+class _Resolver(BaseResolver):
+    """Resolves only the few plain scalars whose meaning is never in doubt."""
+
+
+_Resolver.yaml_implicit_resolvers = {}
+_Resolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$"), list("-+0123456789"))
+
+
+if _Parser.__module__.startswith("yaml.parser"):  # pragma: no cover
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Loader(Reader, Scanner, _Parser, Composer, _Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _Parser.__init__(self)
+            Composer.__init__(self)
+            _Resolver.__init__(self)
+
+else:
+
+    class _Loader(_Parser, Composer, _Resolver):  # type: ignore[no-redef,misc]
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            Composer.__init__(self)
+            _Resolver.__init__(self)
+
+
+class YamlError(Exception):
+    """A YAML problem with its 1-based line (relative to the parsed text) and field path."""
+
+    def __init__(self, line: int, path: Path_, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: the plain value and the line of every value in it."""
+
+    value: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """The line of the value at ``path``, or of its nearest ancestor."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+    def key_line(self, path: Path_) -> int:
+        """The line of the *key* at ``path`` (for unknown keys); same as line_of otherwise."""
+        return self.lines.get(("#key",) + path, self.line_of(path))
+
+
+def parse(text: str, *, first_line: int = 1) -> Document:
+    """Parse one YAML document; lines are reported counting ``text``'s first line as ``first_line``."""
+    offset = first_line
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + offset
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise YamlError(line, (), f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(offset, (), f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError(offset, (), "YAML nested too deeply") from None
+    doc = Document(None)
+    if node is None:
+        return doc
+    builder = _Builder(doc, offset)
+    doc.value = builder.build(node, (), 0)
+    return doc
+
+
+class _Builder:
+    def __init__(self, doc: Document, offset: int) -> None:
+        self.doc = doc
+        self.offset = offset
+        self.nodes = 0
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        line = node.start_mark.line + self.offset
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise YamlError(line, path, f"more than {MAX_NODES} values (alias expansion?)")
+        if depth > MAX_DEPTH:
+            raise YamlError(line, path, f"nested more than {MAX_DEPTH} levels deep")
+        self.doc.lines.setdefault(path, line)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path, line)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise YamlError(line, path, f"the YAML tag {node.tag!r} is not allowed")
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise YamlError(line, path, f"the YAML tag {node.tag!r} is not allowed")
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + self.offset
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT):
+                    raise YamlError(key_line, path, "a key must be plain text")
+                if key_node.value == "<<" and key_node.style is None:
+                    raise YamlError(key_line, path, "YAML merge keys ('<<') are not supported")
+                key = str(key_node.value)
+                if key in result:
+                    first = self.doc.lines.get(("#key", *path, key), key_line)
+                    raise YamlError(
+                        key_line, (*path, key), f"duplicate key '{key}' (first on line {first})"
+                    )
+                self.doc.lines[("#key", *path, key)] = key_line
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        raise YamlError(line, path, "unsupported YAML node")  # pragma: no cover
+
+    @staticmethod
+    def _scalar(node: yaml.ScalarNode, path: Path_, line: int) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if tag == _INT:
+            return int(value)
+        if tag == _BOOL:
+            return value.lower() == "true"
+        if tag == _NULL:
+            return None
+        raise YamlError(line, path, f"the YAML tag {tag!r} is not allowed")
