@@ -173,6 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted; docs/ and site/ were left as they were", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        print(f"briefing: internal error ({type(exc).__name__}: {exc}); this is a bug in briefing. "
+              "Set BRIEFING_DEBUG=1 for the traceback.", file=sys.stderr)
+        return 3
     return code
 
 

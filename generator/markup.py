@@ -26,7 +26,7 @@ _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]<>&|~^=:$#!+\"]")
 
 def md(text: object) -> str:
     """Inline Markdown that renders as exactly ``text`` (whitespace collapsed)."""
-    value = re.sub(r"\s+", " ", str(text)).strip()
+    value = re.sub(r"\s+", " ", str(text))
     return _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", value)
 
 
