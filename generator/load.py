@@ -52,6 +52,11 @@ class Sources:
 
     seeds: list[SeedFile]
     entities: list[EntityFile]
+    #: the slug of every seed file found, valid or not, so that a reference to a
+    #: seed with its own errors is not reported a second time
+    all_slugs: frozenset[str] = frozenset()
+    #: likewise for entity ids
+    all_ids: frozenset[str] = frozenset()
 
 
 def load(
@@ -74,7 +79,9 @@ def load(
     entities = [e for p in entity_paths if (e := _load_entity(root, p, problems, max_bytes))]
     _check_unique(seeds, "slug", problems)
     _check_unique(entities, "id", problems)
-    return Sources(seeds, entities)
+    return Sources(
+        seeds, entities, frozenset(p.stem for p in seed_paths), frozenset(p.stem for p in entity_paths)
+    )
 
 
 def _is_under(path: Path, folder: Path) -> bool:

@@ -90,6 +90,8 @@ class Report:
     briefing: str
     date: FuzzyDate
     title: str
+    rel: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -153,6 +155,8 @@ class Corpus:
     events_of: dict[str, list[str]]
     tags: dict[str, list[str]]
     tag_events: dict[str, list[str]]
+    #: how many briefings list both entities, per pair (for "often mentioned with")
+    co_mentions: dict[str, dict[str, int]] = field(default_factory=dict)
     #: ids referred to by any seed, drafts included (for the "nothing mentions it" warning)
     referenced: set[str] = field(default_factory=set)
 
@@ -178,13 +182,16 @@ class Corpus:
 class _Refs:
     """Resolves ids against the registry, reporting unknown ones at their line."""
 
-    def __init__(self, ids: Iterable[str], problems: Problems) -> None:
+    def __init__(self, ids: Iterable[str], problems: Problems, broken: Iterable[str] = ()) -> None:
         self.ids = set(ids)
+        self.broken = set(broken) - self.ids
         self.problems = problems
 
     def entity(self, value: str, rel: str, doc_line: int, field: str) -> bool:
         if value in self.ids:
             return True
+        if value in self.broken:  # its own file already has an error
+            return False
         self.problems.add(
             rel,
             doc_line,
@@ -210,8 +217,8 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     entities: dict[str, Entity] = {}
     for ef in sources.entities:
         entities[ef.id] = _entity(ef)
-    refs = _Refs(entities, problems)
-    slugs = {s.slug for s in sources.seeds}
+    refs = _Refs(entities, problems, sources.all_ids)
+    slugs = {s.slug for s in sources.seeds} | set(sources.all_slugs)
     for ef in sources.entities:
         _relations(ef, entities, refs, slugs, problems)
 
@@ -302,7 +309,7 @@ def _briefing(seed: SeedFile, refs: _Refs, events: dict[str, Event], problems: P
                          f"'{e.date.text}' is after the article's date {d.date.isoformat()}", "warning")
         if not keep:
             continue
-        report = Report(seed.slug, e.date, e.title)
+        report = Report(seed.slug, e.date, e.title, rel, at("events", i, "date"))
         tags = sorted(set(e.tags) | set(d.tags))
         if event_id in events:
             event = events[event_id]
@@ -341,6 +348,13 @@ def _index(briefings: list[Briefing], entities: dict[str, Entity], events: list[
             events_of[eid].append(e.id)
         for t in e.tags:
             tag_events[t].append(e.id)
+    co: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for b in briefings:
+        listed = sorted(set(b.entities))
+        for i, a in enumerate(listed):
+            for c in listed[i + 1 :]:
+                co[a][c] += 1
+                co[c][a] += 1
     for rels in (e.relations for e in entities.values()):
         rels.sort(key=lambda r: (r.inverse, r.words, entities[r.other].name.casefold(), r.other))
     return Corpus(
@@ -354,6 +368,7 @@ def _index(briefings: list[Briefing], entities: dict[str, Entity], events: list[
         events_of=dict(events_of),
         tags=dict(sorted(tags.items())),
         tag_events=dict(tag_events),
+        co_mentions={k: dict(v) for k, v in co.items()},
     )
 
 

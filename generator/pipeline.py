@@ -57,6 +57,16 @@ def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
                 "is not listed in entities",
                 "warning",
             )
+    for event in corpus.events:
+        if event.conflicting:
+            first = event.reports[0]
+            for report in event.reports[1:]:
+                problems.add(
+                    report.rel, report.line, "events.date",
+                    f"event '{event.id}' is dated '{report.date.text}' here but "
+                    f"'{first.date.text}' in {first.rel}; the dates do not overlap",
+                    "warning",
+                )
     by_id = {e.id: e for e in sources.entities}
     for entity_id in unused_entities(corpus):
         problems.add(by_id[entity_id].rel, 1, "id", f"no briefing or relation mentions '{entity_id}'", "warning")

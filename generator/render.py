@@ -16,10 +16,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import paths
+from . import paths, svg
 from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url, plain_text
 from .fuzzydate import MONTH_NAMES
-from .model import Briefing, Corpus, Entity, Event, Speaker
+from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
 
 TYPE_TITLES = {
     "company": ("Company", "Companies"),
@@ -33,6 +33,13 @@ TYPE_TITLES = {
 }
 HOME_BRIEFINGS = 10
 HOME_EVENTS = 10
+#: Above this many events the timeline gets one page per year.
+TIMELINE_PAGE_LIMIT = 150
+#: At most this many events are drawn on one entity card or tag page (the list has them all).
+DRAWN_EVENTS = 60
+#: Neighbours drawn around an entity, and entities drawn on the network page.
+GRAPH_NEIGHBOURS = 14
+GRAPH_NODES = 120
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,25 @@ class Links:
             return self.entity(speaker.entity)
         return Markup(md(speaker.text))
 
+    def provenance(self, claim: Claim) -> Markup:
+        """Who asserts a claim, on what basis, and who relayed it to the publisher."""
+        b = self.corpus.by_slug.get(claim.briefing)
+        parts = [str(self.speaker(claim.by))]
+        if claim.basis:
+            parts.append(f", citing {md(claim.basis)}")
+        if b is not None and claim.by.entity != b.source:
+            chain = [b.source]
+            if claim.by.entity in b.via:
+                chain = [*reversed(b.via[: b.via.index(claim.by.entity)]), b.source]
+                parts.append(" · relayed by ")
+            else:
+                parts.append(" · reported by ")
+            parts.append(" → ".join(str(self.entity(e)) for e in chain))
+        return Markup("".join(parts))
+
+    def anchor(self, event: Event) -> Markup:
+        return Markup(f'<span class="bf-anchor" id="ev-{event.id}"></span>')
+
     def status(self, status: str) -> Markup:
         label = status.replace("-", " ")
         return Markup(f'<span class="bf-status bf-status-{status}">{md(label)}</span>')
@@ -165,7 +191,8 @@ class Renderer:
         out[paths.ENTITIES_INDEX] = self.entities_index()
         for e in self.corpus.entities.values():
             out[paths.entity_doc(e.id)] = self.entity(e)
-        out[paths.TIMELINE_INDEX] = self.timeline()
+        out.update(self.timelines())
+        out[paths.GRAPH_INDEX] = self.graph()
         out[paths.TAGS_INDEX] = self.tags_index()
         for tag in self.corpus.tags:
             out[paths.tag_doc(tag)] = self.tag(tag)
@@ -259,12 +286,121 @@ class Renderer:
             e=e,
             type_title=TYPE_TITLES[e.type][0],
             events=events,
+            drawing=self.drawing(paths.entity_doc(e.id), events, f"Events involving {e.name}"),
+            graph=self.neighbourhood(e),
             claims=self.corpus.claims_about.get(e.id, []),
             briefings=briefings,
         )
 
-    def timeline(self) -> str:
-        return self._render("timeline.md.j2", paths.TIMELINE_INDEX, years=timeline_groups(self.corpus.events))
+    # --- timelines ---
+
+    @property
+    def _paged(self) -> bool:
+        return len(self.corpus.events) > TIMELINE_PAGE_LIMIT
+
+    def timeline_doc(self, event: Event) -> str:
+        """The timeline page that lists ``event``."""
+        if not self._paged:
+            return paths.TIMELINE_INDEX
+        return paths.timeline_year_doc(_year(event))
+
+    def _marks(self, page: str, events: list[Event]) -> list[svg.Mark]:
+        marks = []
+        for e in events:
+            target = self.timeline_doc(e)
+            href = f"#ev-{e.id}" if target == page else (
+                paths.relative_url(page, target, self.site.directory_urls) + f"#ev-{e.id}"
+            )
+            marks.append(svg.Mark(e.date, e.title, href, f"{e.date.words()}: {e.title}"))
+        return marks
+
+    def drawing(self, page: str, events: list[Event], caption: str) -> Markup:
+        """An SVG timeline of (at most DRAWN_EVENTS of the latest) ``events``."""
+        shown = events[-DRAWN_EVENTS:]
+        note = caption if len(shown) == len(events) else f"{caption} (the latest {len(shown)} of {len(events)})"
+        return Markup(svg.figure(svg.timeline(self._marks(page, shown), note), note))
+
+    def timelines(self) -> dict[str, str]:
+        events = self.corpus.events
+        if not self._paged:
+            page = paths.TIMELINE_INDEX
+            return {page: self._render(
+                "timeline.md.j2", page, title="Timeline", years=timeline_groups(events),
+                drawing=self.drawing(page, events, "Every reported event over time"), year_pages=[],
+            )}
+        by_year: dict[int, list[Event]] = {}
+        for e in events:
+            by_year.setdefault(_year(e), []).append(e)
+        out: dict[str, str] = {}
+        year_pages = []
+        for year, members in by_year.items():
+            page = paths.timeline_year_doc(year)
+            year_pages.append((year, page, len(members)))
+            out[page] = self._render(
+                "timeline.md.j2", page, title=f"Timeline {year}", years=timeline_groups(members),
+                drawing=self.drawing(page, members, f"Events of {year}"), year_pages=[],
+            )
+        out[paths.TIMELINE_INDEX] = self._render(
+            "timeline.md.j2", paths.TIMELINE_INDEX, title="Timeline", years=[], drawing=Markup(""),
+            year_pages=year_pages,
+        )
+        return out
+
+    # --- graphs ---
+
+    def _node(self, page: str, entity_id: str) -> svg.Node:
+        e = self.corpus.entities[entity_id]
+        href = paths.relative_url(page, paths.entity_doc(entity_id), self.site.directory_urls)
+        return svg.Node(e.id, e.name, e.type, href)
+
+    def neighbourhood(self, e: Entity) -> Markup:
+        page = paths.entity_doc(e.id)
+        edges: list[svg.Edge] = []
+        neighbours: list[str] = []
+        for r in e.relations:
+            if r.other not in neighbours and r.other != e.id:
+                neighbours.append(r.other)
+            edges.append(svg.Edge(e.id, r.other, r.words, False))
+        co = sorted(self.corpus.co_mentions.get(e.id, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        for other, count in co:
+            if len(neighbours) >= GRAPH_NEIGHBOURS:
+                break
+            if other not in neighbours:
+                neighbours.append(other)
+                plural = "s" if count != 1 else ""
+                edges.append(svg.Edge(e.id, other, f"mentioned together in {count} briefing{plural}", True))
+        if not neighbours:
+            return Markup("")
+        neighbours = neighbours[:GRAPH_NEIGHBOURS]
+        nodes = [self._node(page, n) for n in neighbours]
+        caption = f"{e.name} and its neighbours: relations (solid) and entities often mentioned with it (dashed)"
+        return Markup(svg.figure(svg.neighbourhood(self._node(page, e.id), nodes, edges, caption), caption))
+
+    def graph(self) -> str:
+        page = paths.GRAPH_INDEX
+        degree: dict[str, int] = {}
+        edges: list[svg.Edge] = []
+        rows: list[tuple[str, str, str]] = []
+        for e in self.corpus.entities.values():
+            for r in e.relations:
+                if not r.inverse:
+                    edges.append(svg.Edge(e.id, r.other, f"{e.name} {r.words} {self.corpus.entity_name(r.other)}", False))
+                    rows.append((e.id, r.words, r.other))
+                degree[e.id] = degree.get(e.id, 0) + 1
+        for eid, slugs in self.corpus.mentions.items():
+            degree[eid] = degree.get(eid, 0) + len(slugs)
+        top = sorted(self.corpus.entities, key=lambda i: (-degree.get(i, 0), i))[:GRAPH_NODES]
+        chosen = set(top)
+        nodes = [self._node(page, i) for i in sorted(chosen)]
+        drawn = [ed for ed in edges if ed.a in chosen and ed.b in chosen]
+        caption = "Entities and their relations"
+        if len(chosen) < len(self.corpus.entities):
+            caption += f" (the {len(chosen)} most connected of {len(self.corpus.entities)})"
+        return self._render(
+            "graph.md.j2", page,
+            drawing=Markup(svg.figure(svg.network(nodes, drawn, caption), caption)),
+            relations=rows,
+        )
 
     def tags_index(self) -> str:
         rows = [(t, len(s), len(self.corpus.tag_events.get(t, []))) for t, s in self.corpus.tags.items()]
@@ -278,6 +414,7 @@ class Renderer:
             tag=tag,
             briefings=[self.views[s] for s in self.corpus.tags[tag]],
             events=events,
+            drawing=self.drawing(paths.tag_doc(tag), events, f"Events tagged {tag}"),
         )
 
     def _entity_groups(self) -> list[dict[str, Any]]:
@@ -290,6 +427,11 @@ class Renderer:
             if members:
                 groups.append({"title": plural, "entities": members})
         return groups
+
+
+def _year(event: Event) -> int:
+    d = event.date
+    return (d.latest if d.open_start else d.earliest).year
 
 
 def timeline_groups(events: list[Event]) -> list[dict[str, Any]]:

@@ -1,0 +1,77 @@
+"""Shared fixtures: the example project, throw-away projects and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+#: The smallest mkdocs.yml a briefing project needs.
+MKDOCS_YML = """\
+site_name: Test
+theme:
+  name: material
+"""
+
+Files = Mapping[str, str | bytes]
+MakeProject = Callable[..., Path]
+RunCli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def example_root() -> Path:
+    """The example project: this repository."""
+    return Path(__file__).parent.parent
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """A factory writing a minimal briefing project and returning its root.
+
+    ``files`` maps paths relative to the project root (``seeds/entities/nvidia.yml``,
+    ``seeds/2025/x.md``) to their text, or to bytes for files that must not be
+    encoded.  ``mkdocs_extra`` is appended to ``mkdocs.yml``.
+    """
+    counter = iter(range(1_000_000))
+
+    def make(files: Files | None = None, *, mkdocs_extra: str = "") -> Path:
+        root = tmp_path / f"project{next(counter)}"
+        (root / "docs").mkdir(parents=True)
+        (root / "seeds" / "entities").mkdir(parents=True)
+        (root / "mkdocs.yml").write_text(MKDOCS_YML + mkdocs_extra, encoding="utf-8")
+        for rel, content in (files or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+def invoke_cli(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``briefing -C root ARGS...`` in-process: ``(exit code, stdout, stderr)``."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["-C", str(root), *args])
+        except SystemExit as exc:  # argparse reports wrong usage by exiting
+            code = exc.code if isinstance(exc.code, int) else 2
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(name="run_cli")
+def run_cli_fixture(monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """:func:`invoke_cli`, with CI annotations switched off so output is the same everywhere."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return invoke_cli
