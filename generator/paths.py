@@ -76,6 +76,7 @@ ENTITIES_INDEX = "entities/index.md"
 TIMELINE_INDEX = "timeline/index.md"
 TAGS_INDEX = "tags/index.md"
 GRAPH_INDEX = "graph/index.md"
+DATA_INDEX = "data/index.md"
 
 
 def timeline_year_doc(year: int) -> str:

@@ -81,6 +81,7 @@ class Project:
             name=str(settings.get("site_name") or "Briefing"),
             description=str(settings.get("site_description") or ""),
             directory_urls=bool(settings.get("use_directory_urls", True)),
+            url=str(settings["site_url"]) if settings.get("site_url") else None,
         )
         max_bytes = options.get("max_file_bytes", DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or max_bytes <= 0:

@@ -49,6 +49,7 @@ class SiteInfo:
     name: str = "Briefing"
     description: str = ""
     directory_urls: bool = True
+    url: str | None = None
 
 
 def _finalize(value: Any) -> Any:
@@ -196,6 +197,21 @@ class Renderer:
         out[paths.TAGS_INDEX] = self.tags_index()
         for tag in self.corpus.tags:
             out[paths.tag_doc(tag)] = self.tag(tag)
+        out.update(self.exports())
+        return out
+
+    def exports(self) -> dict[str, str]:
+        """Feeds and data files, plus the page that documents them."""
+        from . import exports
+
+        out = exports.json_files(self.corpus)
+        out["feed.xml"] = exports.atom_feed(self.corpus, self.site.name, self.site.url)
+        out["timeline.ics"] = exports.calendar(self.corpus, self.site.name, self.site.url)
+        shapes = []
+        for name, model in exports.EXPORTS.items():
+            fields = [(f, _type_name(info.annotation)) for f, info in model.model_fields.items()]
+            shapes.append({"name": name, "doc": (model.__doc__ or "").strip(), "fields": fields})
+        out[paths.DATA_INDEX] = self._render("data.md.j2", paths.DATA_INDEX, shapes=shapes)
         return out
 
     # --- pages ---
@@ -427,6 +443,12 @@ class Renderer:
             if members:
                 groups.append({"title": plural, "entities": members})
         return groups
+
+
+def _type_name(annotation: Any) -> str:
+    """A readable type for the data documentation: ``list[ClaimOut]``, ``str | None``."""
+    text = str(annotation) if getattr(annotation, "__args__", None) else annotation.__name__
+    return str(text).replace("typing.", "").replace("generator.exports.", "").replace("Out", "")
 
 
 def _year(event: Event) -> int:

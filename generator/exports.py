@@ -1,0 +1,289 @@
+"""The model as data for use outside the site: JSON (with JSON Schemas), Atom, iCalendar.
+
+Every export is deterministic: no clock is read.  The feed's and calendar's
+timestamps come from the content (the newest briefing's date), or from
+``SOURCE_DATE_EPOCH`` when that is set.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from . import paths
+from .fuzzydate import FuzzyDate
+from .markup import first_paragraph, plain_text
+from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
+
+DATA_DIR = "data"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SpeakerOut(_Out):
+    entity: str | None
+    text: str
+
+
+class ClaimOut(_Out):
+    text: str
+    by: SpeakerOut
+    basis: str | None
+    status: str
+    entities: list[str]
+
+
+class QuoteOut(_Out):
+    by: SpeakerOut
+    role: str | None
+    text: str
+
+
+class BriefingOut(_Out):
+    """One briefing, as in /data/briefings.json."""
+
+    slug: str
+    url: str
+    title: str
+    date: str
+    source: str
+    via: list[str]
+    source_url: str | None
+    authors: list[str]
+    summary: str
+    key_points: list[str]
+    tags: list[str]
+    entities: list[str]
+    events: list[str]
+    claims: list[ClaimOut]
+    quotes: list[QuoteOut]
+    publish: str
+    draft: bool
+
+
+class DateOut(_Out):
+    """A fuzzy date: the text as written, the span it covers and how a person says it."""
+
+    text: str
+    words: str
+    earliest: str | None
+    latest: str | None
+    precision: str
+    approximate: bool
+    uncertain: bool
+
+
+class ReportOut(_Out):
+    briefing: str
+    date: DateOut
+    title: str
+
+
+class EventOut(_Out):
+    """One event, as in /data/events.json; several briefings may report it."""
+
+    id: str
+    title: str
+    date: DateOut
+    entities: list[str]
+    tags: list[str]
+    reports: list[ReportOut]
+    dates_conflict: bool
+
+
+class FactOut(_Out):
+    label: str
+    value: str
+    source: str | None
+
+
+class RelationOut(_Out):
+    type: str
+    words: str
+    other: str
+    direction: str
+    since: str | None
+    until: str | None
+    note: str | None
+    source: str | None
+
+
+class EntityOut(_Out):
+    """One entity, as in /data/entities.json."""
+
+    id: str
+    url: str
+    name: str
+    type: str
+    aliases: list[str]
+    summary: str | None
+    facts: list[FactOut]
+    relations: list[RelationOut]
+    links: list[str]
+    briefings: list[str]
+    events: list[str]
+
+
+EXPORTS: dict[str, type[_Out]] = {
+    "briefings": BriefingOut,
+    "entities": EntityOut,
+    "events": EventOut,
+}
+
+
+def _speaker(s: Speaker) -> SpeakerOut:
+    return SpeakerOut(entity=s.entity, text=s.text)
+
+
+def _claim(c: Claim) -> ClaimOut:
+    return ClaimOut(text=c.text, by=_speaker(c.by), basis=c.basis, status=c.status, entities=list(c.entities))
+
+
+def _date(d: FuzzyDate) -> DateOut:
+    return DateOut(
+        text=d.text, words=d.words(),
+        earliest=None if d.open_start else d.earliest.isoformat(),
+        latest=None if d.open_end else d.latest.isoformat(),
+        precision=d.precision, approximate=d.approximate, uncertain=d.uncertain,
+    )
+
+
+def briefing_out(b: Briefing) -> BriefingOut:
+    return BriefingOut(
+        slug=b.slug, url=paths.doc_url(paths.briefing_doc(b.slug)), title=b.title,
+        date=b.date.isoformat(), source=b.source, via=b.via, source_url=b.url, authors=b.authors,
+        summary=b.summary or plain_text(first_paragraph(b.body)), key_points=b.key_points,
+        tags=b.tags, entities=b.entities, events=b.events, claims=[_claim(c) for c in b.claims],
+        quotes=[QuoteOut(by=_speaker(q.by), role=q.role, text=q.text) for q in b.quotes],
+        publish=b.publish, draft=b.draft,
+    )
+
+
+def event_out(e: Event) -> EventOut:
+    return EventOut(
+        id=e.id, title=e.title, date=_date(e.date), entities=e.entities, tags=e.tags,
+        reports=[ReportOut(briefing=r.briefing, date=_date(r.date), title=r.title) for r in e.reports],
+        dates_conflict=e.conflicting,
+    )
+
+
+def entity_out(e: Entity, corpus: Corpus) -> EntityOut:
+    return EntityOut(
+        id=e.id, url=paths.doc_url(paths.entity_doc(e.id)), name=e.name, type=e.type,
+        aliases=e.aliases, summary=e.summary,
+        facts=[FactOut(label=f.label, value=f.value, source=f.source) for f in e.facts],
+        relations=[
+            RelationOut(type=r.type, words=r.words, other=r.other, direction="in" if r.inverse else "out",
+                        since=r.since, until=r.until, note=r.note, source=r.source)
+            for r in e.relations
+        ],
+        links=e.links, briefings=corpus.mentions.get(e.id, []), events=corpus.events_of.get(e.id, []),
+    )
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def json_files(corpus: Corpus) -> dict[str, str]:
+    """``data/*.json`` and their schemas ``data/*.schema.json``."""
+    records: dict[str, list[_Out]] = {
+        "briefings": [briefing_out(b) for b in corpus.briefings],
+        "entities": [entity_out(e, corpus) for e in corpus.entities.values()],
+        "events": [event_out(e) for e in corpus.events],
+    }
+    out: dict[str, str] = {}
+    for name, model in EXPORTS.items():
+        out[f"{DATA_DIR}/{name}.json"] = _dump([r.model_dump(mode="json") for r in records[name]])
+        schema = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"{name}.json", **schema}
+        out[f"{DATA_DIR}/{name}.schema.json"] = _dump(schema)
+    return out
+
+
+def build_time(corpus: Corpus) -> datetime.datetime:
+    """The time stamped into feeds and calendars: SOURCE_DATE_EPOCH, else the newest briefing's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+    newest = max((b.date for b in corpus.briefings), default=datetime.date(2000, 1, 1))
+    return datetime.datetime(newest.year, newest.month, newest.day, tzinfo=datetime.UTC)
+
+
+def atom_feed(corpus: Corpus, site_name: str, site_url: str | None, limit: int = 50) -> str:
+    """``feed.xml``: the newest briefings as an Atom feed (feedgen writes and escapes the XML)."""
+    from feedgen.feed import FeedGenerator
+
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    fg = FeedGenerator()
+    fg.id(base + "feed.xml" if base else "urn:briefing:" + _urn(site_name))
+    fg.title(site_name)
+    fg.link(href=base or "./", rel="alternate")
+    if base:
+        fg.link(href=base + "feed.xml", rel="self")
+    fg.updated(build_time(corpus))
+    fg.generator("briefing")
+    fg.language("en")
+    for b in reversed(corpus.briefings[:limit]):
+        when = datetime.datetime(b.date.year, b.date.month, b.date.day, tzinfo=datetime.UTC)
+        link = base + paths.doc_url(paths.briefing_doc(b.slug))
+        entry = fg.add_entry()
+        entry.id(link if base else f"urn:briefing:{_urn(site_name)}:{b.slug}")
+        entry.title(b.title)
+        entry.link(href=link or paths.doc_url(paths.briefing_doc(b.slug)))
+        entry.published(when)
+        entry.updated(when)
+        entry.summary(b.summary or plain_text(first_paragraph(b.body)))
+        entry.author(name=corpus.entity_name(b.source))
+        for tag in b.tags:
+            entry.category(term=tag)
+    data: bytes = fg.atom_str(pretty=True)
+    return data.decode("utf-8")
+
+
+def _urn(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "site"
+
+
+def calendar(corpus: Corpus, site_name: str, site_url: str | None) -> str:
+    """``timeline.ics``: events as all-day entries.
+
+    A day-precision event is one all-day entry; a fuzzy but bounded date
+    ("Early 2025", "2025-08~") is an all-day entry over its whole span, its
+    description saying how the report dated it; an open-ended interval has no
+    span to show and is left out.
+    """
+    from icalendar import Calendar, Event as CalEvent
+
+    cal = Calendar()
+    cal.add("prodid", f"-//briefing//{site_name}//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", site_name)
+    stamp = build_time(corpus)
+    domain = _urn(site_name)
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    for e in corpus.events:
+        d = e.date
+        if d.open_start or d.open_end:
+            continue
+        item = CalEvent()
+        item.add("uid", f"{e.id}@{domain}")
+        item.add("dtstamp", stamp)
+        item.add("summary", e.title)
+        item.add("dtstart", d.earliest)
+        item.add("dtend", d.latest + datetime.timedelta(days=1))
+        sources = ", ".join(corpus.by_slug[r.briefing].title for r in e.reports if r.briefing in corpus.by_slug)
+        item.add("description", f"Date as reported: {d.words()}. Reported in: {sources}.")
+        if base:
+            item.add("url", base + paths.doc_url(paths.TIMELINE_INDEX) + f"#ev-{e.id}")
+        if e.tags:
+            item.add("categories", e.tags)
+        cal.add_component(item)
+    ics: bytes = cal.to_ical()
+    return ics.decode("utf-8")

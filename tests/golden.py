@@ -1,0 +1,66 @@
+"""The golden copy of the example project's generated Markdown.
+
+``python -m tests.golden refresh`` (``make golden``) renders the example's pages
+in memory and writes them to ``tests/golden/example/<docs path>``, replacing
+whatever was there.  ``tests/test_golden.py`` compares a fresh rendering with
+that copy byte for byte.  No MkDocs is involved.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from generator.pipeline import check, render
+from generator.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "example"
+
+
+def render_example(root: Path = ROOT) -> dict[str, bytes]:
+    """Every generated page of the example project as ``{docs path: UTF-8 bytes}``."""
+    project = Project.open(root)
+    checked = check(project, drafts=False)
+    if checked.corpus is None:
+        problems = "\n".join(str(p) for p in checked.problems.errors)
+        raise RuntimeError(f"the example project has errors:\n{problems}")
+    pages = render(project, checked.corpus)
+    return {path: text.encode("utf-8") for path, text in sorted(pages.items())}
+
+
+def read_golden(folder: Path = GOLDEN_DIR) -> dict[str, bytes]:
+    """The golden files as ``{docs path: bytes}``."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def refresh(folder: Path = GOLDEN_DIR) -> int:
+    """Replace the golden copy with a fresh rendering; returns the number of files."""
+    pages = render_example()
+    if folder.exists():
+        shutil.rmtree(folder)
+    for rel, data in pages.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return len(pages)
+
+
+def main(argv: list[str]) -> int:
+    if argv != ["refresh"]:
+        print("usage: python -m tests.golden refresh", file=sys.stderr)
+        return 2
+    n = refresh()
+    print(f"wrote {n} golden files to {GOLDEN_DIR.relative_to(ROOT)}/; review the diff and commit it")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

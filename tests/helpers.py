@@ -1,0 +1,117 @@
+"""Helpers shared by the golden, build and browser tests (no fixtures: those stay in each module).
+
+Everything here works on a *copy* of a project in a temporary folder, never on
+this repository's own ``docs/`` or ``site/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+from generator import cli
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+#: The example project: this repository.
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SLUG = "2025-09-11-alibaba-baidu-own-chips"
+EXAMPLE_SEED = ROOT / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md"
+
+#: What the generator owns inside docs/ (README "Project layout", generator/paths.py).
+GENERATED_FOLDERS = ("briefings", "entities", "timeline", "tags", "graph", "data")
+MANIFEST = ".briefing-manifest.json"
+
+#: A small mkdocs.yml for throw-away projects: Material, no web fonts.
+SMALL_MKDOCS_YML = """\
+site_name: Small
+use_directory_urls: true
+theme:
+  name: material
+  font: false
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+"""
+
+
+def copy_example(dest: Path) -> Path:
+    """Copy the example project's sources (no generated pages, no site/) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "seeds", dest / "seeds")
+    docs = ROOT / "docs"
+    generated: set[str] = {MANIFEST, "index.md"}
+    try:
+        generated |= set(json.loads((docs / MANIFEST).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError):
+        pass
+    for path in sorted(docs.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(docs).as_posix()
+        if rel in generated or rel.split("/", 1)[0] in GENERATED_FOLDERS:
+            continue
+        target = dest / "docs" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    (dest / "docs").mkdir(exist_ok=True)
+    return dest
+
+
+def write_project(root: Path, files: dict[str, str], mkdocs_yml: str = SMALL_MKDOCS_YML) -> Path:
+    """A throw-away briefing project with ``files`` (paths relative to ``root``)."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "seeds" / "entities").mkdir(parents=True, exist_ok=True)
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def run(root: Path, *args: str) -> tuple[int, str, str]:
+    """``briefing -C root ARGS...`` in-process: ``(exit code, stdout, stderr)``."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["-C", str(root), *args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+    return code, out.getvalue(), err.getvalue()
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of every file under ``folder``."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    """``{relative path: mtime in ns}`` of every file under ``folder``."""
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def tree_diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Human-readable differences between two :func:`hashes` results."""
+    out = [f"removed: {p}" for p in sorted(before.keys() - after.keys())]
+    out += [f"added: {p}" for p in sorted(after.keys() - before.keys())]
+    out += [f"changed: {p}" for p in sorted(before.keys() & after.keys()) if before[p] != after[p]]
+    return out
