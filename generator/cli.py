@@ -93,6 +93,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    """Build the offline bundle dist/<site>-offline.zip: the public site with .html URLs.
+
+    Unzipped anywhere and opened from disk, every page and search work, and no
+    page makes a network request.  docs/ and site/ are not touched.
+    """
+    from .mkdocs_adapter import BuildFailed, MkDocsMissing
+    from .pipeline import bundle
+
+    project = Project.open(args.directory)
+    try:
+        bundled = bundle(project, strict=args.strict, verbose=args.verbose)
+    except MkDocsMissing as exc:
+        raise UsageError(str(exc)) from None
+    except BuildFailed as exc:
+        print(f"briefing: {exc}; no bundle was written", file=sys.stderr)
+        return EXIT_PROBLEMS
+    _report(bundled.checked.problems)
+    if bundled.archive is None:
+        print(f"briefing: no bundle ({_summary(bundled.checked.problems)})", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"wrote {os.path.relpath(bundled.archive, Path.cwd())} ({bundled.files} files)")
+    return EXIT_OK
+
+
 def cmd_new_entity(args: argparse.Namespace) -> int:
     """Scaffold seeds/entities/ID.yml for a new entity (never overwrites a file)."""
     from .paths import slug_problem
@@ -146,6 +171,10 @@ def make_parser() -> argparse.ArgumentParser:
     p = add("build", cmd_build)
     p.add_argument("--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode")
     p.add_argument("--drafts", action="store_true", help="include draft briefings (for previews)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+
+    p = add("bundle", cmd_bundle)
+    p.add_argument("--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode")
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
 
     new = sub.add_parser("new", help="Scaffold a new file.", description="Scaffold a new file.")

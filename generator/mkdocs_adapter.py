@@ -30,9 +30,17 @@ def build(
     directory_urls: bool | None = None,
     overrides: dict[str, Any] | None = None,
     verbose: bool = False,
+    source_date_epoch: str | None = None,
 ) -> None:
-    """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings."""
+    """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings.
+
+    ``source_date_epoch`` (unless the environment already sets one) fixes the
+    dates MkDocs stamps into the sitemap and its gzip header, for reproducible output.
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if source_date_epoch is not None and not saved_epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch
     try:
         from mkdocs import exceptions
         from mkdocs.commands import build as mkdocs_build
@@ -72,6 +80,8 @@ def build(
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
+        if saved_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 class _OneLineHandler(logging.Handler):

@@ -16,7 +16,8 @@ from .load import Sources, load
 from .markup import MentionFinder
 from .model import Corpus, build_corpus, unused_entities
 from .problems import Problems
-from .project import Project
+from .paths import suggest_slug
+from .project import Project, UsageError
 from .render import Renderer, SiteInfo
 from .write import HOME, WriteStats, read_manifest, stage_docs, swap_in, sync, user_conflicts
 
@@ -88,14 +89,11 @@ class Built:
     notes: tuple[str, ...] = ()
 
 
-def build(project: Project, *, strict: bool = False, drafts: bool = False, verbose: bool = False) -> Built:
-    """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success."""
-    from . import mkdocs_adapter
-
-    checked = check(project, drafts=drafts)
+def _pages_or_none(project: Project, checked: Checked, strict: bool, directory_urls: bool | None = None) -> tuple[dict[str, str], set[str], list[str]] | None:
+    """The pages to write, the managed set and notes; None when the input or docs/ has problems."""
     if checked.corpus is None or (strict and checked.problems.warnings):
-        return Built(checked)
-    pages = render(project, checked.corpus)
+        return None
+    pages = render(project, checked.corpus, directory_urls=directory_urls)
     managed = read_manifest(project.docs_dir)
     notes: list[str] = []
     conflicts = user_conflicts(project.docs_dir, pages, managed)
@@ -109,15 +107,112 @@ def build(project: Project, *, strict: bool = False, drafts: bool = False, verbo
             "exists but was not written by briefing; move it so the generated page can take its place",
         )
     if conflicts:
+        return None
+    return pages, managed, notes
+
+
+def source_date_epoch(corpus: Corpus) -> str:
+    """SOURCE_DATE_EPOCH for MkDocs (sitemap dates, gzip headers): from the content, never the clock."""
+    from .exports import build_time
+
+    return str(int(build_time(corpus).timestamp()))
+
+
+def build(project: Project, *, strict: bool = False, drafts: bool = False, verbose: bool = False) -> Built:
+    """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success."""
+    from . import mkdocs_adapter
+
+    checked = check(project, drafts=drafts)
+    planned = _pages_or_none(project, checked, strict)
+    if planned is None or checked.corpus is None:
         return Built(checked)
+    pages, managed, notes = planned
     scratch = Path(tempfile.mkdtemp(prefix=".briefing-staging-", dir=project.root))
     try:
         staged_docs = scratch / "docs"
         staged_site = scratch / "site"
         stage_docs(project.docs_dir, staged_docs, pages, managed)
-        mkdocs_adapter.build(project.config_file, staged_docs, staged_site, strict=strict, verbose=verbose)
+        mkdocs_adapter.build(
+            project.config_file, staged_docs, staged_site, strict=strict, verbose=verbose,
+            source_date_epoch=source_date_epoch(checked.corpus),
+        )
         stats = sync(project.docs_dir, pages, managed)
         swap_in(staged_site, project.site_dir, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Built(checked, len(pages), stats, tuple(notes))
+
+
+@dataclass
+class Bundled:
+    checked: Checked
+    archive: Path | None = None
+    files: int = 0
+
+
+OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
+
+
+def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> Bundled:
+    """An offline copy of the public site (``.html`` URLs, search from disk) as one zip file.
+
+    Built wholly in a staging folder: ``docs/`` and ``site/`` are not touched.
+    """
+    from . import mkdocs_adapter
+    from .offline_assets import shim_path
+
+    shim = shim_path(project.root)
+    if not shim.is_file():
+        raise UsageError(
+            "the offline bundle needs the iframe-worker script from the npm registry; "
+            "run `make bundle` (or `python -m generator.offline_assets`) once to fetch it"
+        )
+    checked = check(project, drafts=False)
+    planned = _pages_or_none(project, checked, strict, directory_urls=False)
+    if planned is None or checked.corpus is None:
+        return Bundled(checked)
+    pages, managed, _ = planned
+    name = f"{suggest_slug(project.site.name) or 'site'}-offline"
+    epoch = source_date_epoch(checked.corpus)
+    scratch = Path(tempfile.mkdtemp(prefix=".briefing-staging-", dir=project.root))
+    try:
+        staged_docs = scratch / "docs"
+        staged_site = scratch / name
+        stage_docs(project.docs_dir, staged_docs, pages, managed)
+        (staged_docs / OFFLINE_SHIM).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shim, staged_docs / OFFLINE_SHIM)
+        plugins = list(project.settings.get("plugins") or ["search"])
+        if not any((p if isinstance(p, str) else next(iter(p), "")) in ("offline", "material/offline") for p in plugins):
+            plugins.append("offline")
+        extra = dict(project.settings.get("extra") or {})
+        extra["polyfills"] = [OFFLINE_SHIM]
+        mkdocs_adapter.build(
+            project.config_file, staged_docs, staged_site, strict=strict, verbose=verbose,
+            directory_urls=False, overrides={"plugins": plugins, "extra": extra},
+            source_date_epoch=epoch,
+        )
+        project.dist_dir.mkdir(parents=True, exist_ok=True)
+        archive = project.dist_dir / f"{name}.zip"
+        count = write_zip(staged_site, archive, name, int(epoch))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return Bundled(checked, archive, count)
+
+
+def write_zip(folder: Path, archive: Path, prefix: str, epoch: int) -> int:
+    """A byte-reproducible zip: sorted entries, fixed times and permissions; written atomically."""
+    import datetime
+    import os
+    import zipfile
+
+    when = datetime.datetime.fromtimestamp(max(epoch, 315532800), tz=datetime.UTC).timetuple()[:6]
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    tmp = archive.with_name(archive.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=when)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    os.replace(tmp, archive)
+    return len(files)

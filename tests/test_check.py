@@ -437,16 +437,26 @@ VALID_CASES = [
         """)),
     ("every fuzzy date form", plus("""\
         events:
-          - {date: 2025-09-11, title: A day}
-          - {date: 2025-08, title: A month}
-          - {date: 2025, title: A year}
-          - {date: early 2025, title: Early}
-          - {date: late 2025-08, title: Late August}
-          - {date: 2025-Q3, title: A quarter}
-          - {date: 2025-08~, title: Approximate}
-          - {date: 2025-08?, title: Uncertain}
-          - {date: 2025-08/2025-09, title: An interval}
-          - {date: 2025-08/.., title: Open end}
+          - date: 2025-09-11
+            title: A day
+          - date: 2025-08
+            title: A month
+          - date: 2025
+            title: A year
+          - date: early 2025
+            title: Early
+          - date: late 2025-08
+            title: Late August
+          - date: 2025-Q3
+            title: A quarter
+          - date: 2025-08~
+            title: Approximate
+          - date: 2025-08?
+            title: Uncertain
+          - date: 2025-08/2025-09
+            title: An interval
+          - date: 2025-08/..
+            title: Open end
         """)),
     ("every optional field", plus("""\
         via: [the-information]
@@ -467,7 +477,7 @@ def test_valid_seeds_pass(make_project, run_cli, front: str) -> None:
     before = snapshot(root)
     code, out, err = run_cli(root, "check")
     errors, _ = problem_lines(err)
-    assert (code, errors) == (0, [])
+    assert (code, errors) == (0, []), err
     assert "Traceback" not in out + err
     assert "0 errors" in out
     assert snapshot(root) == before
