@@ -118,6 +118,26 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Preview the site on 127.0.0.1 with live reload: editing a seed or an entity updates the page.
+
+    Drafts are shown. A seed with problems prints them here and the last good
+    page stays until it is fixed. Only pages whose files changed are rebuilt
+    (--full rebuilds every page on each change).
+    """
+    from .mkdocs_adapter import BuildFailed, MkDocsMissing
+    from .serve import serve
+
+    project = Project.open(args.directory)
+    try:
+        serve(project, host=args.host, port=args.port, drafts=not args.no_drafts, dirty=not args.full)
+    except MkDocsMissing as exc:
+        raise UsageError(str(exc)) from None
+    except BuildFailed as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_OK
+
+
 def cmd_new_entity(args: argparse.Namespace) -> int:
     """Scaffold seeds/entities/ID.yml for a new entity (never overwrites a file)."""
     from .paths import slug_problem
@@ -176,6 +196,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = add("bundle", cmd_bundle)
     p.add_argument("--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode")
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+
+    p = add("serve", cmd_serve)
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    p.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    p.add_argument("--no-drafts", action="store_true", help="leave draft briefings out")
+    p.add_argument("--full", action="store_true", help="rebuild every page on each change")
 
     new = sub.add_parser("new", help="Scaffold a new file.", description="Scaffold a new file.")
     new_sub = new.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)

@@ -7,6 +7,7 @@ and the field, and nothing is written by this module.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import yamlsafe
 from .paths import collision_key, posix, slug_problem
-from .problems import Problems, did_you_mean
+from .problems import Problem, Problems, did_you_mean
 from .schema import EXAMPLES, NESTED, EntityIn, SeedIn
 
 DEFAULT_MAX_BYTES = 1_000_000
@@ -59,8 +60,37 @@ class Sources:
     all_ids: frozenset[str] = frozenset()
 
 
+class FileCache:
+    """Parsed files keyed by path, size and mtime, so a re-check parses only what changed.
+
+    ``briefing serve`` keeps one for its whole session; a one-off build does not need it.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], Any, list[Problem]]] = {}
+
+    def get(self, path: Path, load_one: Callable[[Problems], Any]) -> tuple[Any, list[Problem]]:
+        try:
+            st = path.stat()
+            key = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = (-1, -1)
+        hit = self._entries.get(path)
+        if hit is not None and hit[0] == key and key != (-1, -1):
+            return hit[1], hit[2]
+        found = Problems()
+        record = load_one(found)
+        self._entries[path] = (key, record, list(found))
+        return record, list(found)
+
+
 def load(
-    root: Path, seeds_dir: Path, problems: Problems, *, max_bytes: int = DEFAULT_MAX_BYTES
+    root: Path,
+    seeds_dir: Path,
+    problems: Problems,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    cache: FileCache | None = None,
 ) -> Sources:
     """Read and validate every seed and entity file under ``seeds_dir``."""
     if not seeds_dir.is_dir():
@@ -75,8 +105,19 @@ def load(
             seed_paths.append(path)
         elif in_entities and path.suffix in ENTITY_SUFFIXES:
             entity_paths.append(path)
-    seeds = [s for p in seed_paths if (s := _load_seed(root, p, problems, max_bytes))]
-    entities = [e for p in entity_paths if (e := _load_entity(root, p, problems, max_bytes))]
+    files = cache or FileCache()
+
+    def each(paths: list[Path], one: Callable[[Path, Problems], Any]) -> list[Any]:
+        records = []
+        for path in paths:
+            record, found = files.get(path, lambda sink, path=path: one(path, sink))
+            problems.extend(found)
+            if record is not None:
+                records.append(record)
+        return records
+
+    seeds: list[SeedFile] = each(seed_paths, lambda p, sink: _load_seed(root, p, sink, max_bytes))
+    entities: list[EntityFile] = each(entity_paths, lambda p, sink: _load_entity(root, p, sink, max_bytes))
     _check_unique(seeds, "slug", problems)
     _check_unique(entities, "id", problems)
     return Sources(

@@ -84,11 +84,53 @@ def build(
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+#: MkDocs messages that say nothing useful about a generated site.
+_NOISE = (
+    "The following pages exist in the docs directory, but are not included in the",
+    "A 'dirty' build is being performed",
+)
+
+
 class _OneLineHandler(logging.Handler):
-    """Prints MkDocs' warnings as single lines, prefixed so they are told apart from ours."""
+    """Prints MkDocs' messages as single lines, prefixed so they are told apart from ours."""
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().replace("\n", " ").strip()
+        if message.startswith(_NOISE):
+            return
         import sys
 
         print(f"mkdocs: {record.levelname.lower()}: {message}", file=sys.stderr)
+
+
+def serve(config_file: Path, *, host: str, port: int, dirty: bool, verbose: bool = False) -> None:
+    """Run MkDocs' live-reloading server on ``docs/`` until interrupted.
+
+    MkDocs watches ``docs/``; the caller regenerates pages there when seeds
+    change, writing only files whose bytes changed, so each edit causes one
+    rebuild and no loop.  ``dirty`` rebuilds only the pages whose files changed.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        from mkdocs import exceptions
+        from mkdocs.commands.serve import serve as mkdocs_serve
+    except ImportError as exc:  # pragma: no cover
+        raise MkDocsMissing(f"MkDocs is not installed ({exc})") from None
+    logger = logging.getLogger("mkdocs")
+    handler = _OneLineHandler()
+    handler.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        mkdocs_serve(
+            config_file=str(config_file),
+            livereload=True,
+            build_type="dirty" if dirty else None,
+            dev_addr=f"{host}:{port}",
+        )
+    except exceptions.ConfigurationError as exc:
+        raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
+    except OSError as exc:
+        raise BuildFailed(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    finally:
+        logger.removeHandler(handler)

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import Sources, load
+from .load import FileCache, Sources, load
 from .markup import MentionFinder
 from .model import Corpus, build_corpus, unused_entities
 from .problems import Problems
@@ -31,10 +31,10 @@ class Checked:
     corpus: Corpus | None
 
 
-def check(project: Project, *, drafts: bool = True) -> Checked:
+def check(project: Project, *, drafts: bool = True, cache: FileCache | None = None) -> Checked:
     """Validate every seed and entity; collect all problems and warnings."""
     problems = Problems()
-    sources = load(project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes)
+    sources = load(project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache)
     corpus = build_corpus(sources, problems, drafts=drafts)
     _warn(sources, corpus, problems)
     return Checked(problems, sources, None if problems.errors else corpus)
@@ -216,3 +216,25 @@ def write_zip(folder: Path, archive: Path, prefix: str, epoch: int) -> int:
             zf.writestr(info, path.read_bytes())
     os.replace(tmp, archive)
     return len(files)
+
+
+@dataclass
+class Generated:
+    checked: Checked
+    stats: WriteStats | None = None
+    notes: tuple[str, ...] = ()
+
+
+def generate(
+    project: Project, *, drafts: bool = False, strict: bool = False, cache: FileCache | None = None
+) -> Generated:
+    """Check and write the generated pages into ``docs/`` (no MkDocs): what ``serve`` runs on each edit.
+
+    With problems nothing is written, so the last good pages stay.
+    """
+    checked = check(project, drafts=drafts, cache=cache)
+    planned = _pages_or_none(project, checked, strict)
+    if planned is None:
+        return Generated(checked)
+    pages, managed, notes = planned
+    return Generated(checked, sync(project.docs_dir, pages, managed), tuple(notes))

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
-
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 #: The smallest mkdocs.yml a briefing project needs.
@@ -61,6 +59,8 @@ def make_project(tmp_path: Path) -> MakeProject:
 
 def invoke_cli(root: Path, *args: str) -> tuple[int, str, str]:
     """Run ``briefing -C root ARGS...`` in-process: ``(exit code, stdout, stderr)``."""
+    from generator import cli  # imported here so that a broken generator fails tests, not collection
+
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:

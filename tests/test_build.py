@@ -1,0 +1,554 @@
+"""End to end: ``briefing build --strict`` with a real MkDocs build, checked in the HTML.
+
+The example project is copied (sources only, no generated pages) into a temporary
+folder and built once per module; tests that change a project work on their own
+copy or on a small throw-away project.
+"""
+
+from __future__ import annotations
+
+import gzip
+import posixpath
+import re
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup, Tag
+
+from generator.project import Project
+from tests.helpers import (
+    EXAMPLE_SLUG,
+    MANIFEST,
+    copy_example,
+    hashes,
+    mtimes,
+    run,
+    tree_diff,
+    write_project,
+)
+
+BRIEFING_HTML = f"briefings/{EXAMPLE_SLUG}/index.html"
+BRIEFING_PAGE = f"briefings/{EXAMPLE_SLUG}/"
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def soup(site: Path, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "lxml")
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed, so text can be compared across line breaks and tags."""
+    return " ".join(text.split())
+
+
+def content(page: BeautifulSoup) -> Tag:
+    """The page's article (Material's ``md-content``), without nav, header and footer."""
+    article = page.select_one("article.md-content__inner")
+    assert article is not None, "no <article class='md-content__inner'> in the page"
+    return article
+
+
+def text_of(node: Tag) -> str:
+    return norm(node.get_text())
+
+
+def site_prefix(root: Path) -> tuple[str, str]:
+    """``(site_url, its path)`` from the project's mkdocs.yml (for absolute URLs, e.g. in 404.html)."""
+    site_url = str(Project.open(root).settings.get("site_url") or "")
+    path = urlsplit(site_url).path or "/"
+    return site_url, path if path.endswith("/") else path + "/"
+
+
+def resolve(site: Path, page_rel: str, url: str, root: Path | None = None) -> str | None:
+    """The file in ``site`` an internal URL on page ``page_rel`` points to, as a site path.
+
+    Returns ``""`` for URLs that are not internal (other hosts, mailto:, pure
+    fragments) and ``None`` when an internal URL resolves to nothing.
+    """
+    parts = urlsplit(url)
+    site_url, site_path = site_prefix(root) if root is not None else ("", "/")
+    path = parts.path
+    if parts.scheme or parts.netloc:
+        if site_url and url.startswith(site_url):
+            path = "/" + url[len(site_url):].split("#", 1)[0].split("?", 1)[0]
+            site_path = "/"
+        else:
+            return ""
+    if not path:
+        return ""
+    path = unquote(path)
+    if path.startswith("/"):
+        if not path.startswith(site_path):
+            return None
+        target = path[len(site_path):]
+    else:
+        base = posixpath.dirname(page_rel)
+        target = posixpath.normpath(posixpath.join(base, path))
+        if path.endswith("/") and not target.endswith("/"):
+            target += "/"
+    if target.startswith("../") or target == "..":
+        return None
+    if target in ("", ".", "./"):
+        target = "index.html"
+    elif target.endswith("/") or (site / target).is_dir():
+        target = target.rstrip("/") + "/index.html"
+    return target if (site / target).is_file() else None
+
+
+def links(page: BeautifulSoup) -> list[str]:
+    """Every URL the page links to or loads: <a href>, <link href>, <img src>, <script src>."""
+    urls = [str(a["href"]) for a in page.find_all(["a", "link"], href=True)]
+    urls += [str(t["src"]) for t in page.find_all(["img", "script"], src=True)]
+    return urls
+
+
+def hrefs_to(node: Tag, site: Path, page_rel: str, target: str) -> list[Tag]:
+    """The <a> elements inside ``node`` that resolve to the site file ``target``."""
+    return [a for a in node.find_all("a", href=True) if resolve(site, page_rel, str(a["href"])) == target]
+
+
+def seed_front_matter(root: Path) -> dict:
+    text = (root / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md").read_text(encoding="utf-8")
+    _, head, body = text.split("---\n", 2)
+    data = yaml.safe_load(head)
+    data["_body"] = body
+    return data
+
+
+def paragraphs(body: str) -> list[str]:
+    return [norm(p) for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
+
+
+def build(root: Path, *args: str) -> tuple[int, str, str]:
+    return run(root, "build", *args)
+
+
+# --- the example project, built once ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example project's sources, built with ``briefing build --strict``."""
+    root = copy_example(tmp_path_factory.mktemp("example") / "project")
+    code, out, err = build(root, "--strict")
+    assert code == 0, f"briefing build --strict exited {code}\nstdout:\n{out}\nstderr:\n{err}"
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(example: Path) -> Path:
+    return example / "site"
+
+
+@pytest.fixture(scope="module")
+def front(example: Path) -> dict:
+    return seed_front_matter(example)
+
+
+def test_copy_starts_without_generated_pages(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "p")
+    assert not (root / "docs" / "index.md").exists()
+    assert not (root / "docs" / MANIFEST).exists()
+    for folder in ("briefings", "entities", "timeline", "tags", "graph", "data"):
+        assert not (root / "docs" / folder).exists(), folder
+
+
+def test_spec_pages_exist(example: Path, site: Path, front: dict) -> None:
+    expected = [
+        "index.html",
+        "briefings/index.html",
+        BRIEFING_HTML,
+        "entities/index.html",
+        "timeline/index.html",
+        "tags/index.html",
+        "graph/index.html",
+    ]
+    expected += [f"entities/{p.stem}/index.html" for p in sorted((example / "seeds" / "entities").glob("*.yml"))]
+    expected += [f"tags/{tag}/index.html" for tag in front["tags"]]
+    missing = [rel for rel in expected if not (site / rel).is_file()]
+    assert not missing, f"pages missing from site/: {missing}"
+
+
+def test_every_internal_link_and_asset_resolves(example: Path, site: Path) -> None:
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) > 20
+    broken: list[str] = []
+    checked = 0
+    for rel in pages:
+        for url in links(soup(site, rel)):
+            target = resolve(site, rel, url, example)
+            if target is None:
+                broken.append(f"{rel}: {url}")
+            elif target:
+                checked += 1
+    assert checked > 500, f"only {checked} internal URLs found; is the link extraction broken?"
+    assert not broken, f"{len(broken)} internal URL(s) resolve to nothing:\n" + "\n".join(broken[:40])
+
+
+def test_event_anchors_resolve(site: Path) -> None:
+    """Links to ``#ev-<id>`` (timeline drawings, event lists) land on an element with that id."""
+    missing: list[str] = []
+    seen = 0
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        for a in soup(site, rel).find_all("a", href=True):
+            url = str(a["href"])
+            fragment = urlsplit(url).fragment
+            if not fragment.startswith("ev-"):
+                continue
+            seen += 1
+            target = rel if url.startswith("#") else resolve(site, rel, url)
+            if not target:
+                missing.append(f"{rel}: {url} (no page)")
+            elif soup(site, target).find(id=fragment) is None:
+                missing.append(f"{rel}: {url} (no id={fragment} in {target})")
+    assert seen > 0, "no links to event anchors found"
+    assert not missing, "\n".join(missing[:40])
+
+
+# --- the briefing page ----------------------------------------------------------------------
+
+
+def test_briefing_shows_every_claim_with_status_and_basis(site: Path, front: dict) -> None:
+    article = content(soup(site, BRIEFING_HTML))
+    text = text_of(article)
+    for claim in front["claims"]:
+        assert norm(claim["text"]) in text, f"claim missing: {claim['text']}"
+        if claim.get("basis"):
+            assert norm(claim["basis"]) in text, f"basis missing: {claim['basis']}"
+    items = [li for li in article.find_all("li") if li.select_one(".bf-status")]
+    assert len(items) == len(front["claims"])
+    for claim in front["claims"]:
+        item = next(li for li in items if norm(claim["text"]) in text_of(li))
+        badge = item.select_one(".bf-status")
+        assert badge is not None
+        assert f"bf-status-{claim['status']}" in badge["class"]
+        assert text_of(badge) == claim["status"].replace("-", " ")
+    badges = {text_of(b) for b in article.select(".bf-status")}
+    assert "no comment" in badges and "reported" in badges
+
+
+def test_briefing_shows_quote_events_and_entity_chips(site: Path, front: dict) -> None:
+    article = content(soup(site, BRIEFING_HTML))
+    text = text_of(article)
+    quote = norm(front["quotes"][0]["text"])
+    assert any(quote in text_of(bq) for bq in article.find_all("blockquote")), "Nvidia quote missing"
+    quote_block = next(bq for bq in article.find_all("blockquote") if quote in text_of(bq))
+    assert hrefs_to(quote_block, site, BRIEFING_HTML, "entities/nvidia/index.html"), "quote not linked to Nvidia"
+    for event in front["events"]:
+        assert norm(event["title"]) in text, f"event missing: {event['title']}"
+    chips = article.select("a.bf-chip")
+    targets = {resolve(site, BRIEFING_HTML, str(a["href"])) for a in chips}
+    for entity_id in front["entities"]:
+        assert f"entities/{entity_id}/index.html" in targets, f"no entity chip for {entity_id}"
+
+
+def test_briefing_publishes_only_the_excerpt(site: Path, front: dict) -> None:
+    assert front["publish"] == "excerpt"
+    article = content(soup(site, BRIEFING_HTML))
+    text = text_of(article)
+    paras = paragraphs(front["_body"])
+    assert len(paras) > 3
+    assert paras[0] in text, "the first paragraph (the excerpt) is not shown"
+    body = article.select_one(".bf-body")
+    assert body is not None
+    assert [text_of(p) for p in body.find_all("p")] == [paras[0]]
+    shown = [p for p in paras[1:] if p in text]
+    assert not shown, f"publish: excerpt, yet later paragraphs are public: {shown}"
+    # Entity names in the excerpt link to their cards.
+    assert hrefs_to(body, site, BRIEFING_HTML, "entities/alibaba/index.html")
+
+
+# --- entity cards, timeline, home ---------------------------------------------------------------
+
+
+def test_every_entity_card_lists_the_briefings_that_mention_it(example: Path, site: Path, front: dict) -> None:
+    listed = set(front["entities"])
+    briefing = BRIEFING_HTML
+    for path in sorted((example / "seeds" / "entities").glob("*.yml")):
+        rel = f"entities/{path.stem}/index.html"
+        article = content(soup(site, rel))
+        found = hrefs_to(article, site, rel, briefing)
+        if path.stem in listed:
+            assert found, f"the card of {path.stem} does not list the briefing"
+        else:
+            assert not found, f"the card of {path.stem} lists a briefing that does not mention it"
+            assert "No briefing mentions" in text_of(article)
+
+
+def test_relations_show_both_directions(site: Path) -> None:
+    nvidia = text_of(content(soup(site, "entities/nvidia/index.html")))
+    h20 = content(soup(site, "entities/h20/index.html"))
+    assert "makes H20" in nvidia
+    made_by = [li for li in h20.find_all("li") if text_of(li).startswith("made by")]
+    assert made_by and hrefs_to(made_by[0], site, "entities/h20/index.html", "entities/nvidia/index.html")
+
+
+EXPECTED_ORDER = [  # earliest possible date, then latest, then title (SPEC §3)
+    ("alibaba-trains-on-own-chips", "Early 2025"),
+    ("nvidia-h20-export-license-deal", "August 2025"),
+    ("nvidia-white-house-talks-will-take-time", "Late August 2025"),
+    ("baidu-tests-ernie-on-kunlun-p800", "c. 11 September 2025"),
+    ("nvidia-responds-to-own-chips-report", "11 September 2025"),
+    ("the-information-reports-alibaba-baidu-own-chips", "11 September 2025"),
+]
+
+
+def test_timeline_lists_events_in_date_order(site: Path, front: dict) -> None:
+    article = content(soup(site, "timeline/index.html"))
+    anchors = [str(s["id"]) for s in article.select(".bf-anchor[id^=ev-]")]
+    assert sorted(anchors) == sorted(f"ev-{e['id']}" for e in front["events"]), "events missing or repeated"
+    assert anchors == [f"ev-{i}" for i, _ in EXPECTED_ORDER]
+    words = [text_of(w) for w in article.select(".bf-when")]
+    assert words == [w for _, w in EXPECTED_ORDER]
+    text = text_of(article)
+    assert "Early 2025" in text and "Late August 2025" in text
+    for event in front["events"]:
+        assert norm(event["title"]) in text
+    svg = article.find("svg")
+    assert svg is not None, "no drawn (SVG) timeline"
+    assert svg.find_all("a"), "the SVG timeline has no marks"
+
+
+def test_home_lists_the_briefing(site: Path, front: dict) -> None:
+    article = content(soup(site, "index.html"))
+    found = hrefs_to(article, site, "index.html", BRIEFING_HTML)
+    assert found, "the home page does not link to the briefing"
+    assert norm(front["title"]) in text_of(article)
+
+
+def test_briefings_and_tag_pages_list_the_briefing(site: Path, front: dict) -> None:
+    for rel in ["briefings/index.html"] + [f"tags/{t}/index.html" for t in front["tags"]]:
+        assert hrefs_to(content(soup(site, rel)), site, rel, BRIEFING_HTML), f"{rel} does not list it"
+
+
+# --- guarantees: deterministic, nothing rewritten, failed runs change nothing ------------------
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """A copy built twice: file hashes and mtimes after each build."""
+    root = copy_example(tmp_path_factory.mktemp("twice") / "project")
+    assert build(root, "--strict")[0] == 0
+    first = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
+    gz_first = (root / "site" / "sitemap.xml.gz").read_bytes() if (root / "site" / "sitemap.xml.gz").exists() else b""
+    time.sleep(0.05)
+    code, out, err = build(root, "--strict")
+    assert code == 0, err
+    second = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
+    gz_second = (root / "site" / "sitemap.xml.gz").read_bytes() if (root / "site" / "sitemap.xml.gz").exists() else b""
+    manifest = (root / "docs" / MANIFEST).read_text(encoding="utf-8")
+    return {"first": first, "second": second, "gz": {"first": gz_first, "second": gz_second},
+            "out": {"text": out}, "manifest": {"text": manifest}}
+
+
+def test_two_builds_give_identical_site(rebuilt: dict[str, dict]) -> None:
+    diff = tree_diff(rebuilt["first"]["site"], rebuilt["second"]["site"])
+    notes = []
+    if "changed: sitemap.xml.gz" in diff:
+        a, b = rebuilt["gz"]["first"], rebuilt["gz"]["second"]
+        if gzip.decompress(a) == gzip.decompress(b):
+            notes.append("sitemap.xml.gz differs only in its gzip header (the mtime field, bytes 4-7): "
+                         f"{a[4:8].hex()} vs {b[4:8].hex()}")
+    assert not diff, "two builds of the same input differ in site/:\n" + "\n".join(diff + notes)
+
+
+def test_two_builds_give_identical_docs(rebuilt: dict[str, dict]) -> None:
+    diff = tree_diff(rebuilt["first"]["docs"], rebuilt["second"]["docs"])
+    assert not diff, "two builds of the same input differ in docs/:\n" + "\n".join(diff)
+
+
+def test_second_build_rewrites_no_generated_file(rebuilt: dict[str, dict]) -> None:
+    before, after = rebuilt["first"]["mtimes"], rebuilt["second"]["mtimes"]
+    touched = sorted(p for p in before if p in after and before[p] != after[p])
+    assert not touched, f"the second build rewrote unchanged files: {touched}"
+    assert " 0 written" in rebuilt["out"]["text"] or "(0 written" in rebuilt["out"]["text"], rebuilt["out"]["text"]
+
+
+BROKEN_SEED = """\
+---
+title: A seed with a typo
+date: 2025-09-12
+source: reuters
+entities: [reuters]
+pubish: full
+---
+Reuters reports.
+"""
+
+
+def test_seed_error_exits_1_and_changes_nothing(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    assert build(root, "--strict")[0] == 0
+    before = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
+    bad = root / "seeds" / "2025" / "2025-09-12-broken.md"
+    bad.write_text(BROKEN_SEED, encoding="utf-8")
+    code, _out, err = build(root, "--strict")
+    assert code == 1, err
+    assert "seeds/2025/2025-09-12-broken.md:6: pubish:" in err, err
+    assert "Traceback" not in err
+    after = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
+    assert tree_diff(before["site"], after["site"]) == []
+    assert tree_diff(before["docs"], after["docs"]) == []
+    assert before["mtimes"] == after["mtimes"]
+    assert not list(root.glob(".briefing-staging*")), "a staging folder was left behind"
+
+
+def test_failed_mkdocs_build_changes_nothing(tmp_path: Path) -> None:
+    """Valid seeds but a strict MkDocs failure (a hand-written page with a broken link)."""
+    root = copy_example(tmp_path / "project")
+    assert build(root, "--strict")[0] == 0
+    before = {"site": hashes(root / "site"), "docs": hashes(root / "docs")}
+    new_seed = (root / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md").read_text(encoding="utf-8")
+    new_seed = new_seed.replace("title: Alibaba, Baidu begin", "title: Changed title: Alibaba, Baidu begin", 1)
+    (root / "seeds" / "2025" / "2025-09-12-copy.md").write_text(new_seed, encoding="utf-8")
+    (root / "docs" / "notes.md").write_text("# Notes\n\nSee [this](missing-page.md).\n", encoding="utf-8")
+    before["docs"] = hashes(root / "docs")
+    code, _out, err = build(root, "--strict")
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert tree_diff(before["site"], hashes(root / "site")) == []
+    assert tree_diff(before["docs"], hashes(root / "docs")) == []
+    assert not (root / "docs" / "briefings" / "2025-09-12-copy.md").exists()
+    assert not list(root.glob(".briefing-staging*")), "a staging folder was left behind"
+
+
+def test_users_own_file_in_generated_folder_survives(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    mine = root / "docs" / "briefings" / "my-notes.md"
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("# My notes\n\nKept by hand.\n", encoding="utf-8")
+    for _ in range(2):
+        code, _out, err = build(root, "--strict")
+        assert code == 0, err
+        assert mine.read_text(encoding="utf-8") == "# My notes\n\nKept by hand.\n"
+        assert "briefings/my-notes.md" not in (root / "docs" / MANIFEST).read_text(encoding="utf-8")
+        assert (root / "site" / "briefings" / "my-notes" / "index.html").is_file()
+    # A build that deletes a stale generated page (a tag no longer used) keeps the user's files.
+    own_tag_file = root / "docs" / "tags" / "my-tag-notes.md"
+    own_tag_file.write_text("# About our tags\n", encoding="utf-8")
+    seed_file = root / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md"
+    text = seed_file.read_text(encoding="utf-8")
+    seed_file.write_text(text.replace(", china, us-china-relations]", ", us-china-relations]", 1), encoding="utf-8")
+    code, _out, err = build(root, "--strict")
+    assert code == 0, err
+    assert not (root / "docs" / "tags" / "china.md").exists(), "the stale tag page was not removed"
+    assert mine.read_text(encoding="utf-8") == "# My notes\n\nKept by hand.\n"
+    assert own_tag_file.read_text(encoding="utf-8") == "# About our tags\n"
+
+
+# --- small projects: drafts, conflicting event dates, relations ---------------------------------
+
+ENTITIES = {
+    "seeds/entities/reuters.yml": "name: Reuters\ntype: media\n",
+    "seeds/entities/acme.yml": (
+        "name: Acme\ntype: company\nsummary: Makes widgets.\n"
+        "relations:\n  - {type: makes, target: widget-x}\n"
+    ),
+    "seeds/entities/widget-x.yml": "name: Widget X\ntype: product\n",
+}
+
+
+def seed(title: str, date: str, *, extra: str = "", body: str = "Acme said so.") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\nsource: reuters\nentities: [acme, reuters]\n{extra}---\n{body}\n"
+
+
+def test_drafts_appear_only_with_drafts_flag(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {
+        **ENTITIES,
+        "seeds/2025/2025-05-01-public.md": seed("Public briefing", "2025-05-01"),
+        "seeds/2025/2025-05-02-secret.md": seed("Secret draft briefing", "2025-05-02", extra="draft: true\n"),
+    })
+    draft_page = root / "site" / "briefings" / "2025-05-02-secret" / "index.html"
+
+    def site_text() -> str:
+        return "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                         for p in sorted((root / "site").rglob("*")) if p.is_file() and p.suffix in {".html", ".json", ".xml", ".ics"})
+
+    code, _out, err = build(root)
+    assert code == 0, err
+    assert (root / "site" / "briefings" / "2025-05-01-public" / "index.html").is_file()
+    assert not draft_page.exists()
+    assert not (root / "docs" / "briefings" / "2025-05-02-secret.md").exists()
+    assert "Secret draft briefing" not in site_text(), "the draft leaks into the public site"
+
+    code, _out, err = build(root, "--drafts")
+    assert code == 0, err
+    assert draft_page.is_file()
+    page = BeautifulSoup(draft_page.read_text(encoding="utf-8"), "lxml")
+    assert "Secret draft briefing" in text_of(content(page))
+    assert page.select_one(".bf-draft") is not None, "a draft preview is not marked as a draft"
+
+    code, _out, err = build(root)
+    assert code == 0, err
+    assert not draft_page.exists(), "a public build after a preview still has the draft"
+    assert not (root / "docs" / "briefings" / "2025-05-02-secret.md").exists()
+    assert "Secret draft briefing" not in site_text()
+
+
+EVENT = "    id: widget-launch\n    title: Acme launches Widget X\n    entities: [acme, widget-x]\n"
+CONFLICT = {
+    **ENTITIES,
+    "seeds/2025/2025-05-01-first.md": seed(
+        "First report", "2025-05-01",
+        extra=f"events:\n  - date: early 2025\n{EVENT}",
+    ),
+    "seeds/2026/2026-01-15-second.md": seed(
+        "Second report", "2026-01-15",
+        extra=f"events:\n  - date: late 2025\n{EVENT}",
+    ),
+}
+
+
+def test_same_event_with_disagreeing_dates(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", CONFLICT)
+    code, _out, err = build(root)
+    assert code == 0, err
+    site = root / "site"
+    article = content(soup(site, "timeline/index.html"))
+    anchors = article.select("#ev-widget-launch")
+    assert len(anchors) == 1, f"the event is shown {len(anchors)} times on the timeline"
+    listed = [li for li in article.find_all("li") if "Acme launches Widget X" in text_of(li)]
+    assert len(listed) == 1, f"the event is listed {len(listed)} times"
+    svg = article.find("svg")
+    assert svg is not None
+    marks = [a for a in svg.find_all("a", href=True) if str(a["href"]).endswith("#ev-widget-launch")]
+    assert len(marks) == 1, f"the event is drawn {len(marks)} times"
+    item = anchors[0].find_parent("li")
+    assert item is not None
+    for slug in ("2025-05-01-first", "2026-01-15-second"):
+        assert hrefs_to(item, site, "timeline/index.html", f"briefings/{slug}/index.html"), f"no link to {slug}"
+    assert "disagree" in text_of(item)
+    assert "Early 2025" in text_of(item) and "Late 2025" in text_of(item)
+
+
+def test_check_warns_about_disagreeing_event_dates(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", CONFLICT)
+    code, _out, err = run(root, "check")
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "widget-launch" in line]
+    assert lines, f"no warning about the event's dates:\n{err}"
+    assert all("warning" in line for line in lines)
+    assert any(line.startswith("seeds/2026/2026-01-15-second.md:") for line in lines), lines
+    code, _out, err = run(root, "check", "--strict")
+    assert code == 1
+
+
+def test_makes_relation_shows_made_by_on_target(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", CONFLICT)
+    code, _out, err = build(root)
+    assert code == 0, err
+    site = root / "site"
+    rel = "entities/widget-x/index.html"
+    card = content(soup(site, rel))
+    made_by = [li for li in card.find_all("li") if text_of(li).startswith("made by")]
+    assert made_by, f"no 'made by' on the Widget X card:\n{text_of(card)[:500]}"
+    assert hrefs_to(made_by[0], site, rel, "entities/acme/index.html")
+    acme = content(soup(site, "entities/acme/index.html"))
+    makes = [li for li in acme.find_all("li") if text_of(li).startswith("makes")]
+    assert makes and hrefs_to(makes[0], site, "entities/acme/index.html", "entities/widget-x/index.html")
