@@ -48,6 +48,16 @@ class EntityFile:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """A seed whose front-matter failed validation: its entity references are still checked,
+    so that one run reports every problem in it."""
+
+    rel: str
+    lines: yamlsafe.Document
+    references: list[tuple[tuple[str | int, ...], str, bool]]
+
+
+@dataclass(frozen=True)
 class Sources:
     """Everything read from ``seeds/``."""
 
@@ -58,6 +68,8 @@ class Sources:
     all_slugs: frozenset[str] = frozenset()
     #: likewise for entity ids
     all_ids: frozenset[str] = frozenset()
+    #: seeds that failed validation, for their reference checks
+    partial: tuple[Partial, ...] = ()
 
 
 class FileCache:
@@ -116,12 +128,18 @@ def load(
                 records.append(record)
         return records
 
-    seeds: list[SeedFile] = each(seed_paths, lambda p, sink: _load_seed(root, p, sink, max_bytes))
+    loaded: list[SeedFile | Partial] = each(seed_paths, lambda p, sink: _load_seed(root, p, sink, max_bytes))
+    seeds = [s for s in loaded if isinstance(s, SeedFile)]
+    partials = [s for s in loaded if isinstance(s, Partial)]
     entities: list[EntityFile] = each(entity_paths, lambda p, sink: _load_entity(root, p, sink, max_bytes))
     _check_unique(seeds, "slug", problems)
     _check_unique(entities, "id", problems)
     return Sources(
-        seeds, entities, frozenset(p.stem for p in seed_paths), frozenset(p.stem for p in entity_paths)
+        seeds,
+        entities,
+        frozenset(p.stem for p in seed_paths),
+        frozenset(p.stem for p in entity_paths),
+        tuple(partials),
     )
 
 
@@ -183,7 +201,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _load_seed(root: Path, path: Path, problems: Problems, max_bytes: int) -> SeedFile | None:
+def _load_seed(root: Path, path: Path, problems: Problems, max_bytes: int) -> SeedFile | Partial | None:
     rel = posix(path, root)
     slug = path.stem
     ok = True
@@ -204,8 +222,35 @@ def _load_seed(root: Path, path: Path, problems: Problems, max_bytes: int) -> Se
         return None
     data = _validate(rel, doc, SeedIn, problems)
     if data is None or not ok:
-        return None
+        return Partial(rel, doc, raw_references(doc.value))
     return SeedFile(path, rel, slug, data, doc, body, body_line)
+
+
+def raw_references(front: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    """Entity ids in unvalidated front-matter: ``(path, value, is_speaker)`` for each string found."""
+    found: list[tuple[tuple[str | int, ...], str, bool]] = []
+
+    def strings(value: Any, path: tuple[str | int, ...], speaker: bool = False) -> None:
+        if isinstance(value, str):
+            found.append((path, value, speaker))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    found.append(((*path, i), item, speaker))
+
+    strings(front.get("source"), ("source",))
+    strings(front.get("via"), ("via",))
+    strings(front.get("entities"), ("entities",))
+    for key in ("events", "claims", "quotes"):
+        items = front.get(key)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                strings(item.get("entities"), (key, i, "entities"))
+                if key != "events":
+                    strings(item.get("by"), (key, i, "by"), speaker=True)
+    return found
 
 
 def _load_entity(root: Path, path: Path, problems: Problems, max_bytes: int) -> EntityFile | None:

@@ -25,9 +25,13 @@ _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]<>&|~^=:$#!+\"]")
 
 
 def md(text: object) -> str:
-    """Inline Markdown that renders as exactly ``text`` (whitespace collapsed)."""
-    value = re.sub(r"\s+", " ", str(text))
-    return _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", value)
+    """Inline Markdown that renders as exactly ``text`` (whitespace collapsed).
+
+    Also safe at the start of a line: a leading ``-`` or ``1.`` does not start a list.
+    """
+    value = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", re.sub(r"\s+", " ", str(text)))
+    value = re.sub(r"^(\s*)-", r"\1&#45;", value)
+    return re.sub(r"^(\s*\d+)([.)])", lambda m: f"{m.group(1)}&#{ord(m.group(2))};", value)
 
 
 def md_url(url: str) -> str:
@@ -116,6 +120,10 @@ def _is_cjk(ch: str) -> bool:
     return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
 
 
+#: A run of word characters other than CJK ones, so that "据Nvidia称" yields "Nvidia".
+_WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
 def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -158,7 +166,7 @@ class MentionFinder:
         found: list[tuple[int, int, str]] = []
         if self._by_word:
             folded = content.casefold() if len(content.casefold()) == len(content) else None
-            for m in re.finditer(r"\w+", content):
+            for m in _WORD.finditer(content):
                 for surface, entity_id, exact in self._by_word.get(m.group().casefold(), ()):
                     end = m.start() + len(surface)
                     piece = content[m.start() : end]

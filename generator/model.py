@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .fuzzydate import FuzzyDate, sort_events_key
-from .load import EntityFile, SeedFile, Sources
+from .load import EntityFile, SeedFile, Sources, field_label
 from .paths import is_slug
 from .problems import Problems, did_you_mean
 from .schema import RELATION_WORDS
@@ -222,6 +222,13 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     for ef in sources.entities:
         _relations(ef, entities, refs, slugs, problems)
 
+    for partial in sources.partial:
+        for path, value, is_speaker in partial.references:
+            line = partial.lines.line_of(path)
+            if is_speaker:
+                refs.speaker(value, partial.rel, line, field_label(path))
+            else:
+                refs.entity(value, partial.rel, line, field_label(path))
     everything: list[Briefing] = []
     events: dict[str, Event] = {}
     for seed in sources.seeds:
@@ -280,8 +287,7 @@ def _briefing(seed: SeedFile, refs: _Refs, events: dict[str, Event], problems: P
         return lines.line_of(tuple(path))
 
     def ids(values: list[str], *path: str | int) -> list[str]:
-        label = ".".join(str(p) for p in path)
-        return [v for i, v in enumerate(values) if refs.entity(v, rel, at(*path, i), f"{label}[{i}]")]
+        return [v for i, v in enumerate(values) if refs.entity(v, rel, at(*path, i), field_label((*path, i)))]
 
     refs.entity(d.source, rel, at("source"), "source")
     via = ids(d.via, "via")

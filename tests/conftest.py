@@ -59,7 +59,8 @@ def make_project(tmp_path: Path) -> MakeProject:
 
 def invoke_cli(root: Path, *args: str) -> tuple[int, str, str]:
     """Run ``briefing -C root ARGS...`` in-process: ``(exit code, stdout, stderr)``."""
-    from generator import cli  # imported here so that a broken generator fails tests, not collection
+    # imported here so that a broken generator fails the tests, not their collection
+    from generator import cli
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -1,0 +1,176 @@
+"""The offline bundle opened from disk, and `briefing serve` live reload, in real headless Chromium."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import EXAMPLE_SLUG, ROOT, copy_example
+from tests.helpers import run as invoke_cli
+
+CHROMIUM = "/usr/bin/chromium"
+SHIM = ROOT / ".cache" / "offline" / "iframe-worker-shim.js"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+def _project(tmp: Path) -> Path:
+    root = copy_example(tmp / "project")
+    assert SHIM.is_file(), "run `make test` (it fetches the offline shim) or `make bundle`"
+    (root / ".cache" / "offline").mkdir(parents=True)
+    shutil.copy2(SHIM, root / ".cache" / "offline" / SHIM.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The example's offline bundle, built twice (for the reproducibility check) and unzipped."""
+    tmp = tmp_path_factory.mktemp("bundle")
+    root = _project(tmp)
+    code, out, err = invoke_cli(root, "bundle", "--strict")
+    assert code == 0, out + err
+    archives = list((root / "dist").glob("*-offline.zip"))
+    assert len(archives) == 1
+    first = archives[0].read_bytes()
+    code, out, err = invoke_cli(root, "bundle", "--strict")
+    assert code == 0, out + err
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(archives[0].read_bytes()).hexdigest()
+    unpacked = tmp / "unzipped"
+    with zipfile.ZipFile(archives[0]) as zf:
+        zf.extractall(unpacked)
+    (site,) = list(unpacked.iterdir())
+    assert not (root / "site").exists(), "bundle must not touch site/"
+    return root, site
+
+
+def test_bundle_is_reproducible_and_self_contained(bundle: tuple[Path, Path]) -> None:
+    _, site = bundle
+    assert (site / "index.html").is_file()
+    assert (site / "briefings" / f"{EXAMPLE_SLUG}.html").is_file()
+    assert (site / "search" / "search_index.js").is_file()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        # No script, stylesheet, font or image from another host.
+        remote = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//(?!example\.org)[^"]*"', html)
+        assert not [r for r in remote if "rel=\"canonical\"" not in r], (page, remote)
+        assert "unpkg.com" not in html and "fonts.googleapis" not in html, page
+
+
+def _blocking_context(browser: object) -> tuple[object, list[str]]:
+    blocked: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            blocked.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", route)
+    return context, blocked
+
+
+def test_bundle_from_disk_search_and_timeline_without_network(browser: object, bundle: tuple[Path, Path]) -> None:
+    _, site = bundle
+    context, blocked = _blocking_context(browser)
+    page = context.new_page()  # type: ignore[attr-defined]
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector("input.md-search__input", state="attached")
+    page.fill("input.md-search__input", "Kunlunxin")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=10_000)
+    assert results.count() >= 1
+    results.first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith("file://") and "/entities/kunlunxin.html" in page.url
+    assert "Kunlunxin" in page.locator("h1").inner_text()
+    page.goto((site / "timeline" / "index.html").as_uri())
+    svg = page.locator("svg.bf-timeline-svg")
+    assert svg.is_visible()
+    box = svg.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 50
+    assert "Early 2025" in page.locator("article").inner_text()
+    # Following a briefing link keeps .html URLs from disk.
+    page.goto((site / "briefings" / f"{EXAMPLE_SLUG}.html").as_uri())
+    page.locator("a.bf-chip", has_text="Baidu").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/entities/baidu.html")
+    os.makedirs(ROOT / "tests" / "artifacts", exist_ok=True)
+    page.screenshot(path=str(ROOT / "tests" / "artifacts" / "offline-entity.png"), full_page=True)
+    context.close()  # type: ignore[attr-defined]
+    assert blocked == [], f"the offline bundle made {len(blocked)} network requests: {blocked[:5]}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(predicate: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_serve_live_reload_in_browser(browser: object, tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", str(port)],
+            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+    try:
+        _wait_for(lambda: "Serving on" in log.read_text(), 60, "the server to start")
+        base = re.search(r"Serving on (http://\S+)", log.read_text()).group(1)  # type: ignore[union-attr]
+        assert base.startswith(f"http://127.0.0.1:{port}/")
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(f"{base}briefings/{EXAMPLE_SLUG}/")
+        assert "Alibaba, Baidu begin" in page.locator("h1").inner_text()
+        seed = root / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md"
+        text = seed.read_text(encoding="utf-8")
+        seed.write_text(text.replace("title: Alibaba, Baidu begin", "title: Live edit of Alibaba, Baidu begin", 1), encoding="utf-8")
+        # No navigation by the test: the page reloads itself when the rebuild is done.
+        page.wait_for_function("document.querySelector('h1').innerText.startsWith('Live edit')", timeout=20_000)
+        # A broken seed prints its problem and keeps the last good page.
+        seed.write_text(text.replace("date: 2025-09-11", "date: 2025-13-45", 1), encoding="utf-8")
+        _wait_for(lambda: "date: '2025-13-45' is not a publication date" in log.read_text()
+                  or "2025-13-45" in log.read_text(), 20, "the problem to be reported")
+        page.reload()
+        assert page.locator("h1").inner_text().startswith("Live edit")
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    output = log.read_text()
+    assert "Traceback" not in output
+    assert "regenerated" in output
