@@ -117,6 +117,8 @@ def load(
             seed_paths.append(path)
         elif in_entities and path.suffix in ENTITY_SUFFIXES:
             entity_paths.append(path)
+    _check_collisions(root, seed_paths, "slug", problems)
+    _check_collisions(root, entity_paths, "id", problems)
     files = cache or FileCache()
 
     def each(paths: list[Path], one: Callable[[Path, Problems], Any]) -> list[Any]:
@@ -356,6 +358,20 @@ def describe(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def _check_collisions(root: Path, found: list[Path], what: str, problems: Problems) -> None:
+    """File names that differ only in case or Unicode normalisation (``Foo.md`` / ``foo.md``,
+    composed / decomposed ``é``) would overwrite each other on many disks and in URLs."""
+    groups: dict[str, list[Path]] = {}
+    for path in found:
+        groups.setdefault(collision_key(path.stem), []).append(path)
+    for paths in groups.values():
+        names = {p.stem for p in paths}
+        if len(names) > 1:
+            first = posix(paths[0], root)
+            for other in paths[1:]:
+                problems.add(posix(other, root), 1, what, f"'{other.stem}' collides with '{paths[0].stem}' ({first}) on case-insensitive disks; rename one of them")
 
 
 def _check_unique(records: list[Any], what: str, problems: Problems) -> None:

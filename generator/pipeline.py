@@ -111,6 +111,17 @@ def _pages_or_none(project: Project, checked: Checked, strict: bool, directory_u
     return pages, managed, notes
 
 
+STAGING_PREFIX = ".briefing-staging-"
+
+
+def _staging(project: Project) -> Path:
+    """A fresh staging folder; ones left by an interrupted run are ours and are removed first."""
+    for stale in project.root.glob(STAGING_PREFIX + "*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.root))
+
+
 def source_date_epoch(corpus: Corpus) -> str:
     """SOURCE_DATE_EPOCH for MkDocs (sitemap dates, gzip headers): from the content, never the clock."""
     from .exports import build_time
@@ -127,7 +138,7 @@ def build(project: Project, *, strict: bool = False, drafts: bool = False, verbo
     if planned is None or checked.corpus is None:
         return Built(checked)
     pages, managed, notes = planned
-    scratch = Path(tempfile.mkdtemp(prefix=".briefing-staging-", dir=project.root))
+    scratch = _staging(project)
     try:
         staged_docs = scratch / "docs"
         staged_site = scratch / "site"
@@ -174,7 +185,7 @@ def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> 
     pages, managed, _ = planned
     name = f"{suggest_slug(project.site.name) or 'site'}-offline"
     epoch = source_date_epoch(checked.corpus)
-    scratch = Path(tempfile.mkdtemp(prefix=".briefing-staging-", dir=project.root))
+    scratch = _staging(project)
     try:
         staged_docs = scratch / "docs"
         staged_site = scratch / name
