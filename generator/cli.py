@@ -56,9 +56,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     project = Project.open(args.directory)
     checked = check(project)
     _report(checked.problems, args.format)
-    n = len(checked.sources.seeds)
+    n, m = len(checked.sources.all_slugs), len(checked.sources.all_ids)
     if args.format == "text":
-        print(f"checked {n} briefing{'s' * (n != 1)} and {len(checked.sources.entities)} entities: {_summary(checked.problems)}")
+        print(f"checked {n} briefing{'s' * (n != 1)} and {m} entit{'ies' if m != 1 else 'y'}: {_summary(checked.problems)}")
     failed = checked.problems.errors or (args.strict and checked.problems.warnings)
     return EXIT_PROBLEMS if failed else EXIT_OK
 
@@ -168,6 +168,58 @@ def cmd_new_entity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new_briefing(args: argparse.Namespace) -> int:
+    """Scaffold seeds/<year>/SLUG.md with every front-matter key, as a draft (never overwrites)."""
+    import datetime
+
+    from .paths import slug_problem
+
+    project = Project.open(args.directory)
+    problem = slug_problem(args.slug, "slug")
+    if problem:
+        raise UsageError(problem)
+    day = datetime.date.fromisoformat(args.date) if args.date else None
+    if day is None:
+        import re
+
+        found = re.match(r"(\d{4}-\d{2}-\d{2})", args.slug)
+        try:
+            day = datetime.date.fromisoformat(found.group(1)) if found else None
+        except ValueError:
+            day = None
+    if day is None:
+        raise UsageError("give the publication date with --date YYYY-MM-DD (or start the slug with it)")
+    existing = [p for p in project.seeds_dir.rglob(f"{args.slug}.md")]
+    if existing:
+        raise UsageError(f"{existing[0].relative_to(project.root)} already exists; edit it instead")
+    target = project.seeds_dir / str(day.year) / f"{args.slug}.md"
+    source = args.source or "SOURCE-ID"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        "---\n"
+        f"title: {json.dumps('Headline of ' + args.slug)}\n"
+        f"date: {day.isoformat()}\n"
+        f"source: {source}          # entity id of the publisher (briefing new entity ID --type media)\n"
+        "via: []              # upstream reports this one relays, nearest first\n"
+        "# url: https://...\n"
+        "authors: []\n"
+        "# summary: One or two sentences (default: the body's first paragraph).\n"
+        "key_points: []\n"
+        "tags: []\n"
+        "entities: []\n"
+        "events: []           # - {date: early 2025, title: ..., entities: [...], id: ...}\n"
+        "claims: []           # - {text: ..., by: ..., basis: ..., status: reported, entities: [...]}\n"
+        "quotes: []           # - {by: ..., text: ...}\n"
+        "publish: excerpt     # full | excerpt | summary\n"
+        "draft: true\n"
+        "---\n"
+        "The article body, in Markdown.\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {target.relative_to(project.root)} (a draft: fill in the front-matter, then briefing check)")
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="briefing",
@@ -212,6 +264,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", required=True, help="company, person, product, organization, government, media, place or other")
     p.add_argument("--name", help="display name (default: from the id)")
     p.set_defaults(func=cmd_new_entity)
+    doc = (cmd_new_briefing.__doc__ or "").strip()
+    p = new_sub.add_parser("briefing", help=doc, description=doc)
+    p.add_argument("slug", help="the briefing's slug and URL, e.g. 2025-09-11-alibaba-baidu-own-chips")
+    p.add_argument("--date", help="publication date YYYY-MM-DD (default: from the slug)")
+    p.add_argument("--source", help="entity id of the publisher")
+    p.set_defaults(func=cmd_new_briefing)
     return parser
 
 

@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     WithJsonSchema,
 )
 
@@ -168,9 +169,17 @@ Id = Annotated[
 ]
 Tag = Annotated[str, AfterValidator(_check_tag)]
 Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})]
-IdList = Annotated[list[Id], BeforeValidator(_as_list)]
-TagList = Annotated[list[Tag], BeforeValidator(_as_list)]
-LineList = Annotated[list[Line], BeforeValidator(_as_list)]
+_ID_SCHEMA = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}
+
+
+def _one_or_many(item: dict[str, Any]) -> Any:
+    """JSON Schema for a list that may also be written as a single value."""
+    return WithJsonSchema({"anyOf": [item, {"type": "array", "items": item}]})
+
+
+IdList = Annotated[list[Id], BeforeValidator(_as_list), _one_or_many(_ID_SCHEMA)]
+TagList = Annotated[list[Tag], BeforeValidator(_as_list), _one_or_many(_ID_SCHEMA)]
+LineList = Annotated[list[Line], BeforeValidator(_as_list), _one_or_many({"type": ["string", "integer"]})]
 Fuzzy = Annotated[
     FuzzyDate,
     BeforeValidator(_parse_fuzzy),
@@ -197,59 +206,77 @@ class _Strict(BaseModel):
     )
 
 
+def _d(text: str, **extra: Any) -> Any:
+    """A field's description: shown in the reference docs and by editors through the JSON Schema."""
+    return Field(description=text, **extra)
+
+
 class EventIn(_Strict):
     """An event as one briefing reports it."""
 
-    date: Fuzzy
-    title: Line
-    entities: IdList = []
-    id: Id | None = None
-    tags: TagList = []
+    date: Fuzzy = _d("When it happened, as precisely as the report says: a fuzzy date.")
+    title: Line = _d("What happened, in one line.")
+    entities: IdList = _d("Ids of the entities involved.", default=[])
+    id: Id | None = _d(
+        "Optional stable id: the same id in several briefings is one event, shown once with "
+        "every report; differing dates are flagged.",
+        default=None,
+    )
+    tags: TagList = _d("Tags of the event, added to the briefing's own.", default=[])
 
 
 class ClaimIn(_Strict):
     """A statement with its provenance."""
 
-    text: Line
-    by: Speaker
-    basis: Line | None = None
-    status: Annotated[str, AfterValidator(_one_of(CLAIM_STATUSES))] = "reported"
-    entities: IdList = []
+    text: Line = _d("The statement, in one line.")
+    by: Speaker = _d(
+        "Who asserts it: an entity id, or free text that is not id-shaped (\"social media posts\")."
+    )
+    basis: Line | None = _d("What the assertion rests on (\"three employees who have used the chip\").", default=None)
+    status: Annotated[str, AfterValidator(_one_of(CLAIM_STATUSES))] = _d(
+        "reported, confirmed, disputed, denied or no-comment.", default="reported",
+        json_schema_extra={"enum": list(CLAIM_STATUSES)},
+    )
+    entities: IdList = _d("Ids of the entities the claim is about.", default=[])
 
 
 class QuoteIn(_Strict):
     """Words someone said, verbatim."""
 
-    by: Speaker
-    text: Text
-    role: Line | None = None
+    by: Speaker = _d("Who said it: an entity id, or free text.")
+    text: Text = _d("The words, verbatim.")
+    role: Line | None = _d("The speaker's role, e.g. spokesperson.", default=None)
 
 
 class SeedIn(_Strict):
     """The front-matter of a seed article (SPEC §2.1)."""
 
-    title: Line
-    date: Day
-    source: Id
-    via: IdList = []
-    url: Url | None = None
-    authors: LineList = []
-    summary: Text | None = None
-    key_points: LineList = []
-    tags: TagList = []
-    entities: IdList = []
-    events: list[EventIn] = []
-    claims: list[ClaimIn] = []
-    quotes: list[QuoteIn] = []
-    publish: Annotated[str, AfterValidator(_one_of(PUBLISH_MODES))] = "excerpt"
-    draft: bool = False
+    title: Line = _d("The article's headline.")
+    date: Day = _d("Publication date, YYYY-MM-DD.")
+    source: Id = _d("Entity id of the publisher.")
+    via: IdList = _d("Upstream reports this one relays, nearest first (entity ids).", default=[])
+    url: Url | None = _d("Link to the original article (http or https).", default=None)
+    authors: LineList = _d("Bylines.", default=[])
+    summary: Text | None = _d("One or two sentences; default: the body's first paragraph.", default=None)
+    key_points: LineList = _d("The article's main points, one line each.", default=[])
+    tags: TagList = _d("Topic slugs, e.g. ai-chips.", default=[])
+    entities: IdList = _d("Ids of every entity the article names.", default=[])
+    events: list[EventIn] = _d("Things that happened, as this article reports them.", default=[])
+    claims: list[ClaimIn] = _d("Statements with their provenance.", default=[])
+    quotes: list[QuoteIn] = _d("Quotations.", default=[])
+    publish: Annotated[str, AfterValidator(_one_of(PUBLISH_MODES))] = _d(
+        "How much of the body goes public: full, excerpt (first paragraph and a link) or "
+        "summary (front-matter only).",
+        default="excerpt", json_schema_extra={"enum": list(PUBLISH_MODES)},
+    )
+    draft: bool = _d("Drafts appear in previews (--drafts), never in the public site.", default=False)
 
 
 class FactIn(_Strict):
     """An infobox value with the briefing it comes from."""
 
-    value: Line
-    source: Id | None = None
+    value: Line = _d("The value shown.")
+    source: Id | None = _d("Slug of the briefing it comes from.", default=None)
 
 
 def _as_fact(value: Any) -> Any:
@@ -257,30 +284,60 @@ def _as_fact(value: Any) -> Any:
     return value if isinstance(value, dict) else {"value": _as_text(value)}
 
 
-FactValue = Annotated[FactIn, BeforeValidator(_as_fact)]
+FactValue = Annotated[
+    FactIn,
+    BeforeValidator(_as_fact),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": ["string", "integer"]},
+                {
+                    "type": "object",
+                    "properties": {"value": {"type": ["string", "integer"]}, "source": _ID_SCHEMA},
+                    "required": ["value"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
 
 
 class RelationIn(_Strict):
     """A typed edge from this entity to another."""
 
-    type: Id
-    target: Id
-    since: Line | None = None
-    until: Line | None = None
-    note: Line | None = None
-    source: Id | None = None
+    type: Id = _d(
+        "The relation, read from this entity to the target: " + ", ".join(RELATION_WORDS) + " (or your own).",
+        json_schema_extra={"examples": list(RELATION_WORDS)},
+    )
+    target: Id = _d("Id of the other entity.")
+    since: Annotated[Line | None, WithJsonSchema({"type": ["string", "integer"]})] = _d(
+        "When it began.", default=None
+    )
+    until: Annotated[Line | None, WithJsonSchema({"type": ["string", "integer"]})] = _d(
+        "When it ended.", default=None
+    )
+    note: Line | None = _d("A short note.", default=None)
+    source: Id | None = _d("Slug of the briefing it comes from.", default=None)
 
 
 class EntityIn(_Strict):
     """An entity file ``seeds/entities/<id>.yml`` (SPEC §2.2)."""
 
-    name: Line
-    type: Annotated[str, AfterValidator(_one_of(ENTITY_TYPES))]
-    aliases: LineList = []
-    summary: Text | None = None
-    facts: dict[str, FactValue] = {}
-    relations: list[RelationIn] = []
-    links: Annotated[list[Url], BeforeValidator(_as_list)] = []
+    name: Line = _d("Display name.")
+    type: Annotated[str, AfterValidator(_one_of(ENTITY_TYPES))] = _d(
+        "company, person, product, organization, government, media, place or other.",
+        json_schema_extra={"enum": list(ENTITY_TYPES)},
+    )
+    aliases: LineList = _d("Other names that refer to it in article text (any script).", default=[])
+    summary: Text | None = _d("One or two sentences.", default=None)
+    facts: dict[str, FactValue] = _d(
+        "Infobox rows: a value, or {value: ..., source: <briefing slug>}.", default={}
+    )
+    relations: list[RelationIn] = _d("Typed edges to other entities.", default=[])
+    links: Annotated[
+        list[Url], BeforeValidator(_as_list), _one_or_many({"type": "string", "format": "uri"})
+    ] = _d("Web links (http or https).", default=[])
 
 
 def field_names(model: type[BaseModel]) -> list[str]:

@@ -58,7 +58,9 @@ def main(argv: list[str]) -> int:
         print("usage: python -m tests.golden refresh", file=sys.stderr)
         return 2
     n = refresh()
-    print(f"wrote {n} golden files to {GOLDEN_DIR.relative_to(ROOT)}/; review the diff and commit it")
+    print(
+        f"wrote {n} golden files to {GOLDEN_DIR.relative_to(ROOT)}/; review the diff and commit it"
+    )
     return 0
 
 

@@ -49,10 +49,8 @@ def copy_example(dest: Path) -> Path:
     shutil.copytree(ROOT / "seeds", dest / "seeds")
     docs = ROOT / "docs"
     generated: set[str] = {MANIFEST, "index.md"}
-    try:
+    with contextlib.suppress(OSError, ValueError, KeyError):
         generated |= set(json.loads((docs / MANIFEST).read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError):
-        pass
     # Also whatever the generator renders today, in case docs/ holds pages of a newer
     # generator than its manifest lists (the copy must start without generated pages).
     from tests.golden import render_example

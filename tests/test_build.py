@@ -7,10 +7,13 @@ copy or on a small throw-away project.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import posixpath
 import re
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -41,6 +44,13 @@ def soup(site: Path, rel: str) -> BeautifulSoup:
     return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "lxml")
 
 
+@functools.lru_cache(maxsize=64)
+def ids_in(path: Path) -> frozenset[str]:
+    """Every element id in an HTML file."""
+    page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    return frozenset(str(t["id"]) for t in page.find_all(id=True))
+
+
 def norm(text: str) -> str:
     """Whitespace collapsed, so text can be compared across line breaks and tags."""
     return " ".join(text.split())
@@ -57,25 +67,24 @@ def text_of(node: Tag) -> str:
     return norm(node.get_text())
 
 
-def site_prefix(root: Path) -> tuple[str, str]:
-    """``(site_url, its path)`` from the project's mkdocs.yml (for absolute URLs, e.g. in 404.html)."""
-    site_url = str(Project.open(root).settings.get("site_url") or "")
-    path = urlsplit(site_url).path or "/"
-    return site_url, path if path.endswith("/") else path + "/"
+def site_url_of(root: Path) -> str:
+    """The project's ``site_url`` (absolute URLs to it, e.g. in 404.html, are internal)."""
+    return str(Project.open(root).settings.get("site_url") or "")
 
 
-def resolve(site: Path, page_rel: str, url: str, root: Path | None = None) -> str | None:
+def resolve(site: Path, page_rel: str, url: str, site_url: str = "") -> str | None:
     """The file in ``site`` an internal URL on page ``page_rel`` points to, as a site path.
 
     Returns ``""`` for URLs that are not internal (other hosts, mailto:, pure
     fragments) and ``None`` when an internal URL resolves to nothing.
     """
     parts = urlsplit(url)
-    site_url, site_path = site_prefix(root) if root is not None else ("", "/")
+    site_path = urlsplit(site_url).path or "/"
+    site_path = site_path if site_path.endswith("/") else site_path + "/"
     path = parts.path
     if parts.scheme or parts.netloc:
         if site_url and url.startswith(site_url):
-            path = "/" + url[len(site_url):].split("#", 1)[0].split("?", 1)[0]
+            path = "/" + url[len(site_url) :].split("#", 1)[0].split("?", 1)[0]
             site_path = "/"
         else:
             return ""
@@ -85,7 +94,7 @@ def resolve(site: Path, page_rel: str, url: str, root: Path | None = None) -> st
     if path.startswith("/"):
         if not path.startswith(site_path):
             return None
-        target = path[len(site_path):]
+        target = path[len(site_path) :]
     else:
         base = posixpath.dirname(page_rel)
         target = posixpath.normpath(posixpath.join(base, path))
@@ -109,7 +118,11 @@ def links(page: BeautifulSoup) -> list[str]:
 
 def hrefs_to(node: Tag, site: Path, page_rel: str, target: str) -> list[Tag]:
     """The <a> elements inside ``node`` that resolve to the site file ``target``."""
-    return [a for a in node.find_all("a", href=True) if resolve(site, page_rel, str(a["href"])) == target]
+    return [
+        a
+        for a in node.find_all("a", href=True)
+        if resolve(site, page_rel, str(a["href"])) == target
+    ]
 
 
 def seed_front_matter(root: Path) -> dict:
@@ -168,7 +181,10 @@ def test_spec_pages_exist(example: Path, site: Path, front: dict) -> None:
         "tags/index.html",
         "graph/index.html",
     ]
-    expected += [f"entities/{p.stem}/index.html" for p in sorted((example / "seeds" / "entities").glob("*.yml"))]
+    expected += [
+        f"entities/{p.stem}/index.html"
+        for p in sorted((example / "seeds" / "entities").glob("*.yml"))
+    ]
     expected += [f"tags/{tag}/index.html" for tag in front["tags"]]
     missing = [rel for rel in expected if not (site / rel).is_file()]
     assert not missing, f"pages missing from site/: {missing}"
@@ -177,38 +193,63 @@ def test_spec_pages_exist(example: Path, site: Path, front: dict) -> None:
 def test_every_internal_link_and_asset_resolves(example: Path, site: Path) -> None:
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert len(pages) > 20
+    site_url = site_url_of(example)
     broken: list[str] = []
     checked = 0
     for rel in pages:
         for url in links(soup(site, rel)):
-            target = resolve(site, rel, url, example)
+            target = resolve(site, rel, url, site_url)
             if target is None:
                 broken.append(f"{rel}: {url}")
             elif target:
                 checked += 1
     assert checked > 500, f"only {checked} internal URLs found; is the link extraction broken?"
-    assert not broken, f"{len(broken)} internal URL(s) resolve to nothing:\n" + "\n".join(broken[:40])
+    assert not broken, f"{len(broken)} internal URL(s) resolve to nothing:\n" + "\n".join(
+        broken[:40]
+    )
 
 
-def test_event_anchors_resolve(site: Path) -> None:
-    """Links to ``#ev-<id>`` (timeline drawings, event lists) land on an element with that id."""
+def test_every_fragment_resolves(example: Path, site: Path) -> None:
+    """Links with a ``#fragment`` (event anchors, headings) land on an element with that id."""
+    site_url = site_url_of(example)
     missing: list[str] = []
-    seen = 0
+    events = 0
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         for a in soup(site, rel).find_all("a", href=True):
             url = str(a["href"])
             fragment = urlsplit(url).fragment
-            if not fragment.startswith("ev-"):
+            if not fragment:
                 continue
-            seen += 1
-            target = rel if url.startswith("#") else resolve(site, rel, url)
-            if not target:
+            target = rel if url.startswith("#") else resolve(site, rel, url, site_url)
+            if target == "":
+                continue  # another site
+            events += fragment.startswith("ev-")
+            if target is None:
                 missing.append(f"{rel}: {url} (no page)")
-            elif soup(site, target).find(id=fragment) is None:
+            elif fragment not in ids_in(site / target):
                 missing.append(f"{rel}: {url} (no id={fragment} in {target})")
-    assert seen > 0, "no links to event anchors found"
+    assert events > 0, "no links to event anchors (#ev-...) found"
     assert not missing, "\n".join(missing[:40])
+
+
+def test_site_does_not_depend_on_the_clock(site: Path) -> None:
+    """Deterministic across days too: no build date (today) in the site (e.g. sitemap lastmod)."""
+    today = datetime.now(UTC).date().isoformat()
+    stamped = [
+        p.relative_to(site).as_posix()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+        and p.suffix in {".html", ".xml", ".json", ".ics"}
+        and today in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert not stamped, f"today's date {today} is stamped into: {stamped}"
+    gz = site / "sitemap.xml.gz"
+    if gz.exists():
+        mtime = int.from_bytes(gz.read_bytes()[4:8], "little")
+        assert datetime.fromtimestamp(mtime, UTC).date().isoformat() != today, (
+            "sitemap.xml.gz carries today's date in its gzip header"
+        )
 
 
 # --- the briefing page ----------------------------------------------------------------------
@@ -237,9 +278,13 @@ def test_briefing_shows_quote_events_and_entity_chips(site: Path, front: dict) -
     article = content(soup(site, BRIEFING_HTML))
     text = text_of(article)
     quote = norm(front["quotes"][0]["text"])
-    assert any(quote in text_of(bq) for bq in article.find_all("blockquote")), "Nvidia quote missing"
+    assert any(quote in text_of(bq) for bq in article.find_all("blockquote")), (
+        "Nvidia quote missing"
+    )
     quote_block = next(bq for bq in article.find_all("blockquote") if quote in text_of(bq))
-    assert hrefs_to(quote_block, site, BRIEFING_HTML, "entities/nvidia/index.html"), "quote not linked to Nvidia"
+    assert hrefs_to(quote_block, site, BRIEFING_HTML, "entities/nvidia/index.html"), (
+        "quote not linked to Nvidia"
+    )
     for event in front["events"]:
         assert norm(event["title"]) in text, f"event missing: {event['title']}"
     chips = article.select("a.bf-chip")
@@ -267,7 +312,9 @@ def test_briefing_publishes_only_the_excerpt(site: Path, front: dict) -> None:
 # --- entity cards, timeline, home ---------------------------------------------------------------
 
 
-def test_every_entity_card_lists_the_briefings_that_mention_it(example: Path, site: Path, front: dict) -> None:
+def test_every_entity_card_lists_the_briefings_that_mention_it(
+    example: Path, site: Path, front: dict
+) -> None:
     listed = set(front["entities"])
     briefing = BRIEFING_HTML
     for path in sorted((example / "seeds" / "entities").glob("*.yml")):
@@ -286,7 +333,9 @@ def test_relations_show_both_directions(site: Path) -> None:
     h20 = content(soup(site, "entities/h20/index.html"))
     assert "makes H20" in nvidia
     made_by = [li for li in h20.find_all("li") if text_of(li).startswith("made by")]
-    assert made_by and hrefs_to(made_by[0], site, "entities/h20/index.html", "entities/nvidia/index.html")
+    assert made_by and hrefs_to(
+        made_by[0], site, "entities/h20/index.html", "entities/nvidia/index.html"
+    )
 
 
 EXPECTED_ORDER = [  # earliest possible date, then latest, then title (SPEC §3)
@@ -302,7 +351,9 @@ EXPECTED_ORDER = [  # earliest possible date, then latest, then title (SPEC §3)
 def test_timeline_lists_events_in_date_order(site: Path, front: dict) -> None:
     article = content(soup(site, "timeline/index.html"))
     anchors = [str(s["id"]) for s in article.select(".bf-anchor[id^=ev-]")]
-    assert sorted(anchors) == sorted(f"ev-{e['id']}" for e in front["events"]), "events missing or repeated"
+    assert sorted(anchors) == sorted(f"ev-{e['id']}" for e in front["events"]), (
+        "events missing or repeated"
+    )
     assert anchors == [f"ev-{i}" for i, _ in EXPECTED_ORDER]
     words = [text_of(w) for w in article.select(".bf-when")]
     assert words == [w for _, w in EXPECTED_ORDER]
@@ -324,50 +375,75 @@ def test_home_lists_the_briefing(site: Path, front: dict) -> None:
 
 def test_briefings_and_tag_pages_list_the_briefing(site: Path, front: dict) -> None:
     for rel in ["briefings/index.html"] + [f"tags/{t}/index.html" for t in front["tags"]]:
-        assert hrefs_to(content(soup(site, rel)), site, rel, BRIEFING_HTML), f"{rel} does not list it"
+        assert hrefs_to(content(soup(site, rel)), site, rel, BRIEFING_HTML), (
+            f"{rel} does not list it"
+        )
 
 
 # --- guarantees: deterministic, nothing rewritten, failed runs change nothing ------------------
 
 
+@dataclass
+class Snapshot:
+    """File hashes of site/ and docs/ and the mtimes of docs/ after one build."""
+
+    site: dict[str, str]
+    docs: dict[str, str]
+    mtimes: dict[str, int]
+    sitemap_gz: bytes
+    stdout: str = ""
+
+    @classmethod
+    def take(cls, root: Path, stdout: str = "") -> Snapshot:
+        gz = root / "site" / "sitemap.xml.gz"
+        return cls(
+            hashes(root / "site"),
+            hashes(root / "docs"),
+            mtimes(root / "docs"),
+            gz.read_bytes() if gz.exists() else b"",
+            stdout,
+        )
+
+
 @pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """A copy built twice: file hashes and mtimes after each build."""
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Snapshot, Snapshot]:
+    """A copy of the example built twice with the same input: a snapshot after each build."""
     root = copy_example(tmp_path_factory.mktemp("twice") / "project")
-    assert build(root, "--strict")[0] == 0
-    first = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
-    gz_first = (root / "site" / "sitemap.xml.gz").read_bytes() if (root / "site" / "sitemap.xml.gz").exists() else b""
-    time.sleep(0.05)
     code, out, err = build(root, "--strict")
     assert code == 0, err
-    second = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
-    gz_second = (root / "site" / "sitemap.xml.gz").read_bytes() if (root / "site" / "sitemap.xml.gz").exists() else b""
-    manifest = (root / "docs" / MANIFEST).read_text(encoding="utf-8")
-    return {"first": first, "second": second, "gz": {"first": gz_first, "second": gz_second},
-            "out": {"text": out}, "manifest": {"text": manifest}}
+    first = Snapshot.take(root, out)
+    time.sleep(0.05)  # so that a rewritten file would get a different mtime
+    code, out, err = build(root, "--strict")
+    assert code == 0, err
+    return first, Snapshot.take(root, out)
 
 
-def test_two_builds_give_identical_site(rebuilt: dict[str, dict]) -> None:
-    diff = tree_diff(rebuilt["first"]["site"], rebuilt["second"]["site"])
+def test_two_builds_give_identical_site(rebuilt: tuple[Snapshot, Snapshot]) -> None:
+    first, second = rebuilt
+    diff = tree_diff(first.site, second.site)
     notes = []
     if "changed: sitemap.xml.gz" in diff:
-        a, b = rebuilt["gz"]["first"], rebuilt["gz"]["second"]
+        a, b = first.sitemap_gz, second.sitemap_gz
         if gzip.decompress(a) == gzip.decompress(b):
-            notes.append("sitemap.xml.gz differs only in its gzip header (the mtime field, bytes 4-7): "
-                         f"{a[4:8].hex()} vs {b[4:8].hex()}")
+            notes.append(
+                "sitemap.xml.gz differs only in its gzip header "
+                f"(the mtime field, bytes 4-7): {a[4:8].hex()} vs {b[4:8].hex()}"
+            )
     assert not diff, "two builds of the same input differ in site/:\n" + "\n".join(diff + notes)
 
 
-def test_two_builds_give_identical_docs(rebuilt: dict[str, dict]) -> None:
-    diff = tree_diff(rebuilt["first"]["docs"], rebuilt["second"]["docs"])
+def test_two_builds_give_identical_docs(rebuilt: tuple[Snapshot, Snapshot]) -> None:
+    first, second = rebuilt
+    diff = tree_diff(first.docs, second.docs)
     assert not diff, "two builds of the same input differ in docs/:\n" + "\n".join(diff)
 
 
-def test_second_build_rewrites_no_generated_file(rebuilt: dict[str, dict]) -> None:
-    before, after = rebuilt["first"]["mtimes"], rebuilt["second"]["mtimes"]
+def test_second_build_rewrites_no_generated_file(rebuilt: tuple[Snapshot, Snapshot]) -> None:
+    first, second = rebuilt
+    before, after = first.mtimes, second.mtimes
     touched = sorted(p for p in before if p in after and before[p] != after[p])
     assert not touched, f"the second build rewrote unchanged files: {touched}"
-    assert " 0 written" in rebuilt["out"]["text"] or "(0 written" in rebuilt["out"]["text"], rebuilt["out"]["text"]
+    assert "(0 written" in second.stdout, second.stdout
 
 
 BROKEN_SEED = """\
@@ -385,17 +461,17 @@ Reuters reports.
 def test_seed_error_exits_1_and_changes_nothing(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "project")
     assert build(root, "--strict")[0] == 0
-    before = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
+    before = Snapshot.take(root)
     bad = root / "seeds" / "2025" / "2025-09-12-broken.md"
     bad.write_text(BROKEN_SEED, encoding="utf-8")
     code, _out, err = build(root, "--strict")
     assert code == 1, err
     assert "seeds/2025/2025-09-12-broken.md:6: pubish:" in err, err
     assert "Traceback" not in err
-    after = {"site": hashes(root / "site"), "docs": hashes(root / "docs"), "mtimes": mtimes(root / "docs")}
-    assert tree_diff(before["site"], after["site"]) == []
-    assert tree_diff(before["docs"], after["docs"]) == []
-    assert before["mtimes"] == after["mtimes"]
+    after = Snapshot.take(root)
+    assert tree_diff(before.site, after.site) == []
+    assert tree_diff(before.docs, after.docs) == []
+    assert before.mtimes == after.mtimes
     assert not list(root.glob(".briefing-staging*")), "a staging folder was left behind"
 
 
@@ -403,17 +479,20 @@ def test_failed_mkdocs_build_changes_nothing(tmp_path: Path) -> None:
     """Valid seeds but a strict MkDocs failure (a hand-written page with a broken link)."""
     root = copy_example(tmp_path / "project")
     assert build(root, "--strict")[0] == 0
-    before = {"site": hashes(root / "site"), "docs": hashes(root / "docs")}
-    new_seed = (root / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md").read_text(encoding="utf-8")
-    new_seed = new_seed.replace("title: Alibaba, Baidu begin", "title: Changed title: Alibaba, Baidu begin", 1)
-    (root / "seeds" / "2025" / "2025-09-12-copy.md").write_text(new_seed, encoding="utf-8")
-    (root / "docs" / "notes.md").write_text("# Notes\n\nSee [this](missing-page.md).\n", encoding="utf-8")
-    before["docs"] = hashes(root / "docs")
+    seeds = root / "seeds" / "2025"
+    text = (seeds / f"{EXAMPLE_SLUG}.md").read_text(encoding="utf-8")
+    text = text.replace("title: Alibaba,", "title: Changed title, Alibaba,", 1)
+    (seeds / "2025-09-12-copy.md").write_text(text, encoding="utf-8")
+    notes = "# Notes\n\nSee [this](missing-page.md).\n"
+    (root / "docs" / "notes.md").write_text(notes, encoding="utf-8")
+    before = Snapshot.take(root)
     code, _out, err = build(root, "--strict")
     assert code == 1, err
     assert "Traceback" not in err
-    assert tree_diff(before["site"], hashes(root / "site")) == []
-    assert tree_diff(before["docs"], hashes(root / "docs")) == []
+    after = Snapshot.take(root)
+    assert tree_diff(before.site, after.site) == []
+    assert tree_diff(before.docs, after.docs) == []
+    assert before.mtimes == after.mtimes
     assert not (root / "docs" / "briefings" / "2025-09-12-copy.md").exists()
     assert not list(root.glob(".briefing-staging*")), "a staging folder was left behind"
 
@@ -434,7 +513,8 @@ def test_users_own_file_in_generated_folder_survives(tmp_path: Path) -> None:
     own_tag_file.write_text("# About our tags\n", encoding="utf-8")
     seed_file = root / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md"
     text = seed_file.read_text(encoding="utf-8")
-    seed_file.write_text(text.replace(", china, us-china-relations]", ", us-china-relations]", 1), encoding="utf-8")
+    text = text.replace(", china, us-china-relations]", ", us-china-relations]", 1)
+    seed_file.write_text(text, encoding="utf-8")
     code, _out, err = build(root, "--strict")
     assert code == 0, err
     assert not (root / "docs" / "tags" / "china.md").exists(), "the stale tag page was not removed"
@@ -455,20 +535,27 @@ ENTITIES = {
 
 
 def seed(title: str, date: str, *, extra: str = "", body: str = "Acme said so.") -> str:
-    return f"---\ntitle: {title}\ndate: {date}\nsource: reuters\nentities: [acme, reuters]\n{extra}---\n{body}\n"
+    head = f"title: {title}\ndate: {date}\nsource: reuters\nentities: [acme, reuters]\n{extra}"
+    return f"---\n{head}---\n{body}\n"
 
 
 def test_drafts_appear_only_with_drafts_flag(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "p", {
-        **ENTITIES,
-        "seeds/2025/2025-05-01-public.md": seed("Public briefing", "2025-05-01"),
-        "seeds/2025/2025-05-02-secret.md": seed("Secret draft briefing", "2025-05-02", extra="draft: true\n"),
-    })
+    root = write_project(
+        tmp_path / "p",
+        {
+            **ENTITIES,
+            "seeds/2025/2025-05-01-public.md": seed("Public briefing", "2025-05-01"),
+            "seeds/2025/2025-05-02-secret.md": seed(
+                "Secret draft briefing", "2025-05-02", extra="draft: true\n"
+            ),
+        },
+    )
     draft_page = root / "site" / "briefings" / "2025-05-02-secret" / "index.html"
 
     def site_text() -> str:
-        return "\n".join(p.read_text(encoding="utf-8", errors="replace")
-                         for p in sorted((root / "site").rglob("*")) if p.is_file() and p.suffix in {".html", ".json", ".xml", ".ics"})
+        kinds = {".html", ".json", ".xml", ".ics"}
+        files = [p for p in sorted((root / "site").rglob("*")) if p.is_file() and p.suffix in kinds]
+        return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
 
     code, _out, err = build(root)
     assert code == 0, err
@@ -495,11 +582,13 @@ EVENT = "    id: widget-launch\n    title: Acme launches Widget X\n    entities:
 CONFLICT = {
     **ENTITIES,
     "seeds/2025/2025-05-01-first.md": seed(
-        "First report", "2025-05-01",
+        "First report",
+        "2025-05-01",
         extra=f"events:\n  - date: early 2025\n{EVENT}",
     ),
     "seeds/2026/2026-01-15-second.md": seed(
-        "Second report", "2026-01-15",
+        "Second report",
+        "2026-01-15",
         extra=f"events:\n  - date: late 2025\n{EVENT}",
     ),
 }
@@ -517,12 +606,16 @@ def test_same_event_with_disagreeing_dates(tmp_path: Path) -> None:
     assert len(listed) == 1, f"the event is listed {len(listed)} times"
     svg = article.find("svg")
     assert svg is not None
-    marks = [a for a in svg.find_all("a", href=True) if str(a["href"]).endswith("#ev-widget-launch")]
+    marks = [
+        a for a in svg.find_all("a", href=True) if str(a["href"]).endswith("#ev-widget-launch")
+    ]
     assert len(marks) == 1, f"the event is drawn {len(marks)} times"
     item = anchors[0].find_parent("li")
     assert item is not None
     for slug in ("2025-05-01-first", "2026-01-15-second"):
-        assert hrefs_to(item, site, "timeline/index.html", f"briefings/{slug}/index.html"), f"no link to {slug}"
+        assert hrefs_to(item, site, "timeline/index.html", f"briefings/{slug}/index.html"), (
+            f"no link to {slug}"
+        )
     assert "disagree" in text_of(item)
     assert "Early 2025" in text_of(item) and "Late 2025" in text_of(item)
 
@@ -551,4 +644,6 @@ def test_makes_relation_shows_made_by_on_target(tmp_path: Path) -> None:
     assert hrefs_to(made_by[0], site, rel, "entities/acme/index.html")
     acme = content(soup(site, "entities/acme/index.html"))
     makes = [li for li in acme.find_all("li") if text_of(li).startswith("makes")]
-    assert makes and hrefs_to(makes[0], site, "entities/acme/index.html", "entities/widget-x/index.html")
+    assert makes and hrefs_to(
+        makes[0], site, "entities/acme/index.html", "entities/widget-x/index.html"
+    )

@@ -28,7 +28,9 @@ def _short_diff(path: str, expected: bytes, actual: bytes) -> str:
 
 
 def test_golden_files_exist() -> None:
-    assert GOLDEN_DIR.is_dir() and any(GOLDEN_DIR.iterdir()), f"no golden files in {GOLDEN_DIR}; {HINT}"
+    assert GOLDEN_DIR.is_dir() and any(GOLDEN_DIR.iterdir()), (
+        f"no golden files in {GOLDEN_DIR}; {HINT}"
+    )
 
 
 def test_generated_pages_match_golden_copy() -> None:

@@ -1,0 +1,217 @@
+"""The built example site in a real headless Chromium (Playwright), served on 127.0.0.1.
+
+Every request that leaves 127.0.0.1 is aborted and counted: the site must not
+need the network (no web fonts, CDNs or analytics).  Screenshots go to
+``tests/artifacts/`` for a human to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.helpers import EXAMPLE_SLUG, copy_example, run
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example project built with ``briefing build --strict``, served on 127.0.0.1."""
+    root = copy_example(tmp_path_factory.mktemp("browser") / "project")
+    code, out, err = run(root, "build", "--strict")
+    assert code == 0, f"briefing build --strict exited {code}\n{out}\n{err}"
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass
+class Network:
+    """Requests seen by one page: the ones that tried to leave 127.0.0.1 were aborted."""
+
+    external: list[str] = field(default_factory=list)
+    local: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[tuple[Page, Network]]:
+    """A fresh page whose non-local requests are aborted and counted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    network = Network()
+
+    def route(r: Route) -> None:
+        url = r.request.url
+        if urlsplit(url).hostname in LOCAL_HOSTS:
+            network.local.append(url)
+            r.continue_()
+        else:
+            network.external.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "response",
+        lambda resp: (
+            network.failed.append(f"{resp.status} {resp.url}") if resp.status >= 400 else None
+        ),
+    )
+    try:
+        yield page, network
+    finally:
+        context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def settle(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+
+
+def assert_offline(network: Network) -> None:
+    assert len(network.external) == 0, f"requests outside 127.0.0.1: {network.external}"
+    assert network.local, "no request reached the local server"
+    assert not network.failed, f"failed local requests: {network.failed}"
+
+
+def test_briefing_page(site_url: str, tab: tuple[Page, Network]) -> None:
+    page, network = tab
+    page.goto(f"{site_url}briefings/{EXAMPLE_SLUG}/")
+    settle(page)
+    article = page.locator("article")
+    expect(page.locator("h1").first).to_contain_text(
+        "Alibaba, Baidu begin using own chips to train AI models"
+    )
+    for claim in (
+        "Alibaba's AI chip is now good enough to compete with Nvidia's H20",
+        "Alibaba and Baidu did not immediately respond to Reuters requests for comment",
+    ):
+        expect(article.get_by_text(claim, exact=False).first).to_be_visible()
+    expect(article.locator(".bf-status-no-comment").first).to_be_visible()
+    expect(article.locator(".bf-status-no-comment").first).to_have_text("no comment")
+    quote = article.locator("blockquote").filter(has_text="The competition has undeniably arrived")
+    expect(quote.first).to_be_visible()
+    expect(article.get_by_text("Early 2025", exact=True).first).to_be_visible()
+    shot(page, "briefing")
+    assert_offline(network)
+
+
+def test_entity_chip_leads_to_its_card(site_url: str, tab: tuple[Page, Network]) -> None:
+    page, network = tab
+    page.goto(f"{site_url}briefings/{EXAMPLE_SLUG}/")
+    settle(page)
+    chip = page.locator("article a.bf-chip", has_text="Baidu").first
+    expect(chip).to_be_visible()
+    chip.click()
+    page.wait_for_url(f"{site_url}entities/baidu/")
+    settle(page)
+    expect(page.locator("article h1").first).to_contain_text("Baidu")
+    back = page.locator(
+        "article a", has_text="Alibaba, Baidu begin using own chips to train AI models"
+    )
+    expect(back.first).to_be_visible()
+    shot(page, "entity-baidu")
+    assert_offline(network)
+
+
+def test_timeline_draws_the_events(site_url: str, tab: tuple[Page, Network]) -> None:
+    page, network = tab
+    page.goto(f"{site_url}timeline/")
+    settle(page)
+    article = page.locator("article")
+    expect(article.get_by_text("Early 2025", exact=True).first).to_be_visible()
+    expect(article.get_by_text("Late August 2025", exact=True).first).to_be_visible()
+    svg = article.locator("svg").first
+    expect(svg).to_be_visible()
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 20, f"SVG box: {box}"
+    marks = svg.locator("a")
+    assert marks.count() >= 6
+    first_mark = marks.first.bounding_box()
+    assert first_mark is not None and first_mark["width"] > 0 and first_mark["height"] > 0
+    shot(page, "timeline")
+    assert_offline(network)
+
+
+def test_entity_card(site_url: str, tab: tuple[Page, Network]) -> None:
+    page, network = tab
+    page.goto(f"{site_url}entities/h20/")
+    settle(page)
+    article = page.locator("article")
+    expect(article.locator("h1").first).to_contain_text("H20")
+    made_by = article.locator("li", has_text="made by").first  # not the SVG's <title>
+    expect(made_by).to_be_visible()
+    expect(made_by.locator("a", has_text="Nvidia")).to_be_visible()
+    shot(page, "entity-h20")
+    assert_offline(network)
+
+
+def test_home_and_search_make_no_outside_request(site_url: str, tab: tuple[Page, Network]) -> None:
+    """The home page, and typing into search (which loads the index and a worker)."""
+    page, network = tab
+    page.goto(site_url)
+    settle(page)
+    expect(
+        page.locator("article a", has_text="Alibaba, Baidu begin using own chips").first
+    ).to_be_visible()
+    page.keyboard.press("/")  # Material's search shortcut; falls back to clicking the label
+    search = page.locator("input.md-search__input")
+    if not search.is_visible():
+        page.locator("label.md-search__icon, label[for=__search]").first.click()
+    search.press_sequentially("Kunlun", delay=30)  # Material reacts to key events, not fill()
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=10_000)
+    shot(page, "home-search")
+    assert_offline(network)
+
+
+def test_outside_requests_are_caught(site_url: str, tab: tuple[Page, Network]) -> None:
+    """The counter itself works: a request to another host is aborted and counted."""
+    page, network = tab
+    page.goto(f"{site_url}about/")
+    settle(page)
+    page.evaluate("fetch('https://example.com/probe.js').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert network.external == ["https://example.com/probe.js"]

@@ -1,0 +1,136 @@
+"""Feeds, calendar, JSON exports, generated reference files and CI workflow rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+@pytest.fixture(scope="module")
+def exports() -> dict[str, str]:
+    from tests.golden import render_example
+
+    return {path: data.decode("utf-8") for path, data in render_example().items()}
+
+
+def test_atom_feed_is_valid_for_an_independent_parser(exports: dict[str, str]) -> None:
+    import feedparser
+
+    feed = feedparser.parse(exports["feed.xml"])
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    assert feed.feed.title == "China AI Chips Briefing"
+    (entry,) = feed.entries
+    assert entry.title == "Alibaba, Baidu begin using own chips to train AI models"
+    assert entry.link.endswith("/briefings/2025-09-11-alibaba-baidu-own-chips/")
+    assert entry.published.startswith("2025-09-11")
+    assert {t.term for t in entry.tags} >= {"ai-chips", "export-controls"}
+
+
+def test_calendar_is_valid_for_an_independent_parser(exports: dict[str, str]) -> None:
+    import datetime
+
+    import vobject
+
+    cal = vobject.readOne(exports["timeline.ics"])
+    events = {e.uid.value.split("@")[0]: e for e in cal.vevent_list}
+    # Day-precision events are single all-day entries.
+    report = events["the-information-reports-alibaba-baidu-own-chips"]
+    assert report.dtstart.value == datetime.date(2025, 9, 11)
+    assert report.dtend.value == datetime.date(2025, 9, 12)
+    # A fuzzy date is an all-day entry over its whole span, saying how it was reported.
+    early = events["alibaba-trains-on-own-chips"]
+    assert (early.dtstart.value, early.dtend.value) == (datetime.date(2025, 1, 1), datetime.date(2025, 5, 1))
+    assert "Early 2025" in early.description.value
+    late = events["nvidia-white-house-talks-will-take-time"]
+    assert (late.dtstart.value, late.dtend.value) == (datetime.date(2025, 8, 21), datetime.date(2025, 9, 1))
+
+
+@pytest.mark.parametrize("name", ["briefings", "entities", "events"])
+def test_json_exports_match_their_published_schemas(exports: dict[str, str], name: str) -> None:
+    import jsonschema
+
+    data = json.loads(exports[f"data/{name}.json"])
+    schema = json.loads(exports[f"data/{name}.schema.json"])
+    jsonschema.validate(data, schema)
+    assert data, f"{name}.json is empty"
+
+
+def test_events_json_keeps_fuzzy_dates(exports: dict[str, str]) -> None:
+    events = {e["id"]: e for e in json.loads(exports["data/events.json"])}
+    date = events["alibaba-trains-on-own-chips"]["date"]
+    assert date == {
+        "text": "early 2025", "words": "Early 2025", "earliest": "2025-01-01", "latest": "2025-04-30",
+        "precision": "part", "approximate": False, "uncertain": False,
+    }
+
+
+def test_reference_files_are_up_to_date() -> None:
+    from generator.reference import generated
+
+    stale = [rel for rel, text in generated(ROOT).items() if (ROOT / rel).read_text(encoding="utf-8") != text]
+    assert not stale, f"run `python -m generator.reference` (or make golden): stale {stale}"
+
+
+def test_editor_schema_accepts_the_example_entities() -> None:
+    import jsonschema
+
+    from generator.load import split_front_matter
+    from generator.yamlsafe import parse  # YAML 1.2-like, as editors read it: dates stay text
+
+    schema = json.loads((ROOT / "generator" / "schemas" / "entity.schema.json").read_text())
+    for path in sorted((ROOT / "seeds" / "entities").glob("*.yml")):
+        jsonschema.validate(parse(path.read_text()).value, schema)
+    seed_schema = json.loads((ROOT / "generator" / "schemas" / "seed.schema.json").read_text())
+    for path in sorted((ROOT / "seeds").rglob("*.md")):
+        front = split_front_matter(path.read_text())
+        assert front is not None
+        jsonschema.validate(parse(front[0]).value, seed_schema)
+
+
+def _workflow(name: str) -> dict[str, object]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    # YAML 1.1 reads the key `on` as True.
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_every_workflow_parses_and_never_uses_pull_request_target() -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert {f.name for f in files} >= {"pages.yml", "preview.yml", "test.yml"}
+    for path in files:
+        data = _workflow(path.name)
+        triggers = data["on"]
+        names = set(triggers) if isinstance(triggers, dict | list) else {triggers}
+        assert "pull_request_target" not in names, path.name
+        assert "permissions" in data, f"{path.name}: set top-level permissions explicitly"
+
+
+def test_preview_workflow_is_read_only_and_builds_drafts_and_bundle() -> None:
+    data = _workflow("preview.yml")
+    assert "pull_request" in data["on"]
+    assert data["permissions"] == {"contents": "read"}
+    for job in data["jobs"].values():  # type: ignore[union-attr]
+        assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}
+        runs = " ".join(step.get("run", "") for step in job["steps"])
+        assert "--strict" in runs and "--drafts" in runs
+        assert "bundle" in runs
+        uploads = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+        assert {s["with"]["name"] for s in uploads} >= {"site-preview", "offline-bundle"}
+
+
+def test_pages_workflow_builds_with_make_site_on_main() -> None:
+    data = _workflow("pages.yml")
+    assert data["on"]["push"]["branches"] == ["main"]  # type: ignore[index]
+    runs = " ".join(step.get("run", "") for job in data["jobs"].values() for step in job["steps"])  # type: ignore[union-attr]
+    assert "make site" in runs
+    uses = " ".join(str(step.get("uses", "")) for job in data["jobs"].values() for step in job["steps"])  # type: ignore[union-attr]
+    assert "actions/deploy-pages" in uses
