@@ -58,7 +58,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     _report(checked.problems, args.format)
     n, m = len(checked.sources.all_slugs), len(checked.sources.all_ids)
     if args.format == "text":
-        print(f"checked {n} briefing{'s' * (n != 1)} and {m} entit{'ies' if m != 1 else 'y'}: {_summary(checked.problems)}")
+        print(
+            f"checked {n} briefing{'s' * (n != 1)} and {m} entit{'ies' if m != 1 else 'y'}: {_summary(checked.problems)}"
+        )
     failed = checked.problems.errors or (args.strict and checked.problems.warnings)
     return EXIT_PROBLEMS if failed else EXIT_OK
 
@@ -85,11 +87,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if built.stats is None:
         why = _summary(built.checked.problems)
-        print(f"briefing: not built ({why}); docs/ and site/ were left as they were", file=sys.stderr)
+        print(
+            f"briefing: not built ({why}); docs/ and site/ were left as they were", file=sys.stderr
+        )
         return EXIT_PROBLEMS
     s = built.stats
     site = os.path.relpath(project.site_dir, Path.cwd())
-    print(f"built {built.pages} pages into {site}/ ({s.written} written, {s.unchanged} unchanged, {s.deleted} removed in docs/)")
+    print(
+        f"built {built.pages} pages into {site}/ ({s.written} written, {s.unchanged} unchanged, {s.deleted} removed in docs/)"
+    )
     return EXIT_OK
 
 
@@ -130,7 +136,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     project = Project.open(args.directory)
     try:
-        serve(project, host=args.host, port=args.port, drafts=not args.no_drafts, dirty=not args.full)
+        serve(
+            project, host=args.host, port=args.port, drafts=not args.no_drafts, dirty=not args.full
+        )
     except MkDocsMissing as exc:
         raise UsageError(str(exc)) from None
     except BuildFailed as exc:
@@ -188,7 +196,9 @@ def cmd_new_briefing(args: argparse.Namespace) -> int:
         except ValueError:
             day = None
     if day is None:
-        raise UsageError("give the publication date with --date YYYY-MM-DD (or start the slug with it)")
+        raise UsageError(
+            "give the publication date with --date YYYY-MM-DD (or start the slug with it)"
+        )
     existing = [p for p in project.seeds_dir.rglob(f"{args.slug}.md")]
     if existing:
         raise UsageError(f"{existing[0].relative_to(project.root)} already exists; edit it instead")
@@ -216,7 +226,9 @@ def cmd_new_briefing(args: argparse.Namespace) -> int:
         "The article body, in Markdown.\n",
         encoding="utf-8",
     )
-    print(f"wrote {target.relative_to(project.root)} (a draft: fill in the front-matter, then briefing check)")
+    print(
+        f"wrote {target.relative_to(project.root)} (a draft: fill in the front-matter, then briefing check)"
+    )
     return EXIT_OK
 
 
@@ -225,12 +237,20 @@ def make_parser() -> argparse.ArgumentParser:
         prog="briefing",
         description="Turn annotated news articles into a research briefing site.",
     )
-    parser.add_argument("-C", dest="directory", type=Path, default=Path("."), metavar="DIR",
-                        help="run in the briefing project at DIR (default: the current folder)")
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="run in the briefing project at DIR (default: the current folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], **kw: object) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], **kw: object
+    ) -> argparse.ArgumentParser:
         doc = (func.__doc__ or "").strip()
         p = sub.add_parser(name, help=doc.split("\n")[0], description=doc, **kw)  # type: ignore[arg-type]
         p.set_defaults(func=func)
@@ -241,12 +261,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
     p = add("build", cmd_build)
-    p.add_argument("--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode")
+    p.add_argument(
+        "--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode"
+    )
     p.add_argument("--drafts", action="store_true", help="include draft briefings (for previews)")
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
 
     p = add("bundle", cmd_bundle)
-    p.add_argument("--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode")
+    p.add_argument(
+        "--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
 
     p = add("serve", cmd_serve)
@@ -261,12 +285,18 @@ def make_parser() -> argparse.ArgumentParser:
     doc = (cmd_new_entity.__doc__ or "").strip()
     p = new_sub.add_parser("entity", help=doc, description=doc)
     p.add_argument("id", help="the entity id, e.g. kunlunxin")
-    p.add_argument("--type", required=True, help="company, person, product, organization, government, media, place or other")
+    p.add_argument(
+        "--type",
+        required=True,
+        help="company, person, product, organization, government, media, place or other",
+    )
     p.add_argument("--name", help="display name (default: from the id)")
     p.set_defaults(func=cmd_new_entity)
     doc = (cmd_new_briefing.__doc__ or "").strip()
     p = new_sub.add_parser("briefing", help=doc, description=doc)
-    p.add_argument("slug", help="the briefing's slug and URL, e.g. 2025-09-11-alibaba-baidu-own-chips")
+    p.add_argument(
+        "slug", help="the briefing's slug and URL, e.g. 2025-09-11-alibaba-baidu-own-chips"
+    )
     p.add_argument("--date", help="publication date YYYY-MM-DD (default: from the slug)")
     p.add_argument("--source", help="entity id of the publisher")
     p.set_defaults(func=cmd_new_briefing)
@@ -289,8 +319,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
         if os.environ.get("BRIEFING_DEBUG"):
             raise
-        print(f"briefing: internal error ({type(exc).__name__}: {exc}); this is a bug in briefing. "
-              "Set BRIEFING_DEBUG=1 for the traceback.", file=sys.stderr)
+        print(
+            f"briefing: internal error ({type(exc).__name__}: {exc}); this is a bug in briefing. "
+            "Set BRIEFING_DEBUG=1 for the traceback.",
+            file=sys.stderr,
+        )
         return 3
     return code
 

@@ -142,48 +142,84 @@ def _speaker(s: Speaker) -> SpeakerOut:
 
 
 def _claim(c: Claim) -> ClaimOut:
-    return ClaimOut(text=c.text, by=_speaker(c.by), basis=c.basis, status=c.status, entities=list(c.entities))
+    return ClaimOut(
+        text=c.text, by=_speaker(c.by), basis=c.basis, status=c.status, entities=list(c.entities)
+    )
 
 
 def _date(d: FuzzyDate) -> DateOut:
     return DateOut(
-        text=d.text, words=d.words(),
+        text=d.text,
+        words=d.words(),
         earliest=None if d.open_start else d.earliest.isoformat(),
         latest=None if d.open_end else d.latest.isoformat(),
-        precision=d.precision, approximate=d.approximate, uncertain=d.uncertain,
+        precision=d.precision,
+        approximate=d.approximate,
+        uncertain=d.uncertain,
     )
 
 
 def briefing_out(b: Briefing) -> BriefingOut:
     return BriefingOut(
-        slug=b.slug, url=paths.doc_url(paths.briefing_doc(b.slug)), title=b.title,
-        date=b.date.isoformat(), source=b.source, via=b.via, source_url=b.url, authors=b.authors,
-        summary=b.summary or plain_text(first_paragraph(b.body)), key_points=b.key_points,
-        tags=b.tags, entities=b.entities, events=b.events, claims=[_claim(c) for c in b.claims],
+        slug=b.slug,
+        url=paths.doc_url(paths.briefing_doc(b.slug)),
+        title=b.title,
+        date=b.date.isoformat(),
+        source=b.source,
+        via=b.via,
+        source_url=b.url,
+        authors=b.authors,
+        summary=b.summary or plain_text(first_paragraph(b.body)),
+        key_points=b.key_points,
+        tags=b.tags,
+        entities=b.entities,
+        events=b.events,
+        claims=[_claim(c) for c in b.claims],
         quotes=[QuoteOut(by=_speaker(q.by), role=q.role, text=q.text) for q in b.quotes],
-        publish=b.publish, draft=b.draft,
+        publish=b.publish,
+        draft=b.draft,
     )
 
 
 def event_out(e: Event) -> EventOut:
     return EventOut(
-        id=e.id, title=e.title, date=_date(e.date), entities=e.entities, tags=e.tags,
-        reports=[ReportOut(briefing=r.briefing, date=_date(r.date), title=r.title) for r in e.reports],
+        id=e.id,
+        title=e.title,
+        date=_date(e.date),
+        entities=e.entities,
+        tags=e.tags,
+        reports=[
+            ReportOut(briefing=r.briefing, date=_date(r.date), title=r.title) for r in e.reports
+        ],
         dates_conflict=e.conflicting,
     )
 
 
 def entity_out(e: Entity, corpus: Corpus) -> EntityOut:
     return EntityOut(
-        id=e.id, url=paths.doc_url(paths.entity_doc(e.id)), name=e.name, type=e.type,
-        aliases=e.aliases, summary=e.summary,
+        id=e.id,
+        url=paths.doc_url(paths.entity_doc(e.id)),
+        name=e.name,
+        type=e.type,
+        aliases=e.aliases,
+        summary=e.summary,
         facts=[FactOut(label=f.label, value=f.value, source=f.source) for f in e.facts],
         relations=[
-            RelationOut(type=r.type, words=r.words, other=r.other, direction="in" if r.inverse else "out",
-                        since=r.since, until=r.until, note=r.note, source=r.source)
+            RelationOut(
+                type=r.type,
+                words=r.words,
+                other=r.other,
+                direction="in" if r.inverse else "out",
+                since=r.since,
+                until=r.until,
+                note=r.note,
+                source=r.source,
+            )
             for r in e.relations
         ],
-        links=e.links, briefings=corpus.mentions.get(e.id, []), events=corpus.events_of.get(e.id, []),
+        links=e.links,
+        briefings=corpus.mentions.get(e.id, []),
+        events=corpus.events_of.get(e.id, []),
     )
 
 
@@ -202,7 +238,11 @@ def json_files(corpus: Corpus) -> dict[str, str]:
     for name, model in EXPORTS.items():
         out[f"{DATA_DIR}/{name}.json"] = _dump([r.model_dump(mode="json") for r in records[name]])
         schema = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"{name}.json", **schema}
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": f"{name}.json",
+            **schema,
+        }
         out[f"{DATA_DIR}/{name}.schema.json"] = _dump(schema)
     return out
 
@@ -259,7 +299,8 @@ def calendar(corpus: Corpus, site_name: str, site_url: str | None) -> str:
     description saying how the report dated it; an open-ended interval has no
     span to show and is left out.
     """
-    from icalendar import Calendar, Event as CalEvent
+    from icalendar import Calendar
+    from icalendar import Event as CalEvent
 
     cal = Calendar()
     cal.add("prodid", f"-//briefing//{site_name}//EN")
@@ -278,7 +319,9 @@ def calendar(corpus: Corpus, site_name: str, site_url: str | None) -> str:
         item.add("summary", e.title)
         item.add("dtstart", d.earliest)
         item.add("dtend", d.latest + datetime.timedelta(days=1))
-        sources = ", ".join(corpus.by_slug[r.briefing].title for r in e.reports if r.briefing in corpus.by_slug)
+        sources = ", ".join(
+            corpus.by_slug[r.briefing].title for r in e.reports if r.briefing in corpus.by_slug
+        )
         item.add("description", f"Date as reported: {d.words()}. Reported in: {sources}.")
         if base:
             item.add("url", base + paths.doc_url(paths.TIMELINE_INDEX) + f"#ev-{e.id}")

@@ -6,6 +6,7 @@ and the field, and nothing is written by this module.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,7 +107,12 @@ def load(
 ) -> Sources:
     """Read and validate every seed and entity file under ``seeds_dir``."""
     if not seeds_dir.is_dir():
-        problems.add(posix(seeds_dir, root), 1, "seeds", "folder not found (a project keeps its articles in seeds/)")
+        problems.add(
+            posix(seeds_dir, root),
+            1,
+            "seeds",
+            "folder not found (a project keeps its articles in seeds/)",
+        )
         return Sources([], [])
     entity_dir = seeds_dir / "entities"
     seed_paths: list[Path] = []
@@ -124,16 +130,20 @@ def load(
     def each(paths: list[Path], one: Callable[[Path, Problems], Any]) -> list[Any]:
         records = []
         for path in paths:
-            record, found = files.get(path, lambda sink, path=path: one(path, sink))
+            record, found = files.get(path, functools.partial(one, path))
             problems.extend(found)
             if record is not None:
                 records.append(record)
         return records
 
-    loaded: list[SeedFile | Partial] = each(seed_paths, lambda p, sink: _load_seed(root, p, sink, max_bytes))
+    loaded: list[SeedFile | Partial] = each(
+        seed_paths, lambda p, sink: _load_seed(root, p, sink, max_bytes)
+    )
     seeds = [s for s in loaded if isinstance(s, SeedFile)]
     partials = [s for s in loaded if isinstance(s, Partial)]
-    entities: list[EntityFile] = each(entity_paths, lambda p, sink: _load_entity(root, p, sink, max_bytes))
+    entities: list[EntityFile] = each(
+        entity_paths, lambda p, sink: _load_entity(root, p, sink, max_bytes)
+    )
     _check_unique(seeds, "slug", problems)
     _check_unique(entities, "id", problems)
     return Sources(
@@ -156,14 +166,26 @@ def _walk(root: Path, folder: Path, problems: Problems) -> list[Path]:
         here = Path(dirpath)
         for name in sorted(dirnames):
             if (here / name).is_symlink():
-                problems.add(posix(here / name, root), 1, "file", "symbolic links are not followed in seeds/; copy the folder in instead")
-        dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink() and not d.startswith("."))
+                problems.add(
+                    posix(here / name, root),
+                    1,
+                    "file",
+                    "symbolic links are not followed in seeds/; copy the folder in instead",
+                )
+        dirnames[:] = sorted(
+            d for d in dirnames if not (here / d).is_symlink() and not d.startswith(".")
+        )
         for name in sorted(filenames):
             path = here / name
             if name.startswith("."):
                 continue
             if path.is_symlink():
-                problems.add(posix(path, root), 1, "file", "symbolic links are not allowed in seeds/; copy the file in instead")
+                problems.add(
+                    posix(path, root),
+                    1,
+                    "file",
+                    "symbolic links are not allowed in seeds/; copy the file in instead",
+                )
                 continue
             found.append(path)
     return sorted(found)
@@ -174,7 +196,12 @@ def _read_text(root: Path, path: Path, problems: Problems, max_bytes: int) -> st
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            problems.add(rel, 1, "file", f"is {size:,} bytes, over the limit of {max_bytes:,} (raise max_file_bytes under extra.briefing in mkdocs.yml)")
+            problems.add(
+                rel,
+                1,
+                "file",
+                f"is {size:,} bytes, over the limit of {max_bytes:,} (raise max_file_bytes under extra.briefing in mkdocs.yml)",
+            )
             return None
         raw = path.read_bytes()
     except OSError as exc:
@@ -187,7 +214,12 @@ def _read_text(root: Path, path: Path, problems: Problems, max_bytes: int) -> st
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.add(rel, line, "file", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+        problems.add(
+            rel,
+            line,
+            "file",
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+        )
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -203,7 +235,9 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _load_seed(root: Path, path: Path, problems: Problems, max_bytes: int) -> SeedFile | Partial | None:
+def _load_seed(
+    root: Path, path: Path, problems: Problems, max_bytes: int
+) -> SeedFile | Partial | None:
     rel = posix(path, root)
     slug = path.stem
     ok = True
@@ -216,7 +250,12 @@ def _load_seed(root: Path, path: Path, problems: Problems, max_bytes: int) -> Se
         return None
     parts = split_front_matter(text)
     if parts is None:
-        problems.add(rel, 1, "front-matter", "missing: a seed starts with a line '---', then YAML (title, date, source...), then '---'")
+        problems.add(
+            rel,
+            1,
+            "front-matter",
+            "missing: a seed starts with a line '---', then YAML (title, date, source...), then '---'",
+        )
         return None
     front, body, body_line = parts
     doc = _parse_yaml(rel, front, 2, problems)
@@ -273,14 +312,21 @@ def _load_entity(root: Path, path: Path, problems: Problems, max_bytes: int) -> 
     return EntityFile(path, rel, entity_id, data, doc)
 
 
-def _parse_yaml(rel: str, text: str, first_line: int, problems: Problems) -> yamlsafe.Document | None:
+def _parse_yaml(
+    rel: str, text: str, first_line: int, problems: Problems
+) -> yamlsafe.Document | None:
     try:
         doc = yamlsafe.parse(text, first_line=first_line)
     except yamlsafe.YamlError as exc:
         problems.add(rel, exc.line, field_label(exc.path) or "yaml", exc.message)
         return None
     if not isinstance(doc.value, dict):
-        problems.add(rel, first_line, "yaml", f"expected a mapping of keys to values, got {describe(doc.value)}")
+        problems.add(
+            rel,
+            first_line,
+            "yaml",
+            f"expected a mapping of keys to values, got {describe(doc.value)}",
+        )
         return None
     return doc
 
@@ -296,7 +342,9 @@ def _validate(rel: str, doc: yamlsafe.Document, model: type[BaseModel], problems
         return None
 
 
-def explain(error: Any, loc: tuple[str | int, ...], doc: yamlsafe.Document, model: type[BaseModel]) -> tuple[int, str, str]:
+def explain(
+    error: Any, loc: tuple[str | int, ...], doc: yamlsafe.Document, model: type[BaseModel]
+) -> tuple[int, str, str]:
     """Turn one pydantic error into (line, field, message) in the author's terms."""
     kind = error["type"]
     value = error.get("input")
@@ -304,7 +352,11 @@ def explain(error: Any, loc: tuple[str | int, ...], doc: yamlsafe.Document, mode
     if kind == "extra_forbidden":
         key = str(loc[-1])
         known = _fields_at(model, loc[:-1])
-        return doc.key_line(loc), field, f"unknown key{did_you_mean(key, known)}; known keys: {', '.join(known)}"
+        return (
+            doc.key_line(loc),
+            field,
+            f"unknown key{did_you_mean(key, known)}; known keys: {', '.join(known)}",
+        )
     if kind == "missing":
         key = str(loc[-1])
         example = EXAMPLES.get(key)
@@ -371,7 +423,12 @@ def _check_collisions(root: Path, found: list[Path], what: str, problems: Proble
         if len(names) > 1:
             first = posix(paths[0], root)
             for other in paths[1:]:
-                problems.add(posix(other, root), 1, what, f"'{other.stem}' collides with '{paths[0].stem}' ({first}) on case-insensitive disks; rename one of them")
+                problems.add(
+                    posix(other, root),
+                    1,
+                    what,
+                    f"'{other.stem}' collides with '{paths[0].stem}' ({first}) on case-insensitive disks; rename one of them",
+                )
 
 
 def _check_unique(records: list[Any], what: str, problems: Problems) -> None:
@@ -383,4 +440,9 @@ def _check_unique(records: list[Any], what: str, problems: Problems) -> None:
         if first is None:
             seen[key] = record
             continue
-        problems.add(record.rel, 1, what, f"'{getattr(record, what)}' is also given by {first.rel}; rename one of them")
+        problems.add(
+            record.rel,
+            1,
+            what,
+            f"'{getattr(record, what)}' is also given by {first.rel}; rename one of them",
+        )

@@ -37,8 +37,13 @@ def md(text: object) -> str:
 def md_url(url: str) -> str:
     """A URL safe inside a Markdown link destination ``(...)``."""
     return (
-        url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-        .replace("<", "%3C").replace(">", "%3E").replace("{", "%7B").replace("}", "%7D")
+        url.replace(" ", "%20")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+        .replace("{", "%7B")
+        .replace("}", "%7D")
     )
 
 
@@ -56,10 +61,53 @@ def text(value: object) -> str:
 
 _BODY_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "def_list", "abbr"]
 _ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-    "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -149,7 +197,7 @@ class MentionFinder:
                     seen.add((surface, True))
                     self._by_char[surface[0]].append((surface, entity_id))
                 continue
-            exact = surface.isupper() and len(surface) <= 5 or len(surface) < 4
+            exact = (surface.isupper() and len(surface) <= 5) or len(surface) < 4
             key = (surface if exact else surface.casefold(), exact)
             if key in seen:
                 continue
@@ -173,8 +221,12 @@ class MentionFinder:
                     if exact:
                         hit = piece == surface
                     else:
-                        hit = (folded[m.start() : end] if folded is not None else piece.casefold()) == surface.casefold()
-                    if hit and (end >= len(content) or not _word_char(content[end]) or _is_cjk(content[end])):
+                        hit = (
+                            folded[m.start() : end] if folded is not None else piece.casefold()
+                        ) == surface.casefold()
+                    if hit and (
+                        end >= len(content) or not _word_char(content[end]) or _is_cjk(content[end])
+                    ):
                         found.append((m.start(), end, entity_id))
                         break
         if self._by_char:
@@ -211,7 +263,9 @@ _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "sour
 
 
 class _Linker(HTMLParser):
-    def __init__(self, finder: MentionFinder, url_for: Callable[[str], tuple[str, str] | None]) -> None:
+    def __init__(
+        self, finder: MentionFinder, url_for: Callable[[str], tuple[str, str] | None]
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.finder = finder
         self.url_for = url_for
@@ -249,12 +303,16 @@ class _Linker(HTMLParser):
             url, title = target
             self.linked.add(entity_id)
             self.out.append(text(data[pos:start]))
-            self.out.append(f'<a class="bf-mention" href="{attr(url)}" title="{attr(title)}">{text(data[start:end])}</a>')
+            self.out.append(
+                f'<a class="bf-mention" href="{attr(url)}" title="{attr(title)}">{text(data[start:end])}</a>'
+            )
             pos = end
         self.out.append(text(data[pos:]))
 
 
-def link_mentions(fragment: str, finder: MentionFinder, url_for: Callable[[str], tuple[str, str] | None]) -> str:
+def link_mentions(
+    fragment: str, finder: MentionFinder, url_for: Callable[[str], tuple[str, str] | None]
+) -> str:
     """Link the first mention of each entity in sanitised HTML, outside links, code and headings."""
     linker = _Linker(finder, url_for)
     linker.feed(fragment)

@@ -46,7 +46,9 @@ def build(
         from mkdocs.commands import build as mkdocs_build
         from mkdocs.config import load_config
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MkDocsMissing(f"MkDocs is not installed ({exc}); run `make site` or pip install -e .") from None
+        raise MkDocsMissing(
+            f"MkDocs is not installed ({exc}); run `make site` or pip install -e ."
+        ) from None
     options: dict[str, Any] = dict(overrides or {})
     if directory_urls is not None:
         options["use_directory_urls"] = directory_urls
@@ -76,7 +78,9 @@ def build(
     except exceptions.MkDocsException as exc:
         raise BuildFailed(f"MkDocs failed: {exc}".strip()) from None
     except ModuleNotFoundError as exc:
-        raise MkDocsMissing(f"a theme or plugin named in mkdocs.yml is not installed: {exc.name}") from None
+        raise MkDocsMissing(
+            f"a theme or plugin named in mkdocs.yml is not installed: {exc.name}"
+        ) from None
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous_level)

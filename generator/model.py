@@ -232,13 +232,19 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     everything: list[Briefing] = []
     events: dict[str, Event] = {}
     for seed in sources.seeds:
-        everything.append(_briefing(seed, refs, events, problems, keep=drafts or not seed.data.draft))
+        everything.append(
+            _briefing(seed, refs, events, problems, keep=drafts or not seed.data.draft)
+        )
     briefings = [b for b in everything if drafts or not b.draft]
     for ef in sources.entities:
         for label, fact in ef.data.facts.items():
             if fact.source and fact.source not in slugs:
-                problems.add(ef.rel, ef.lines.line_of(("facts", label, "source")), f"facts.{label}.source",
-                              f"unknown briefing '{fact.source}'{did_you_mean(fact.source, slugs)}")
+                problems.add(
+                    ef.rel,
+                    ef.lines.line_of(("facts", label, "source")),
+                    f"facts.{label}.source",
+                    f"unknown briefing '{fact.source}'{did_you_mean(fact.source, slugs)}",
+                )
     briefings.sort(key=lambda b: b.sort_key)
     ordered_events = sorted(events.values(), key=lambda e: e.sort_key)
     for event in ordered_events:
@@ -265,29 +271,47 @@ def _entity(ef: EntityFile) -> Entity:
     return Entity(ef.id, d.name, d.type, list(d.aliases), d.summary, facts, list(d.links), ef.rel)
 
 
-def _relations(ef: EntityFile, entities: dict[str, Entity], refs: _Refs, slugs: set[str], problems: Problems) -> None:
+def _relations(
+    ef: EntityFile, entities: dict[str, Entity], refs: _Refs, slugs: set[str], problems: Problems
+) -> None:
     for i, r in enumerate(ef.data.relations):
         line = ef.lines.line_of(("relations", i, "target"))
         if not refs.entity(r.target, ef.rel, line, f"relations[{i}].target"):
             continue
         if r.source and r.source not in slugs:
-            problems.add(ef.rel, ef.lines.line_of(("relations", i, "source")), f"relations[{i}].source",
-                         f"unknown briefing '{r.source}'{did_you_mean(r.source, slugs)}")
-        forward, backward = RELATION_WORDS.get(r.type, (r.type.replace("-", " "), f"{r.type.replace('-', ' ')} (from)"))
+            problems.add(
+                ef.rel,
+                ef.lines.line_of(("relations", i, "source")),
+                f"relations[{i}].source",
+                f"unknown briefing '{r.source}'{did_you_mean(r.source, slugs)}",
+            )
+        forward, backward = RELATION_WORDS.get(
+            r.type, (r.type.replace("-", " "), f"{r.type.replace('-', ' ')} (from)")
+        )
         common = {"since": r.since, "until": r.until, "note": r.note, "source": r.source}
-        entities[ef.id].relations.append(Relation(r.type, ef.id, r.target, forward, False, **common))
+        entities[ef.id].relations.append(
+            Relation(r.type, ef.id, r.target, forward, False, **common)
+        )
         if r.target != ef.id:
-            entities[r.target].relations.append(Relation(r.type, r.target, ef.id, backward, True, **common))
+            entities[r.target].relations.append(
+                Relation(r.type, r.target, ef.id, backward, True, **common)
+            )
 
 
-def _briefing(seed: SeedFile, refs: _Refs, events: dict[str, Event], problems: Problems, *, keep: bool) -> Briefing:
+def _briefing(
+    seed: SeedFile, refs: _Refs, events: dict[str, Event], problems: Problems, *, keep: bool
+) -> Briefing:
     d, rel, lines = seed.data, seed.rel, seed.lines
 
     def at(*path: str | int) -> int:
         return lines.line_of(tuple(path))
 
     def ids(values: list[str], *path: str | int) -> list[str]:
-        return [v for i, v in enumerate(values) if refs.entity(v, rel, at(*path, i), field_label((*path, i)))]
+        return [
+            v
+            for i, v in enumerate(values)
+            if refs.entity(v, rel, at(*path, i), field_label((*path, i)))
+        ]
 
     refs.entity(d.source, rel, at("source"), "source")
     via = ids(d.via, "via")
@@ -298,21 +322,40 @@ def _briefing(seed: SeedFile, refs: _Refs, events: dict[str, Event], problems: P
         ents = ids(c.entities, "claims", i, "entities")
         claims.append(Claim(c.text, by, c.basis, c.status, tuple(ents), seed.slug))
     quotes = [
-        Quote(refs.speaker(q.by, rel, at("quotes", i, "by"), f"quotes[{i}].by"), q.text, q.role, seed.slug)
+        Quote(
+            refs.speaker(q.by, rel, at("quotes", i, "by"), f"quotes[{i}].by"),
+            q.text,
+            q.role,
+            seed.slug,
+        )
         for i, q in enumerate(d.quotes)
     ]
     event_ids: list[str] = []
     seen_ids: dict[str, int] = {}
     for i, e in enumerate(d.events):
-        ents = [v for j, v in enumerate(e.entities) if refs.entity(v, rel, at("events", i, "entities", j), f"events[{i}].entities[{j}]")]
+        ents = [
+            v
+            for j, v in enumerate(e.entities)
+            if refs.entity(v, rel, at("events", i, "entities", j), f"events[{i}].entities[{j}]")
+        ]
         event_id = e.id or f"{seed.slug}-event-{i + 1}"
         if event_id in seen_ids:
-            problems.add(rel, at("events", i, "id"), f"events[{i}].id", f"'{event_id}' is used twice in this briefing (also events[{seen_ids[event_id]}])")
+            problems.add(
+                rel,
+                at("events", i, "id"),
+                f"events[{i}].id",
+                f"'{event_id}' is used twice in this briefing (also events[{seen_ids[event_id]}])",
+            )
             continue
         seen_ids[event_id] = i
         if e.date.earliest > d.date:
-            problems.add(rel, at("events", i, "date"), f"events[{i}].date",
-                         f"'{e.date.text}' is after the article's date {d.date.isoformat()}", "warning")
+            problems.add(
+                rel,
+                at("events", i, "date"),
+                f"events[{i}].date",
+                f"'{e.date.text}' is after the article's date {d.date.isoformat()}",
+                "warning",
+            )
         if not keep:
             continue
         report = Report(seed.slug, e.date, e.title, rel, at("events", i, "date"))
@@ -328,10 +371,24 @@ def _briefing(seed: SeedFile, refs: _Refs, events: dict[str, Event], problems: P
             events[event_id] = Event(event_id, e.title, e.date, sorted(set(ents)), tags, [report])
         event_ids.append(event_id)
     return Briefing(
-        slug=seed.slug, title=d.title, date=d.date, source=d.source, via=via, url=d.url,
-        authors=list(d.authors), summary=d.summary, key_points=list(d.key_points), tags=list(d.tags),
-        entities=mentioned, events=event_ids, claims=claims, quotes=quotes, publish=d.publish,
-        draft=d.draft, body=seed.body, rel=rel,
+        slug=seed.slug,
+        title=d.title,
+        date=d.date,
+        source=d.source,
+        via=via,
+        url=d.url,
+        authors=list(d.authors),
+        summary=d.summary,
+        key_points=list(d.key_points),
+        tags=list(d.tags),
+        entities=mentioned,
+        events=event_ids,
+        claims=claims,
+        quotes=quotes,
+        publish=d.publish,
+        draft=d.draft,
+        body=seed.body,
+        rel=rel,
     )
 
 
@@ -357,10 +414,10 @@ def _index(briefings: list[Briefing], entities: dict[str, Entity], events: list[
     co: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for b in briefings:
         listed = sorted(set(b.entities))
-        for i, a in enumerate(listed):
-            for c in listed[i + 1 :]:
-                co[a][c] += 1
-                co[c][a] += 1
+        for i, first in enumerate(listed):
+            for second in listed[i + 1 :]:
+                co[first][second] += 1
+                co[second][first] += 1
     for rels in (e.relations for e in entities.values()):
         rels.sort(key=lambda r: (r.inverse, r.words, entities[r.other].name.casefold(), r.other))
     return Corpus(

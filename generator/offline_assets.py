@@ -25,7 +25,10 @@ PACKAGE = "iframe-worker"
 VERSION = "1.0.4"
 TARBALL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
 INTEGRITY = "sha512-roeaaI+Lg1LJNfgpCjoRe/+WzEjy9+Z08LoEvu85MCPbBjwm+qXz8Ag5U05lHa6V1CysZyGzE0SOkAtSUA5q7Q=="
-MEMBERS = {"package/shim/index.js": "iframe-worker-shim.js", "package/LICENSE": "iframe-worker-LICENSE.txt"}
+MEMBERS = {
+    "package/shim/index.js": "iframe-worker-shim.js",
+    "package/LICENSE": "iframe-worker-LICENSE.txt",
+}
 CACHE = Path(".cache") / "offline"
 SHIM = CACHE / "iframe-worker-shim.js"
 
@@ -39,7 +42,7 @@ def fetch(root: Path) -> Path:
     target = shim_path(root)
     if target.is_file():
         return target
-    with urllib.request.urlopen(TARBALL, timeout=60) as response:  # noqa: S310 - fixed https URL
+    with urllib.request.urlopen(TARBALL, timeout=60) as response:
         data = response.read()
     digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
     if digest != INTEGRITY:

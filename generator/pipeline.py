@@ -15,8 +15,8 @@ from pathlib import Path
 from .load import FileCache, Sources, load
 from .markup import MentionFinder
 from .model import Corpus, build_corpus, unused_entities
-from .problems import Problems
 from .paths import suggest_slug
+from .problems import Problems
 from .project import Project, UsageError
 from .render import Renderer, SiteInfo
 from .write import HOME, WriteStats, read_manifest, stage_docs, swap_in, sync, user_conflicts
@@ -34,7 +34,9 @@ class Checked:
 def check(project: Project, *, drafts: bool = True, cache: FileCache | None = None) -> Checked:
     """Validate every seed and entity; collect all problems and warnings."""
     problems = Problems()
-    sources = load(project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache)
+    sources = load(
+        project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache
+    )
     corpus = build_corpus(sources, problems, drafts=drafts)
     _warn(sources, corpus, problems)
     return Checked(problems, sources, None if problems.errors else corpus)
@@ -53,7 +55,9 @@ def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
                 continue
             reported.add(entity_id)
             problems.add(
-                seed.rel, line, "entities",
+                seed.rel,
+                line,
+                "entities",
                 f"the body names {corpus.entity_name(entity_id)} ('{surface}') but '{entity_id}' "
                 "is not listed in entities",
                 "warning",
@@ -63,17 +67,27 @@ def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
             first = event.reports[0]
             for report in event.reports[1:]:
                 problems.add(
-                    report.rel, report.line, "events.date",
+                    report.rel,
+                    report.line,
+                    "events.date",
                     f"event '{event.id}' is dated '{report.date.text}' here but "
                     f"'{first.date.text}' in {first.rel}; the dates do not overlap",
                     "warning",
                 )
     by_id = {e.id: e for e in sources.entities}
     for entity_id in unused_entities(corpus):
-        problems.add(by_id[entity_id].rel, 1, "id", f"no briefing or relation mentions '{entity_id}'", "warning")
+        problems.add(
+            by_id[entity_id].rel,
+            1,
+            "id",
+            f"no briefing or relation mentions '{entity_id}'",
+            "warning",
+        )
 
 
-def render(project: Project, corpus: Corpus, *, directory_urls: bool | None = None) -> dict[str, str]:
+def render(
+    project: Project, corpus: Corpus, *, directory_urls: bool | None = None
+) -> dict[str, str]:
     """Every generated page as ``{docs path: text}``."""
     site = project.site
     if directory_urls is not None:
@@ -89,7 +103,9 @@ class Built:
     notes: tuple[str, ...] = ()
 
 
-def _pages_or_none(project: Project, checked: Checked, strict: bool, directory_urls: bool | None = None) -> tuple[dict[str, str], set[str], list[str]] | None:
+def _pages_or_none(
+    project: Project, checked: Checked, strict: bool, directory_urls: bool | None = None
+) -> tuple[dict[str, str], set[str], list[str]] | None:
     """The pages to write, the managed set and notes; None when the input or docs/ has problems."""
     if checked.corpus is None or (strict and checked.problems.warnings):
         return None
@@ -103,7 +119,9 @@ def _pages_or_none(project: Project, checked: Checked, strict: bool, directory_u
         notes.append("docs/index.md is your own page, so the generated home page is left out")
     for rel in conflicts:
         checked.problems.add(
-            f"{project.docs_dir.name}/{rel}", 1, "file",
+            f"{project.docs_dir.name}/{rel}",
+            1,
+            "file",
             "exists but was not written by briefing; move it so the generated page can take its place",
         )
     if conflicts:
@@ -129,7 +147,9 @@ def source_date_epoch(corpus: Corpus) -> str:
     return str(int(build_time(corpus).timestamp()))
 
 
-def build(project: Project, *, strict: bool = False, drafts: bool = False, verbose: bool = False) -> Built:
+def build(
+    project: Project, *, strict: bool = False, drafts: bool = False, verbose: bool = False
+) -> Built:
     """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success."""
     from . import mkdocs_adapter
 
@@ -144,7 +164,11 @@ def build(project: Project, *, strict: bool = False, drafts: bool = False, verbo
         staged_site = scratch / "site"
         stage_docs(project.docs_dir, staged_docs, pages, managed)
         mkdocs_adapter.build(
-            project.config_file, staged_docs, staged_site, strict=strict, verbose=verbose,
+            project.config_file,
+            staged_docs,
+            staged_site,
+            strict=strict,
+            verbose=verbose,
             source_date_epoch=source_date_epoch(checked.corpus),
         )
         stats = sync(project.docs_dir, pages, managed)
@@ -193,13 +217,21 @@ def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> 
         (staged_docs / OFFLINE_SHIM).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shim, staged_docs / OFFLINE_SHIM)
         plugins = list(project.settings.get("plugins") or ["search"])
-        if not any((p if isinstance(p, str) else next(iter(p), "")) in ("offline", "material/offline") for p in plugins):
+        if not any(
+            (p if isinstance(p, str) else next(iter(p), "")) in ("offline", "material/offline")
+            for p in plugins
+        ):
             plugins.append("offline")
         extra = dict(project.settings.get("extra") or {})
         extra["polyfills"] = [OFFLINE_SHIM]
         mkdocs_adapter.build(
-            project.config_file, staged_docs, staged_site, strict=strict, verbose=verbose,
-            directory_urls=False, overrides={"plugins": plugins, "extra": extra},
+            project.config_file,
+            staged_docs,
+            staged_site,
+            strict=strict,
+            verbose=verbose,
+            directory_urls=False,
+            overrides={"plugins": plugins, "extra": extra},
             source_date_epoch=epoch,
         )
         project.dist_dir.mkdir(parents=True, exist_ok=True)
@@ -221,7 +253,9 @@ def write_zip(folder: Path, archive: Path, prefix: str, epoch: int) -> int:
     tmp = archive.with_name(archive.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in files:
-            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=when)
+            info = zipfile.ZipInfo(
+                f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=when
+            )
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, path.read_bytes())

@@ -32,9 +32,9 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
     return None
 
 
-_LenientLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
-_LenientLoader.add_multi_constructor("!", _ignore_tag)  # type: ignore[no-untyped-call]
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)  # type: ignore[no-untyped-call]
+_LenientLoader.add_multi_constructor("", _ignore_tag)
+_LenientLoader.add_multi_constructor("!", _ignore_tag)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,11 @@ class Project:
         docs_dir = (root / str(settings.get("docs_dir") or "docs")).resolve()
         site_dir = (root / str(settings.get("site_dir") or "site")).resolve()
         seeds_dir = (root / str(options.get("seeds_dir") or "seeds")).resolve()
-        for a, b, what in ((docs_dir, site_dir, "docs_dir and site_dir"), (seeds_dir, docs_dir, "seeds and docs_dir"), (seeds_dir, site_dir, "seeds and site_dir")):
+        for a, b, what in (
+            (docs_dir, site_dir, "docs_dir and site_dir"),
+            (seeds_dir, docs_dir, "seeds and docs_dir"),
+            (seeds_dir, site_dir, "seeds and site_dir"),
+        ):
             if a == b or a in b.parents or b in a.parents:
                 raise UsageError(f"{what} overlap ({a} / {b}); keep sources and output apart")
         if root not in docs_dir.parents or root not in site_dir.parents:
@@ -85,7 +89,9 @@ class Project:
         )
         max_bytes = options.get("max_file_bytes", DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or max_bytes <= 0:
-            raise UsageError("extra.briefing.max_file_bytes in mkdocs.yml must be a positive number")
+            raise UsageError(
+                "extra.briefing.max_file_bytes in mkdocs.yml must be a positive number"
+            )
         return cls(
             root=root,
             config_file=config_file,

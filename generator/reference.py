@@ -34,7 +34,9 @@ def editor_schemas() -> dict[str, str]:
             "$id": f"https://briefing.invalid/schemas/{name}.schema.json",
             **model.model_json_schema(),
         }
-        out[f"generator/schemas/{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        out[f"generator/schemas/{name}.schema.json"] = (
+            json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        )
     return out
 
 
@@ -58,7 +60,11 @@ def _table(model: type[BaseModel]) -> list[str]:
             kind = f"list of {NESTED[key].__name__.removesuffix('In').lower()}s"
         if key == "date":
             kind = "date" if model is SeedIn else "fuzzy date"
-        default = "" if info.is_required() or info.default in (None, [], {}) else f" Default: `{json.dumps(info.default)}`."
+        default = (
+            ""
+            if info.is_required() or info.default in (None, [], {})
+            else f" Default: `{json.dumps(info.default)}`."
+        )
         rows.append(f"| `{key}` | {required} | {kind} | {info.description or ''}{default} |")
     return rows
 
@@ -83,7 +89,14 @@ def formats_page() -> str:
     ]
     for key in ("events", "claims", "quotes"):
         model = NESTED[key]
-        lines += ["", f"### Each item of `{key}`", "", (model.__doc__ or "").strip(), "", *_table(model)]
+        lines += [
+            "",
+            f"### Each item of `{key}`",
+            "",
+            (model.__doc__ or "").strip(),
+            "",
+            *_table(model),
+        ]
     lines += [
         "",
         "## Fuzzy dates",
@@ -158,8 +171,14 @@ def _cli_page(parser: argparse.ArgumentParser) -> str:
             nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
             for inner in nested:
                 for inner_name, inner_sub in inner.choices.items():
-                    lines += ["", f"### briefing {name} {inner_name}", "", "```text",
-                              inner_sub.format_help().rstrip(), "```"]
+                    lines += [
+                        "",
+                        f"### briefing {name} {inner_name}",
+                        "",
+                        "```text",
+                        inner_sub.format_help().rstrip(),
+                        "```",
+                    ]
     return "\n".join(lines) + "\n"
 
 

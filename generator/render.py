@@ -17,8 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import paths, svg
-from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url, plain_text
 from .fuzzydate import MONTH_NAMES
+from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url, plain_text
 from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
 
 TYPE_TITLES = {
@@ -249,7 +249,9 @@ class Renderer:
             "briefing.md.j2",
             page,
             b=self.views[b.slug],
-            events=sorted((self.corpus.events_by_id[i] for i in b.events), key=lambda e: e.sort_key),
+            events=sorted(
+                (self.corpus.events_by_id[i] for i in b.events), key=lambda e: e.sort_key
+            ),
             body=Markup(self._body(b, page)),
             related=[(self.views[r.slug], s) for r, s in self.corpus.related(b.slug)],
         )
@@ -264,7 +266,9 @@ class Renderer:
         else:
             fragment = body_html(b.body)
         if fragment:
-            fragment = link_mentions(fragment, self.finder, lambda eid: self._mention_target(page, eid))
+            fragment = link_mentions(
+                fragment, self.finder, lambda eid: self._mention_target(page, eid)
+            )
         note = {
             "summary": "The article's text is not published here",
             "excerpt": "An excerpt; the full text is with the publisher",
@@ -272,9 +276,13 @@ class Renderer:
         }[b.publish]
         parts = []
         if fragment:
-            parts.append(f'<div class="bf-body bf-publish-{b.publish}">\n{fragment.strip()}\n</div>')
+            parts.append(
+                f'<div class="bf-body bf-publish-{b.publish}">\n{fragment.strip()}\n</div>'
+            )
         if note:
-            link = f" — [read it at {md(source)}]({md_url(b.url)}){{ .bf-external }}" if b.url else ""
+            link = (
+                f" — [read it at {md(source)}]({md_url(b.url)}){{ .bf-external }}" if b.url else ""
+            )
             parts.append(f"*{md(note)}*{link}.\n{{: .bf-meta }}")
         return "\n\n".join(parts)
 
@@ -293,9 +301,12 @@ class Renderer:
 
     def entity(self, e: Entity) -> str:
         events = [self.corpus.events_by_id[i] for i in self.corpus.events_of.get(e.id, [])]
-        briefings = [self.views[s] for s in sorted(
-            self.corpus.mentions.get(e.id, []), key=lambda s: self.corpus.by_slug[s].sort_key
-        )]
+        briefings = [
+            self.views[s]
+            for s in sorted(
+                self.corpus.mentions.get(e.id, []), key=lambda s: self.corpus.by_slug[s].sort_key
+            )
+        ]
         return self._render(
             "entity.md.j2",
             paths.entity_doc(e.id),
@@ -324,8 +335,10 @@ class Renderer:
         marks = []
         for e in events:
             target = self.timeline_doc(e)
-            href = f"#ev-{e.id}" if target == page else (
-                paths.relative_url(page, target, self.site.directory_urls) + f"#ev-{e.id}"
+            href = (
+                f"#ev-{e.id}"
+                if target == page
+                else (paths.relative_url(page, target, self.site.directory_urls) + f"#ev-{e.id}")
             )
             marks.append(svg.Mark(e.date, e.title, href, f"{e.date.words()}: {e.title}"))
         return marks
@@ -333,17 +346,27 @@ class Renderer:
     def drawing(self, page: str, events: list[Event], caption: str) -> Markup:
         """An SVG timeline of (at most DRAWN_EVENTS of the latest) ``events``."""
         shown = events[-DRAWN_EVENTS:]
-        note = caption if len(shown) == len(events) else f"{caption} (the latest {len(shown)} of {len(events)})"
+        note = (
+            caption
+            if len(shown) == len(events)
+            else f"{caption} (the latest {len(shown)} of {len(events)})"
+        )
         return Markup(svg.figure(svg.timeline(self._marks(page, shown), note), note))
 
     def timelines(self) -> dict[str, str]:
         events = self.corpus.events
         if not self._paged:
             page = paths.TIMELINE_INDEX
-            return {page: self._render(
-                "timeline.md.j2", page, title="Timeline", years=timeline_groups(events),
-                drawing=self.drawing(page, events, "Every reported event over time"), year_pages=[],
-            )}
+            return {
+                page: self._render(
+                    "timeline.md.j2",
+                    page,
+                    title="Timeline",
+                    years=timeline_groups(events),
+                    drawing=self.drawing(page, events, "Every reported event over time"),
+                    year_pages=[],
+                )
+            }
         by_year: dict[int, list[Event]] = {}
         for e in events:
             by_year.setdefault(_year(e), []).append(e)
@@ -353,11 +376,19 @@ class Renderer:
             page = paths.timeline_year_doc(year)
             year_pages.append((year, page, len(members)))
             out[page] = self._render(
-                "timeline.md.j2", page, title=f"Timeline {year}", years=timeline_groups(members),
-                drawing=self.drawing(page, members, f"Events of {year}"), year_pages=[],
+                "timeline.md.j2",
+                page,
+                title=f"Timeline {year}",
+                years=timeline_groups(members),
+                drawing=self.drawing(page, members, f"Events of {year}"),
+                year_pages=[],
             )
         out[paths.TIMELINE_INDEX] = self._render(
-            "timeline.md.j2", paths.TIMELINE_INDEX, title="Timeline", years=[], drawing=Markup(""),
+            "timeline.md.j2",
+            paths.TIMELINE_INDEX,
+            title="Timeline",
+            years=[],
+            drawing=Markup(""),
             year_pages=year_pages,
         )
         return out
@@ -384,13 +415,17 @@ class Renderer:
             if other not in neighbours:
                 neighbours.append(other)
                 plural = "s" if count != 1 else ""
-                edges.append(svg.Edge(e.id, other, f"mentioned together in {count} briefing{plural}", True))
+                edges.append(
+                    svg.Edge(e.id, other, f"mentioned together in {count} briefing{plural}", True)
+                )
         if not neighbours:
             return Markup("")
         neighbours = neighbours[:GRAPH_NEIGHBOURS]
         nodes = [self._node(page, n) for n in neighbours]
         caption = f"{e.name} and its neighbours: relations (solid) and entities often mentioned with it (dashed)"
-        return Markup(svg.figure(svg.neighbourhood(self._node(page, e.id), nodes, edges, caption), caption))
+        return Markup(
+            svg.figure(svg.neighbourhood(self._node(page, e.id), nodes, edges, caption), caption)
+        )
 
     def graph(self) -> str:
         page = paths.GRAPH_INDEX
@@ -400,7 +435,14 @@ class Renderer:
         for e in self.corpus.entities.values():
             for r in e.relations:
                 if not r.inverse:
-                    edges.append(svg.Edge(e.id, r.other, f"{e.name} {r.words} {self.corpus.entity_name(r.other)}", False))
+                    edges.append(
+                        svg.Edge(
+                            e.id,
+                            r.other,
+                            f"{e.name} {r.words} {self.corpus.entity_name(r.other)}",
+                            False,
+                        )
+                    )
                     rows.append((e.id, r.words, r.other))
                 degree[e.id] = degree.get(e.id, 0) + 1
         for eid, slugs in self.corpus.mentions.items():
@@ -413,13 +455,16 @@ class Renderer:
         if len(chosen) < len(self.corpus.entities):
             caption += f" (the {len(chosen)} most connected of {len(self.corpus.entities)})"
         return self._render(
-            "graph.md.j2", page,
+            "graph.md.j2",
+            page,
             drawing=Markup(svg.figure(svg.network(nodes, drawn, caption), caption)),
             relations=rows,
         )
 
     def tags_index(self) -> str:
-        rows = [(t, len(s), len(self.corpus.tag_events.get(t, []))) for t, s in self.corpus.tags.items()]
+        rows = [
+            (t, len(s), len(self.corpus.tag_events.get(t, []))) for t, s in self.corpus.tags.items()
+        ]
         return self._render("tags.md.j2", paths.TAGS_INDEX, tags=rows)
 
     def tag(self, tag: str) -> str:

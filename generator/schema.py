@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Annotated, Any
 from urllib.parse import urlsplit
-from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -132,11 +132,15 @@ def _check_line(value: str) -> str:
 def _check_url(value: str) -> str:
     """http and https only, whatever the case or encoding of the scheme."""
     cleaned = value.strip()
-    if any(ord(c) < 0x21 or c in "<>\"\\" for c in cleaned):
-        raise ValueError("a URL cannot contain spaces, quotes, angle brackets or control characters")
+    if any(ord(c) < 0x21 or c in '<>"\\' for c in cleaned):
+        raise ValueError(
+            "a URL cannot contain spaces, quotes, angle brackets or control characters"
+        )
     parts = urlsplit(cleaned)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"'{value}' is not an http or https URL (e.g. https://www.reuters.com/...)")
+        raise ValueError(
+            f"'{value}' is not an http or https URL (e.g. https://www.reuters.com/...)"
+        )
     return parts.geturl()
 
 
@@ -144,7 +148,9 @@ def _parse_fuzzy(value: Any) -> FuzzyDate:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError("expected a date such as 2025-09-11, early 2025, 2025-Q3 or 2025-08/2025-09")
+        raise ValueError(
+            "expected a date such as 2025-09-11, early 2025, 2025-Q3 or 2025-08/2025-09"
+        )
     try:
         return FuzzyDate.parse(value)
     except FuzzyDateError as exc:
@@ -168,7 +174,9 @@ Id = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}),
 ]
 Tag = Annotated[str, AfterValidator(_check_tag)]
-Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})]
+Url = Annotated[
+    str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})
+]
 _ID_SCHEMA = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}
 
 
@@ -179,7 +187,9 @@ def _one_or_many(item: dict[str, Any]) -> Any:
 
 IdList = Annotated[list[Id], BeforeValidator(_as_list), _one_or_many(_ID_SCHEMA)]
 TagList = Annotated[list[Tag], BeforeValidator(_as_list), _one_or_many(_ID_SCHEMA)]
-LineList = Annotated[list[Line], BeforeValidator(_as_list), _one_or_many({"type": ["string", "integer"]})]
+LineList = Annotated[
+    list[Line], BeforeValidator(_as_list), _one_or_many({"type": ["string", "integer"]})
+]
 Fuzzy = Annotated[
     FuzzyDate,
     BeforeValidator(_parse_fuzzy),
@@ -230,11 +240,14 @@ class ClaimIn(_Strict):
 
     text: Line = _d("The statement, in one line.")
     by: Speaker = _d(
-        "Who asserts it: an entity id, or free text that is not id-shaped (\"social media posts\")."
+        'Who asserts it: an entity id, or free text that is not id-shaped ("social media posts").'
     )
-    basis: Line | None = _d("What the assertion rests on (\"three employees who have used the chip\").", default=None)
+    basis: Line | None = _d(
+        'What the assertion rests on ("three employees who have used the chip").', default=None
+    )
     status: Annotated[str, AfterValidator(_one_of(CLAIM_STATUSES))] = _d(
-        "reported, confirmed, disputed, denied or no-comment.", default="reported",
+        "reported, confirmed, disputed, denied or no-comment.",
+        default="reported",
         json_schema_extra={"enum": list(CLAIM_STATUSES)},
     )
     entities: IdList = _d("Ids of the entities the claim is about.", default=[])
@@ -257,7 +270,9 @@ class SeedIn(_Strict):
     via: IdList = _d("Upstream reports this one relays, nearest first (entity ids).", default=[])
     url: Url | None = _d("Link to the original article (http or https).", default=None)
     authors: LineList = _d("Bylines.", default=[])
-    summary: Text | None = _d("One or two sentences; default: the body's first paragraph.", default=None)
+    summary: Text | None = _d(
+        "One or two sentences; default: the body's first paragraph.", default=None
+    )
     key_points: LineList = _d("The article's main points, one line each.", default=[])
     tags: TagList = _d("Topic slugs, e.g. ai-chips.", default=[])
     entities: IdList = _d("Ids of every entity the article names.", default=[])
@@ -267,9 +282,12 @@ class SeedIn(_Strict):
     publish: Annotated[str, AfterValidator(_one_of(PUBLISH_MODES))] = _d(
         "How much of the body goes public: full, excerpt (first paragraph and a link) or "
         "summary (front-matter only).",
-        default="excerpt", json_schema_extra={"enum": list(PUBLISH_MODES)},
+        default="excerpt",
+        json_schema_extra={"enum": list(PUBLISH_MODES)},
     )
-    draft: bool = _d("Drafts appear in previews (--drafts), never in the public site.", default=False)
+    draft: bool = _d(
+        "Drafts appear in previews (--drafts), never in the public site.", default=False
+    )
 
 
 class FactIn(_Strict):
@@ -307,7 +325,9 @@ class RelationIn(_Strict):
     """A typed edge from this entity to another."""
 
     type: Id = _d(
-        "The relation, read from this entity to the target: " + ", ".join(RELATION_WORDS) + " (or your own).",
+        "The relation, read from this entity to the target: "
+        + ", ".join(RELATION_WORDS)
+        + " (or your own).",
         json_schema_extra={"examples": list(RELATION_WORDS)},
     )
     target: Id = _d("Id of the other entity.")

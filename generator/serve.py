@@ -54,10 +54,16 @@ class Regenerator:
             print(problem, file=sys.stderr)
         took = time.perf_counter() - started
         if result.stats is None:
-            print("briefing: problems above; the last good pages stay until they are fixed", file=sys.stderr)
+            print(
+                "briefing: problems above; the last good pages stay until they are fixed",
+                file=sys.stderr,
+            )
             return False
         s = result.stats
-        print(f"briefing: regenerated in {took:.2f}s ({s.written} written, {s.deleted} removed)", file=sys.stderr)
+        print(
+            f"briefing: regenerated in {took:.2f}s ({s.written} written, {s.deleted} removed)",
+            file=sys.stderr,
+        )
         return True
 
     def watch(self) -> None:
@@ -69,7 +75,10 @@ class Regenerator:
                 try:
                     self.run_once()
                 except Exception as exc:  # keep serving; report the bug in one line
-                    print(f"briefing: internal error while regenerating: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    print(
+                        f"briefing: internal error while regenerating: {type(exc).__name__}: {exc}",
+                        file=sys.stderr,
+                    )
 
 
 def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) -> None:

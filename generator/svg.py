@@ -40,7 +40,7 @@ def _ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date
     """Axis ticks ``(day, label, major)``: months, quarters or years depending on the span."""
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     step = 1 if months <= 18 else 3 if months <= 60 else 12
-    ticks = []
+    ticks: list[tuple[datetime.date, str, bool]] = []
     y, m = start.year, start.month
     if step == 12:
         m = 1
@@ -78,7 +78,9 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
     low = min(lows or [d.latest for d in bounded])
     high = max(highs or [d.earliest for d in bounded])
     low = datetime.date(low.year, low.month, 1)
-    high = (datetime.date(high.year + (high.month == 12), high.month % 12 + 1, 1) - datetime.timedelta(days=1))
+    high = datetime.date(
+        high.year + (high.month == 12), high.month % 12 + 1, 1
+    ) - datetime.timedelta(days=1)
     span = max(_ordinal(high) - _ordinal(low) + 1, 28)
     x0, x1 = LABEL_W + PAD, WIDTH - PAD
 
@@ -111,7 +113,9 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
             classes.append("bf-approx")
         if d.uncertain:
             classes.append("bf-uncertain")
-        out.append(f'<a href="{attr(mark.href)}" class="{" ".join(classes)}"><title>{text(mark.title)}</title>')
+        out.append(
+            f'<a href="{attr(mark.href)}" class="{" ".join(classes)}"><title>{text(mark.title)}</title>'
+        )
         if i % 2 == 0:
             out.append(f'<rect class="bf-row" x="0" y="{y}" width="{WIDTH}" height="{ROW_H}"/>')
         out.append(f'<text class="bf-label" x="{PAD}" y="{mid + 4}">{text(label)}</text>')
@@ -122,7 +126,9 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
         else:
             width = max(end - start, 4)
             fill = ' fill="url(#bf-fade)"' if d.open_end else ""
-            out.append(f'<rect class="bf-bar" x="{start}" y="{mid - 5}" width="{round(width, 1)}" height="10" rx="3"{fill}/>')
+            out.append(
+                f'<rect class="bf-bar" x="{start}" y="{mid - 5}" width="{round(width, 1)}" height="10" rx="3"{fill}/>'
+            )
         if d.uncertain:
             out.append(f'<text class="bf-q" x="{round(end + 4, 1)}" y="{mid + 4}">?</text>')
         out.append("</a>")
@@ -154,7 +160,10 @@ def neighbourhood(centre: Node, nodes: Sequence[Node], edges: Sequence[Edge], ca
     pos: dict[str, tuple[float, float]] = {centre.id: (cx, cy)}
     for i, node in enumerate(nodes):
         angle = -math.pi / 2 + 2 * math.pi * i / max(len(nodes), 1)
-        pos[node.id] = (round(cx + radius * math.cos(angle), 1), round(cy + radius * math.sin(angle), 1))
+        pos[node.id] = (
+            round(cx + radius * math.cos(angle), 1),
+            round(cy + radius * math.sin(angle), 1),
+        )
     return _draw(size, size, [centre, *nodes], edges, pos, caption, centre.id)
 
 
@@ -169,13 +178,21 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], caption: str) -> str:
     for i, node in enumerate(ordered):
         angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
         ring = size / 2 - 70 - (i % 2) * 40
-        pos[node.id] = (round(cx + ring * math.cos(angle), 1), round(cy + ring * math.sin(angle), 1))
+        pos[node.id] = (
+            round(cx + ring * math.cos(angle), 1),
+            round(cy + ring * math.sin(angle), 1),
+        )
     return _draw(size, size, ordered, edges, pos, caption, None)
 
 
 def _draw(
-    w: int, h: int, nodes: Sequence[Node], edges: Sequence[Edge],
-    pos: dict[str, tuple[float, float]], caption: str, centre: str | None,
+    w: int,
+    h: int,
+    nodes: Sequence[Node],
+    edges: Sequence[Edge],
+    pos: dict[str, tuple[float, float]],
+    caption: str,
+    centre: str | None,
 ) -> str:
     out = [
         f'<svg class="bf-graph-svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
@@ -186,7 +203,9 @@ def _draw(
             continue
         (ax, ay), (bx, by) = pos[e.a], pos[e.b]
         cls = "bf-edge bf-comention" if e.mentioned else "bf-edge"
-        out.append(f'<line class="{cls}" x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}"><title>{text(e.label)}</title></line>')
+        out.append(
+            f'<line class="{cls}" x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}"><title>{text(e.label)}</title></line>'
+        )
     mid_x, mid_y = w / 2, h / 2
     for n in nodes:
         nx, ny = pos[n.id]

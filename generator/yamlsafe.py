@@ -22,9 +22,9 @@ from typing import Any
 import yaml
 
 try:  # the C parser is several times faster; the Python one is a fine fallback
-    from yaml import CParser as _Parser
+    from yaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+    from yaml.parser import Parser as _Parser
 
 from yaml.composer import Composer
 from yaml.resolver import BaseResolver
@@ -47,9 +47,13 @@ class _Resolver(BaseResolver):
 
 
 _Resolver.yaml_implicit_resolvers = {}
-_Resolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_Resolver.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$"), list("-+0123456789")
+)
 
 
 if _Parser.__module__.startswith("yaml.parser"):  # pragma: no cover
@@ -100,7 +104,7 @@ class Document:
 
     def key_line(self, path: Path_) -> int:
         """The line of the *key* at ``path`` (for unknown keys); same as line_of otherwise."""
-        return self.lines.get(("#key",) + path, self.line_of(path))
+        return self.lines.get(("#key", *path), self.line_of(path))
 
 
 def parse(text: str, *, first_line: int = 1) -> Document:
