@@ -39,7 +39,7 @@ TIMELINE_PAGE_LIMIT = 150
 DRAWN_EVENTS = 60
 #: Neighbours drawn around an entity, and entities drawn on the network page.
 GRAPH_NEIGHBOURS = 14
-GRAPH_NODES = 120
+GRAPH_NODES = 60
 
 
 @dataclass(frozen=True)
@@ -340,7 +340,9 @@ class Renderer:
                 if target == page
                 else (paths.relative_url(page, target, self.site.directory_urls) + f"#ev-{e.id}")
             )
-            marks.append(svg.Mark(e.date, e.title, href, f"{e.date.words()}: {e.title}"))
+            others = tuple(r.date for r in e.reports if r.date != e.date) if e.conflicting else ()
+            note = " (reports disagree: " + "; ".join(r.date.words() for r in e.reports) + ")" if others else ""
+            marks.append(svg.Mark(e.date, e.title, href, f"{e.date.words()}: {e.title}{note}", others))
         return marks
 
     def drawing(self, page: str, events: list[Event], caption: str) -> Markup:

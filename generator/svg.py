@@ -18,7 +18,7 @@ from .markup import attr, text
 WIDTH = 760
 LABEL_W = 300
 ROW_H = 24
-AXIS_H = 34
+AXIS_H = 46
 PAD = 8
 
 
@@ -30,17 +30,22 @@ class Mark:
     label: str
     href: str
     title: str
+    #: other reports' dates when the reports disagree: drawn as red outlines on the same row
+    disputed: tuple[FuzzyDate, ...] = ()
 
 
 def _ordinal(day: datetime.date) -> int:
     return day.toordinal()
 
 
-def _ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str, bool]]:
-    """Axis ticks ``(day, label, major)``: months, quarters or years depending on the span."""
+def _ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str, str]]:
+    """Axis ticks ``(day, label, year label)``: months, quarters or years depending on the span.
+
+    The year label (on a row of its own above) is set on a year's first tick and on the first tick.
+    """
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     step = 1 if months <= 18 else 3 if months <= 60 else 12
-    ticks: list[tuple[datetime.date, str, bool]] = []
+    ticks: list[tuple[datetime.date, str, str]] = []
     y, m = start.year, start.month
     if step == 12:
         m = 1
@@ -49,14 +54,14 @@ def _ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date
     while (y, m) <= (end.year, end.month):
         day = datetime.date(y, m, 1)
         if day >= start:
-            major = m == 1
+            year = str(y) if m == 1 or not ticks else ""
             if step == 12:
-                label = str(y)
+                label, year = str(y), ""
             elif step == 3:
-                label = f"Q{(m - 1) // 3 + 1}" + (f" {y}" if m == 1 else "")
+                label = f"Q{(m - 1) // 3 + 1}"
             else:
-                label = MONTH_NAMES[m - 1][:3] + (f" {y}" if m == 1 or not ticks else "")
-            ticks.append((day, label, major))
+                label = MONTH_NAMES[m - 1][:3]
+            ticks.append((day, label, year))
         m += step
         if m > 12:
             y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
@@ -97,12 +102,15 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
         '<stop offset="0" stop-color="currentColor" stop-opacity="0.55"/>'
         '<stop offset="1" stop-color="currentColor" stop-opacity="0"/></linearGradient></defs>',
     ]
-    for day, label, major in _ticks(low, high):
+    for day, label, year in _ticks(low, high):
         tx = x(day)
+        major = " bf-major" if day.month == 1 else ""
         out.append(
-            f'<line class="bf-tick{" bf-major" if major else ""}" x1="{tx}" x2="{tx}" y1="{AXIS_H - 8}" '
-            f'y2="{height - PAD}"/><text class="bf-axis" x="{tx + 3}" y="{AXIS_H - 14}">{text(label)}</text>'
+            f'<line class="bf-tick{major}" x1="{tx}" x2="{tx}" y1="{AXIS_H - 8}" y2="{height - PAD}"/>'
+            f'<text class="bf-axis" x="{tx + 3}" y="{AXIS_H - 12}">{text(label)}</text>'
         )
+        if year:
+            out.append(f'<text class="bf-axis bf-year" x="{tx + 3}" y="{AXIS_H - 26}">{year}</text>')
     for i, mark in enumerate(marks):
         y = AXIS_H + i * ROW_H
         mid = y + ROW_H / 2
@@ -131,6 +139,13 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
             )
         if d.uncertain:
             out.append(f'<text class="bf-q" x="{round(end + 4, 1)}" y="{mid + 4}">?</text>')
+        for other in mark.disputed:
+            ox0 = x0 if other.open_start else x(other.earliest)
+            ox1 = x1 if other.open_end else x(other.latest)
+            out.append(
+                f'<rect class="bf-disputed" x="{ox0}" y="{mid - 7}" width="{round(max(ox1 - ox0, 4), 1)}" '
+                f'height="14" rx="4"/>'
+            )
         out.append("</a>")
     out.append("</svg>")
     return "".join(out)
@@ -168,21 +183,65 @@ def neighbourhood(centre: Node, nodes: Sequence[Node], edges: Sequence[Edge], ca
 
 
 def network(nodes: Sequence[Node], edges: Sequence[Edge], caption: str) -> str:
-    """The whole network: entities on concentric rings by type, in a fixed order."""
-    kinds = sorted({n.kind for n in nodes})
-    count = len(nodes)
-    size = max(560, min(1400, int(90 * math.sqrt(count + 1) + 200)))
-    cx = cy = size / 2
-    pos: dict[str, tuple[float, float]] = {}
-    ordered = sorted(nodes, key=lambda n: (kinds.index(n.kind), n.label.casefold(), n.id))
-    for i, node in enumerate(ordered):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
-        ring = size / 2 - 70 - (i % 2) * 40
-        pos[node.id] = (
-            round(cx + ring * math.cos(angle), 1),
-            round(cy + ring * math.sin(angle), 1),
-        )
+    """The whole network, laid out by a force simulation with a fixed start and step count.
+
+    Nodes start on a circle in sorted order and the simulation has no randomness,
+    so the same network always gives the same picture.
+    """
+    ordered = sorted(nodes, key=lambda n: (n.kind, n.label.casefold(), n.id))
+    count = len(ordered)
+    size = max(520, min(1000, int(70 * math.sqrt(count + 1) + 260)))
+    pos = _force_layout([n.id for n in ordered], [(e.a, e.b) for e in edges], size)
     return _draw(size, size, ordered, edges, pos, caption, None)
+
+
+def _force_layout(ids: Sequence[str], links: Sequence[tuple[str, str]], size: int) -> dict[str, tuple[float, float]]:
+    """Fruchterman–Reingold: linked nodes attract, all nodes repel, the step cools each round."""
+    n = len(ids)
+    margin = 90.0
+    if n == 0:
+        return {}
+    centre = size / 2
+    x = [centre + (size / 2 - margin) * math.cos(2 * math.pi * i / n - math.pi / 2) for i in range(n)]
+    y = [centre + (size / 2 - margin) * math.sin(2 * math.pi * i / n - math.pi / 2) for i in range(n)]
+    index = {node: i for i, node in enumerate(ids)}
+    pairs = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in links if a in index and b in index and a != b})
+    k = math.sqrt((size - 2 * margin) ** 2 / n) * 0.8
+    step = size / 10
+    for _ in range(ROUNDS):
+        dx = [0.0] * n
+        dy = [0.0] * n
+        for i in range(n):
+            xi, yi = x[i], y[i]
+            for j in range(i + 1, n):
+                ddx, ddy = xi - x[j], yi - y[j]
+                dist2 = ddx * ddx + ddy * ddy or 0.01
+                force = k * k / dist2
+                dx[i] += ddx * force
+                dy[i] += ddy * force
+                dx[j] -= ddx * force
+                dy[j] -= ddy * force
+        for i, j in pairs:
+            ddx, ddy = x[i] - x[j], y[i] - y[j]
+            dist = math.sqrt(ddx * ddx + ddy * ddy) or 0.1
+            force = dist / k
+            dx[i] -= ddx * force
+            dy[i] -= ddy * force
+            dx[j] += ddx * force
+            dy[j] += ddy * force
+        for i in range(n):
+            # A gentle pull to the middle keeps unlinked nodes from drifting to the edge.
+            dx[i] += (centre - x[i]) * 0.02 * k / 10
+            dy[i] += (centre - y[i]) * 0.02 * k / 10
+            length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]) or 1.0
+            move = min(length, step)
+            x[i] = min(max(x[i] + dx[i] / length * move, margin), size - margin)
+            y[i] = min(max(y[i] + dy[i] / length * move, margin / 2), size - margin / 2)
+        step *= 0.93
+    return {node: (round(x[i], 1), round(y[i], 1)) for node, i in index.items()}
+
+
+ROUNDS = 120
 
 
 def _draw(
@@ -233,7 +292,10 @@ def figure(svg: str, caption: str) -> str:
     """Wrap a drawing as a raw HTML block that Markdown leaves alone."""
     if not svg:
         return ""
-    return f'<figure class="bf-figure">{svg}<figcaption>{text(caption)}</figcaption></figure>'
+    return (
+        f'<figure class="bf-figure" data-search-exclude>{svg}'
+        f"<figcaption>{text(caption)}</figcaption></figure>"
+    )
 
 
 Href = Callable[[str], str]

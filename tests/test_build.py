@@ -432,6 +432,14 @@ def test_two_builds_give_identical_site(rebuilt: tuple[Snapshot, Snapshot]) -> N
     assert not diff, "two builds of the same input differ in site/:\n" + "\n".join(diff + notes)
 
 
+def test_builds_in_different_folders_are_identical(
+    site: Path, rebuilt: tuple[Snapshot, Snapshot]
+) -> None:
+    """No absolute path or folder name of the project leaks into the site."""
+    diff = tree_diff(hashes(site), rebuilt[0].site)
+    assert not diff, "the same input built in two folders differs:\n" + "\n".join(diff)
+
+
 def test_two_builds_give_identical_docs(rebuilt: tuple[Snapshot, Snapshot]) -> None:
     first, second = rebuilt
     diff = tree_diff(first.docs, second.docs)
