@@ -44,9 +44,10 @@ lint: $(VENV)/.test-extras
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/mypy
 
-## golden: refresh the golden copy of the example's generated Markdown
+## golden: refresh the golden copy of the example's generated pages and the generated reference
 golden: $(VENV)/.test-extras
 	$(BIN)/python -m tests.golden refresh
+	$(BIN)/python -m generator.reference
 
 clean:
 	rm -rf site dist .briefing-staging* .cache
