@@ -45,6 +45,8 @@ __all__ = [
 SLUG_WORDS = 8
 MAX_TITLE = 300
 MAX_EVENT_TITLE = 120
+#: Claims, quotes and the summary are cut (with "…") at this length; the schema allows 20,000.
+MAX_CLAIM = 2000
 #: Sentences longer than this are shortened in the YAML comments above proposals.
 MAX_COMMENT = 200
 
@@ -564,21 +566,25 @@ def _sentences(paragraph: str) -> list[tuple[int, str]]:
     """``(offset, sentence)`` for each sentence; never splits inside quotes or after "U.S."."""
     out: list[tuple[int, str]] = []
     start = 0
+    counted = 0
+    straight = opened = closed = 0
     for m in _END.finditer(paragraph):
-        before = paragraph[start : m.start()]
-        word = before.split()[-1].lower().rstrip(".") if before.split() else ""
+        chunk = paragraph[counted : m.end()]
+        straight += chunk.count('"')
+        opened += chunk.count("“")
+        closed += chunk.count("”")
+        counted = m.end()
+        before = paragraph[max(start, m.start() - 40) : m.start()].split()
+        word = before[-1].lower().rstrip(".") if before else ""
         nxt = paragraph[m.end() : m.end() + 1]
-        inside = paragraph[: m.end()]
-        straight_open = inside.count('"') % 2 == 1
-        curly_open = inside.count("“") > inside.count("”")
         if (
             not nxt
             or not (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘(")
             or word in _ABBREVIATIONS
             or re.fullmatch(r"[a-z]", word)
             or m.group().startswith("..")
-            or straight_open
-            or curly_open
+            or straight % 2 == 1
+            or opened > closed
         ):
             continue
         out.append((start, paragraph[start : m.end()].strip()))
@@ -628,6 +634,8 @@ _VERBS = (
     "stated|noted"
 )
 _VERB_RE = re.compile(rf"\b(?P<verb>{_VERBS})\b")
+#: How far before a verb its subject is looked for (subjects have at most ten words).
+_LOOKBACK = 200
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,;.]+)", re.IGNORECASE)
 _CITING = re.compile(r"\bciting\s+(?P<basis>[^,;]+?)\s*(?=[,;]|\.\s|\.?$)")
 _SUBJECT_CUT = re.compile(
@@ -746,10 +754,10 @@ class _Context:
         for m in _VERB_RE.finditer(text):
             if _inside(m.start(), quotes):
                 continue
-            before = text[: m.start()]
-            cuts = list(_SUBJECT_CUT.finditer(before))
+            window = max(0, m.start() - _LOOKBACK)
+            cuts = list(_SUBJECT_CUT.finditer(text, window, m.start()))
             cut = cuts[-1] if cuts else None
-            sub_start = cut.end() if cut else 0
+            sub_start = cut.end() if cut else window
             sub_start = max(sub_start, lead_end) if sub_start <= lead_end else sub_start
             raw = text[sub_start : m.start()]
             subject = raw.strip()
@@ -829,7 +837,7 @@ def _clean_claim(text: str) -> str:
     quoted = re.fullmatch(r"[\"“]([^\"“”]+)[\"”]", text)
     if quoted:
         text = quoted[1].strip().rstrip(",.").strip()
-    return text[:1].upper() + text[1:] if text else text
+    return _truncate(text[:1].upper() + text[1:], MAX_CLAIM) if text else text
 
 
 # --- proposals ----------------------------------------------------------------------------------
@@ -987,7 +995,7 @@ def _quotes(paragraphs: list[str], registry: _Registry, context: _Context) -> li
             speaker: _Speaker | None = None
             after = _AFTER.match(paragraph, m.end())
             inverted = _AFTER_INVERTED.match(paragraph, m.end())
-            before = _BEFORE.search(paragraph[: m.start()])
+            before = _BEFORE.search(paragraph, max(0, m.start() - _LOOKBACK), m.start())
             for found in (after, inverted, before):
                 if found is None:
                     continue
@@ -1003,7 +1011,7 @@ def _quotes(paragraphs: list[str], registry: _Registry, context: _Context) -> li
             fields: dict[str, Any] = {"by": speaker.by}
             if speaker.role:
                 fields["role"] = speaker.role
-            fields["text"] = quote
+            fields["text"] = _truncate(quote, MAX_CLAIM)
             out.append(_Proposal(f'"{_shorten(_one_line(paragraph))}"', fields))
     return out
 
@@ -1085,11 +1093,16 @@ def _not_in_registry(
                 runs.append([])
         for run in runs:
             words = [w for _, _, w in run]
-            while words and (words[0] in _TITLES or words[0] in _CONNECTORS or words[0] in (
-                "The", "A", "An"
-            )):
+            while words and (
+                words[0] in _TITLES
+                or words[0] in _CONNECTORS
+                or words[0] in _COMMON_ACRONYMS
+                or words[0] in ("The", "A", "An")
+            ):
                 words.pop(0)
-            while words and (words[-1] in _CONNECTORS or words[-1] in _CALENDAR):
+            while words and (
+                words[-1] in _CONNECTORS or words[-1] in _CALENDAR or words[-1] in _COMMON_ACRONYMS
+            ):
                 words.pop()
             names = [w for w in words if w not in _CONNECTORS]
             if not names or all(w in _CALENDAR for w in names):
@@ -1321,7 +1334,7 @@ def import_article(
     claims = _claims(sentences, context)
     quotes = _quotes(analysed, registry, context)
     unknown = _not_in_registry(sentences, registry, everything)
-    summary = sentences[0].text if sentences else ""
+    summary = _truncate(sentences[0].text, MAX_CLAIM) if sentences else ""
     origin = _one_line(source_file.name).replace("`", "'")
     draft = _Draft(
         title=article.title,

@@ -238,13 +238,7 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     briefings = [b for b in everything if drafts or not b.draft]
     for ef in sources.entities:
         for label, fact in ef.data.facts.items():
-            if fact.source and fact.source not in slugs:
-                problems.add(
-                    ef.rel,
-                    ef.lines.line_of(("facts", label, "source")),
-                    f"facts.{label}.source",
-                    f"unknown briefing '{fact.source}'{did_you_mean(fact.source, slugs)}",
-                )
+            _briefing_ref(ef, ("facts", label, "source"), fact.source, slugs, problems)
     briefings.sort(key=lambda b: b.sort_key)
     ordered_events = sorted(events.values(), key=lambda e: e.sort_key)
     for event in ordered_events:
@@ -252,6 +246,23 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     corpus = _index(briefings, entities, ordered_events)
     corpus.referenced = set().union(*(_referenced(b) for b in everything))
     return corpus
+
+
+def _briefing_ref(
+    ef: EntityFile,
+    path: tuple[str | int, ...],
+    slug: str | None,
+    slugs: set[str],
+    problems: Problems,
+) -> None:
+    """An entity file's ``source:`` must name a briefing."""
+    if slug and slug not in slugs:
+        problems.add(
+            ef.rel,
+            ef.lines.line_of(path),
+            field_label(path),
+            f"unknown briefing '{slug}'{did_you_mean(slug, slugs)}",
+        )
 
 
 def _referenced(b: Briefing) -> set[str]:
@@ -278,13 +289,7 @@ def _relations(
         line = ef.lines.line_of(("relations", i, "target"))
         if not refs.entity(r.target, ef.rel, line, f"relations[{i}].target"):
             continue
-        if r.source and r.source not in slugs:
-            problems.add(
-                ef.rel,
-                ef.lines.line_of(("relations", i, "source")),
-                f"relations[{i}].source",
-                f"unknown briefing '{r.source}'{did_you_mean(r.source, slugs)}",
-            )
+        _briefing_ref(ef, ("relations", i, "source"), r.source, slugs, problems)
         forward, backward = RELATION_WORDS.get(
             r.type, (r.type.replace("-", " "), f"{r.type.replace('-', ' ')} (from)")
         )

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .load import FileCache, Sources, load
 from .markup import MentionFinder
@@ -147,12 +148,44 @@ def source_date_epoch(corpus: Corpus) -> str:
     return str(int(build_time(corpus).timestamp()))
 
 
+def _run_mkdocs(
+    project: Project,
+    corpus: Corpus,
+    pages: dict[str, str],
+    managed: set[str],
+    scratch: Path,
+    site_name: str,
+    *,
+    strict: bool,
+    verbose: bool,
+    extra_files: dict[str, Path] | None = None,
+    **options: Any,
+) -> Path:
+    """Stage docs/ with ``pages`` in ``scratch`` and build it there; returns the built site folder."""
+    from . import mkdocs_adapter
+
+    staged_docs = scratch / "docs"
+    staged_site = scratch / site_name
+    stage_docs(project.docs_dir, staged_docs, pages, managed)
+    for rel, source in (extra_files or {}).items():
+        (staged_docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged_docs / rel)
+    mkdocs_adapter.build(
+        project.config_file,
+        staged_docs,
+        staged_site,
+        strict=strict,
+        verbose=verbose,
+        source_date_epoch=source_date_epoch(corpus),
+        **options,
+    )
+    return staged_site
+
+
 def build(
     project: Project, *, strict: bool = False, drafts: bool = False, verbose: bool = False
 ) -> Built:
     """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success."""
-    from . import mkdocs_adapter
-
     checked = check(project, drafts=drafts)
     planned = _pages_or_none(project, checked, strict)
     if planned is None or checked.corpus is None:
@@ -160,19 +193,11 @@ def build(
     pages, managed, notes = planned
     scratch = _staging(project)
     try:
-        staged_docs = scratch / "docs"
-        staged_site = scratch / "site"
-        stage_docs(project.docs_dir, staged_docs, pages, managed)
-        mkdocs_adapter.build(
-            project.config_file,
-            staged_docs,
-            staged_site,
-            strict=strict,
-            verbose=verbose,
-            source_date_epoch=source_date_epoch(checked.corpus),
+        site = _run_mkdocs(
+            project, checked.corpus, pages, managed, scratch, "site", strict=strict, verbose=verbose
         )
         stats = sync(project.docs_dir, pages, managed)
-        swap_in(staged_site, project.site_dir, scratch)
+        swap_in(site, project.site_dir, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Built(checked, len(pages), stats, tuple(notes))
@@ -193,7 +218,6 @@ def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> 
 
     Built wholly in a staging folder: ``docs/`` and ``site/`` are not touched.
     """
-    from . import mkdocs_adapter
     from .offline_assets import shim_path
 
     shim = shim_path(project.root)
@@ -211,11 +235,6 @@ def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> 
     epoch = source_date_epoch(checked.corpus)
     scratch = _staging(project)
     try:
-        staged_docs = scratch / "docs"
-        staged_site = scratch / name
-        stage_docs(project.docs_dir, staged_docs, pages, managed)
-        (staged_docs / OFFLINE_SHIM).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shim, staged_docs / OFFLINE_SHIM)
         plugins = list(project.settings.get("plugins") or ["search"])
         if not any(
             (p if isinstance(p, str) else next(iter(p), "")) in ("offline", "material/offline")
@@ -224,15 +243,18 @@ def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> 
             plugins.append("offline")
         extra = dict(project.settings.get("extra") or {})
         extra["polyfills"] = [OFFLINE_SHIM]
-        mkdocs_adapter.build(
-            project.config_file,
-            staged_docs,
-            staged_site,
+        staged_site = _run_mkdocs(
+            project,
+            checked.corpus,
+            pages,
+            managed,
+            scratch,
+            name,
             strict=strict,
             verbose=verbose,
+            extra_files={OFFLINE_SHIM: shim},
             directory_urls=False,
             overrides={"plugins": plugins, "extra": extra},
-            source_date_epoch=epoch,
         )
         project.dist_dir.mkdir(parents=True, exist_ok=True)
         archive = project.dist_dir / f"{name}.zip"

@@ -341,8 +341,14 @@ class Renderer:
                 else (paths.relative_url(page, target, self.site.directory_urls) + f"#ev-{e.id}")
             )
             others = tuple(r.date for r in e.reports if r.date != e.date) if e.conflicting else ()
-            note = " (reports disagree: " + "; ".join(r.date.words() for r in e.reports) + ")" if others else ""
-            marks.append(svg.Mark(e.date, e.title, href, f"{e.date.words()}: {e.title}{note}", others))
+            note = (
+                " (reports disagree: " + "; ".join(r.date.words() for r in e.reports) + ")"
+                if others
+                else ""
+            )
+            marks.append(
+                svg.Mark(e.date, e.title, href, f"{e.date.words()}: {e.title}{note}", others)
+            )
         return marks
 
     def drawing(self, page: str, events: list[Event], caption: str) -> Markup:

@@ -110,7 +110,9 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
             f'<text class="bf-axis" x="{tx + 3}" y="{AXIS_H - 12}">{text(label)}</text>'
         )
         if year:
-            out.append(f'<text class="bf-axis bf-year" x="{tx + 3}" y="{AXIS_H - 26}">{year}</text>')
+            out.append(
+                f'<text class="bf-axis bf-year" x="{tx + 3}" y="{AXIS_H - 26}">{year}</text>'
+            )
     for i, mark in enumerate(marks):
         y = AXIS_H + i * ROW_H
         mid = y + ROW_H / 2
@@ -195,17 +197,29 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], caption: str) -> str:
     return _draw(size, size, ordered, edges, pos, caption, None)
 
 
-def _force_layout(ids: Sequence[str], links: Sequence[tuple[str, str]], size: int) -> dict[str, tuple[float, float]]:
+def _force_layout(
+    ids: Sequence[str], links: Sequence[tuple[str, str]], size: int
+) -> dict[str, tuple[float, float]]:
     """Fruchterman–Reingold: linked nodes attract, all nodes repel, the step cools each round."""
     n = len(ids)
     margin = 90.0
     if n == 0:
         return {}
     centre = size / 2
-    x = [centre + (size / 2 - margin) * math.cos(2 * math.pi * i / n - math.pi / 2) for i in range(n)]
-    y = [centre + (size / 2 - margin) * math.sin(2 * math.pi * i / n - math.pi / 2) for i in range(n)]
+    x = [
+        centre + (size / 2 - margin) * math.cos(2 * math.pi * i / n - math.pi / 2) for i in range(n)
+    ]
+    y = [
+        centre + (size / 2 - margin) * math.sin(2 * math.pi * i / n - math.pi / 2) for i in range(n)
+    ]
     index = {node: i for i, node in enumerate(ids)}
-    pairs = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in links if a in index and b in index and a != b})
+    pairs = sorted(
+        {
+            (min(index[a], index[b]), max(index[a], index[b]))
+            for a, b in links
+            if a in index and b in index and a != b
+        }
+    )
     k = math.sqrt((size - 2 * margin) ** 2 / n) * 0.8
     step = size / 10
     for _ in range(ROUNDS):
