@@ -10,6 +10,7 @@ is written as a draft, and an existing file is never overwritten.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 import unicodedata
@@ -607,17 +608,19 @@ def _shorten(sentence: str, around: tuple[int, int] | None = None) -> str:
     """The sentence for a YAML comment: whole if short, else its start and the part that matters."""
     if len(sentence) <= MAX_COMMENT:
         return sentence
-    starts = [m.start() for m in re.finditer(r"\S+", sentence)]
-    head_end = starts[7] if len(starts) > 7 else len(sentence)
-    head = sentence[:head_end].rstrip()
+    head_words = sentence[:MAX_COMMENT].split()[:7]
+    head = " ".join(head_words)
+    head_end = len(sentence) - len(sentence.lstrip()) + len(head)
     if around is None:
         return head + " ..."
     more = " ..." if around[1] < len(sentence.rstrip(". ")) else ""
-    before = [s for s in starts if s < around[0]]
-    tail_start = before[-4] if len(before) >= 4 else 0
+    window = max(0, around[0] - MAX_COMMENT)
+    before = [m.start() + window for m in re.finditer(r"\S+", sentence[window : around[0]])]
+    tail_start = before[-4] if len(before) >= 4 else window
     if tail_start <= head_end:
-        return sentence[: around[1]].rstrip() + more
-    return f"{head} ... {sentence[tail_start : around[1]].strip()}{more}"
+        return _truncate(sentence[: around[1]].rstrip(), 2 * MAX_COMMENT) + more
+    tail = _truncate(sentence[tail_start : around[1]].strip(), MAX_COMMENT)
+    return f"{head} ... {tail}{more}"
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -723,9 +726,9 @@ class _Context:
         words = subject.split()
         if not words or len(words) > 10:
             return None
-        inside = [
-            m for m in mentions if offset <= m.start and m.end <= offset + len(subject)
-        ]
+        first = bisect.bisect_left(mentions, offset, key=lambda m: m.start)
+        last = bisect.bisect_left(mentions, offset + len(subject), key=lambda m: m.start)
+        inside = [m for m in mentions[first:last] if m.end <= offset + len(subject)]
         role = next((name for name, pattern in _ROLES if pattern.search(subject)), None)
         if inside:
             entity = inside[-1].id
@@ -1012,7 +1015,7 @@ def _quotes(paragraphs: list[str], registry: _Registry, context: _Context) -> li
             if speaker.role:
                 fields["role"] = speaker.role
             fields["text"] = _truncate(quote, MAX_CLAIM)
-            out.append(_Proposal(f'"{_shorten(_one_line(paragraph))}"', fields))
+            out.append(_Proposal(f'"{_shorten(paragraph, m.span())}"', fields))
     return out
 
 

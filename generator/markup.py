@@ -15,23 +15,34 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from html.parser import HTMLParser
 
 import markdown
 import nh3
 
-# Characters that may start Markdown (or extension) syntax inside a line.
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]<>&|~^=:$#!+\"]")
+# Characters that may start Markdown (or extension) syntax inside a line: see _MD_ESCAPES.
+
+
+_MD_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in '\\`*_{}[]<>&|~^=:$#!+"'})
+_SPACE = re.compile(r"\s+")
 
 
 def md(text: object) -> str:
     """Inline Markdown that renders as exactly ``text`` (whitespace collapsed).
 
     Also safe at the start of a line: a leading ``-`` or ``1.`` does not start a list.
+    Called for every value a template prints, so it avoids regular expressions
+    where it can.
     """
-    value = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", re.sub(r"\s+", " ", str(text)))
-    value = re.sub(r"^(\s*)-", r"\1&#45;", value)
-    return re.sub(r"^(\s*\d+)([.)])", lambda m: f"{m.group(1)}&#{ord(m.group(2))};", value)
+    value = str(text)
+    if "  " in value or any(c in value for c in "\n\r\t\x0b\x0c"):
+        value = _SPACE.sub(" ", value)
+    value = value.translate(_MD_ESCAPES)
+    head = value.lstrip()[:1]
+    if head == "-":
+        value = re.sub(r"^(\s*)-", r"\1&#45;", value)
+    elif head.isdigit():
+        value = re.sub(r"^(\s*\d+)([.)])", lambda m: f"{m.group(1)}&#{ord(m.group(2))};", value)
+    return value
 
 
 def md_url(url: str) -> str:
@@ -136,10 +147,15 @@ def sanitise(fragment: str) -> str:
     )
 
 
+_CONVERTER: markdown.Markdown | None = None
+
+
 def body_html(body: str) -> str:
     """A briefing body (Markdown) as sanitised HTML; headings are shifted below the page's h1."""
-    converter = markdown.Markdown(extensions=_BODY_EXTENSIONS, output_format="html")
-    rendered = converter.convert(body)
+    global _CONVERTER
+    if _CONVERTER is None:  # building a converter costs more than converting a body
+        _CONVERTER = markdown.Markdown(extensions=_BODY_EXTENSIONS, output_format="html")
+    rendered = _CONVERTER.reset().convert(body)
     rendered = re.sub(r"<(/?)h1\b", r"<\1h2", rendered)
     return sanitise(rendered)
 
@@ -208,30 +224,43 @@ class MentionFinder:
             candidates.sort(key=lambda c: (-len(c[0]), c[0]))
         for chars in self._by_char.values():
             chars.sort(key=lambda c: (-len(c[0]), c[0]))
+        # CJK names are found by their first character, with one scan of the text.
+        self._first_chars = (
+            re.compile("[" + re.escape("".join(sorted(self._by_char))) + "]")
+            if self._by_char
+            else None
+        )
 
     def find(self, content: str) -> list[tuple[int, int, str]]:
         """Non-overlapping ``(start, end, entity_id)`` matches, leftmost and longest first."""
         found: list[tuple[int, int, str]] = []
         if self._by_word:
-            folded = content.casefold() if len(content.casefold()) == len(content) else None
-            for m in _WORD.finditer(content):
-                for surface, entity_id, exact in self._by_word.get(m.group().casefold(), ()):
-                    end = m.start() + len(surface)
-                    piece = content[m.start() : end]
+            folded = content.casefold()
+            aligned = len(folded) == len(content)  # casefolding can change lengths ("ß" → "ss")
+            by_word = self._by_word
+            for m in _WORD.finditer(folded if aligned else content):
+                key = m.group() if aligned else m.group().casefold()
+                candidates = by_word.get(key)
+                if candidates is None:
+                    continue
+                start = m.start()
+                for surface, entity_id, exact in candidates:
+                    end = start + len(surface)
                     if exact:
-                        hit = piece == surface
+                        hit = content[start:end] == surface
+                    elif aligned:
+                        hit = folded[start:end] == surface.casefold()
                     else:
-                        hit = (
-                            folded[m.start() : end] if folded is not None else piece.casefold()
-                        ) == surface.casefold()
+                        hit = content[start:end].casefold() == surface.casefold()
                     if hit and (
                         end >= len(content) or not _word_char(content[end]) or _is_cjk(content[end])
                     ):
-                        found.append((m.start(), end, entity_id))
+                        found.append((start, end, entity_id))
                         break
-        if self._by_char:
-            for i, ch in enumerate(content):
-                for surface, entity_id in self._by_char.get(ch, ()):
+        if self._first_chars is not None:
+            for m in self._first_chars.finditer(content):
+                i = m.start()
+                for surface, entity_id in self._by_char[m.group()]:
                     if content.startswith(surface, i):
                         found.append((i, i + len(surface), entity_id))
                         break
@@ -262,59 +291,63 @@ _SKIP = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "samp", 
 _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "source"}
 
 
-class _Linker(HTMLParser):
-    def __init__(
-        self, finder: MentionFinder, url_for: Callable[[str], tuple[str, str] | None]
-    ) -> None:
-        super().__init__(convert_charrefs=True)
-        self.finder = finder
-        self.url_for = url_for
-        self.out: list[str] = []
-        self.stack: list[str] = []
-        self.linked: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        rendered = "".join(f' {k}="{attr(v or "")}"' for k, v in attrs)
-        self.out.append(f"<{tag}{rendered}>")
-        if tag not in _VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        rendered = "".join(f' {k}="{attr(v or "")}"' for k, v in attrs)
-        self.out.append(f"<{tag}{rendered}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.stack:
-            while self.stack and self.stack.pop() != tag:
-                pass
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if any(t in _SKIP for t in self.stack):
-            self.out.append(text(data))
-            return
-        pos = 0
-        for start, end, entity_id in self.finder.find(data):
-            if entity_id in self.linked:
-                continue
-            target = self.url_for(entity_id)
-            if target is None:
-                continue
-            url, title = target
-            self.linked.add(entity_id)
-            self.out.append(text(data[pos:start]))
-            self.out.append(
-                f'<a class="bf-mention" href="{attr(url)}" title="{attr(title)}">{text(data[start:end])}</a>'
-            )
-            pos = end
-        self.out.append(text(data[pos:]))
+#: A tag of sanitised HTML; quoted attribute values may hold ``>``.
+_TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def link_mentions(
     fragment: str, finder: MentionFinder, url_for: Callable[[str], tuple[str, str] | None]
 ) -> str:
-    """Link the first mention of each entity in sanitised HTML, outside links, code and headings."""
-    linker = _Linker(finder, url_for)
-    linker.feed(fragment)
-    linker.close()
-    return "".join(linker.out)
+    """Link the first mention of each entity in sanitised HTML, outside links, code and headings.
+
+    ``fragment`` comes from :func:`sanitise`, so it is well-formed; it is split into
+    tags and text with one regular expression rather than a full HTML parser, which
+    is several times faster on a large project.  Text is re-escaped on the way out
+    and braces become character references, so template syntax stays inert.
+    """
+    out: list[str] = []
+    stack: list[str] = []
+    skipping = 0
+    linked: set[str] = set()
+    for i, token in enumerate(_TAG.split(fragment)):
+        if i % 2:  # a tag
+            out.append(token.replace("{", "&#123;").replace("}", "&#125;"))
+            m = _TAG_NAME.match(token)
+            if not m:
+                continue
+            closing, name = m.group(1) == "/", m.group(2).lower()
+            if closing:
+                if name in stack:
+                    while stack:
+                        popped = stack.pop()
+                        skipping -= popped in _SKIP
+                        if popped == name:
+                            break
+            elif name not in _VOID and not token.endswith("/>"):
+                stack.append(name)
+                skipping += name in _SKIP
+            continue
+        if not token:
+            continue
+        data = html.unescape(token)
+        if skipping:
+            out.append(text(data))
+            continue
+        pos = 0
+        for start, end, entity_id in finder.find(data):
+            if entity_id in linked:
+                continue
+            target = url_for(entity_id)
+            if target is None:
+                continue
+            url, title = target
+            linked.add(entity_id)
+            out.append(text(data[pos:start]))
+            out.append(
+                f'<a class="bf-mention" href="{attr(url)}" title="{attr(title)}">'
+                f"{text(data[start:end])}</a>"
+            )
+            pos = end
+        out.append(text(data[pos:]))
+    return "".join(out)

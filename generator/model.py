@@ -10,7 +10,9 @@ tags) are computed once.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import functools
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -155,6 +157,8 @@ class Corpus:
     events_of: dict[str, list[str]]
     tags: dict[str, list[str]]
     tag_events: dict[str, list[str]]
+    #: the briefings that list each entity in ``entities``
+    listed: dict[str, list[str]] = field(default_factory=dict)
     #: how many briefings list both entities, per pair (for "often mentioned with")
     co_mentions: dict[str, dict[str, int]] = field(default_factory=dict)
     #: ids referred to by any seed, drafts included (for the "nothing mentions it" warning)
@@ -165,18 +169,27 @@ class Corpus:
         return entity.name if entity else entity_id
 
     def related(self, slug: str, limit: int = 5) -> list[tuple[Briefing, int]]:
-        """Briefings sharing entities and tags with ``slug``, best first (tags count double)."""
+        """Briefings sharing entities and tags with ``slug``, best first (a tag counts double).
+
+        Counted through the listing indexes, so the cost follows the briefings that
+        share something, not the size of the corpus.
+        """
         this = self.by_slug[slug]
-        mine_e, mine_t = set(this.entities), set(this.tags)
-        scored = []
-        for other in self.briefings:
-            if other.slug == slug:
-                continue
-            score = len(mine_e & set(other.entities)) + 2 * len(mine_t & set(other.tags))
-            if score:
-                scored.append((other, score))
-        scored.sort(key=lambda pair: (-pair[1], pair[0].sort_key))
-        return scored[:limit]
+        scores: Counter[str] = Counter()
+        for eid in set(this.entities):
+            scores.update(self.listed.get(eid, ()))
+        for tag in set(this.tags):
+            for other in self.tags.get(tag, ()):
+                scores[other] += 2
+        scores.pop(slug, None)
+        rank = self.rank
+        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], rank[kv[0]]))
+        return [(self.by_slug[s], score) for s, score in best]
+
+    @functools.cached_property
+    def rank(self) -> dict[str, int]:
+        """Each briefing's position in the newest-first order."""
+        return {b.slug: i for i, b in enumerate(self.briefings)}
 
 
 class _Refs:
@@ -417,8 +430,11 @@ def _index(briefings: list[Briefing], entities: dict[str, Entity], events: list[
         for t in e.tags:
             tag_events[t].append(e.id)
     co: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    listing: dict[str, list[str]] = defaultdict(list)
     for b in briefings:
         listed = sorted(set(b.entities))
+        for eid in listed:
+            listing[eid].append(b.slug)
         for i, first in enumerate(listed):
             for second in listed[i + 1 :]:
                 co[first][second] += 1
@@ -437,6 +453,7 @@ def _index(briefings: list[Briefing], entities: dict[str, Entity], events: list[
         tags=dict(sorted(tags.items())),
         tag_events=dict(tag_events),
         co_mentions={k: dict(v) for k, v in co.items()},
+        listed=dict(listing),
     )
 
 

@@ -113,8 +113,12 @@ def relative_doc_link(from_doc: str, to_doc: str) -> str:
 
     MkDocs resolves such links for either URL style and checks them in strict mode.
     """
-    rel = posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
-    return rel
+    here = from_doc.split("/")[:-1]
+    there = to_doc.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
 
 
 def inside(folder: Path, candidate: Path) -> bool:

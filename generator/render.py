@@ -138,6 +138,46 @@ class Links:
             parts.append(" → ".join(str(self.entity(e)) for e in chain))
         return Markup("".join(parts))
 
+    # List items used on many pages. Plain Python rather than Jinja macros: these run
+    # tens of thousands of times in a large project, and macro calls are slow.
+
+    def briefing_item(self, b: BriefingView) -> Markup:
+        draft = ' <span class="bf-draft">draft</span>' if b.draft else ""
+        via = "".join(f" via {md(self.corpus.entity_name(v))}" for v in b.via)
+        out = (
+            f"- **{self.briefing(b.slug)}**{draft}  \n"
+            f'  <span class="bf-meta">{md(b.date_words)} · {md(self.corpus.entity_name(b.source))}'
+            f"{via}</span>"
+        )
+        if b.summary_text:
+            out += f"  \n  {md(b.summary_text)}"
+        return Markup(out)
+
+    def event_item(self, e: Event, with_sources: bool = True) -> Markup:
+        fuzzy = "" if e.date.is_exact_day else " bf-fuzzy"
+        out = (
+            f'- {self.anchor(e)}<span class="bf-when{fuzzy}">{md(e.date.words())}</span> '
+            f"{md(e.title)}"
+        )
+        if e.entities:
+            out += " · " + ", ".join(self.entity(eid) for eid in e.entities)
+        if with_sources:
+            reports = "; ".join(self.briefing(r.briefing) for r in e.reports)
+            out += f'  \n  <span class="bf-meta">Reported in {reports}</span>'
+        if e.conflicting:
+            dates = "; ".join(
+                f"{md(r.date.words())} ({self.briefing(r.briefing)})" for r in e.reports
+            )
+            out += f'  \n  <span class="bf-conflict">Reports disagree on the date:</span> {dates}'
+        return Markup(out)
+
+    def claim_item(self, c: Claim, show_briefing: bool = False) -> Markup:
+        where = f" · in {self.briefing(c.briefing)}" if show_briefing else ""
+        return Markup(
+            f"- {self.status(c.status)} {md(c.text)}  \n"
+            f'  <span class="bf-meta">{self.provenance(c)}{where}</span>'
+        )
+
     def anchor(self, event: Event) -> Markup:
         return Markup(f'<span class="bf-anchor" id="ev-{event.id}"></span>')
 

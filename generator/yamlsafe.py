@@ -20,14 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-
-try:  # the C parser is several times faster; the Python one is a fine fallback
-    from yaml import CParser as _Parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _Parser
-
 from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
 from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
 MAX_DEPTH = 40
 MAX_NODES = 50_000
@@ -56,25 +53,28 @@ _Resolver.add_implicit_resolver(
 )
 
 
-if _Parser.__module__.startswith("yaml.parser"):  # pragma: no cover
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
+class _PyLoader(Reader, Scanner, Parser, Composer, _Resolver):
+    """The pure-Python parser: used only where PyYAML was built without libyaml."""
 
-    class _Loader(Reader, Scanner, _Parser, Composer, _Resolver):  # type: ignore[misc]
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Resolver.__init__(self)
+
+
+try:  # libyaml scans, parses and composes far faster; our resolver still decides each scalar
+    from yaml._yaml import CParser
+
+    class _CLoader(CParser, _Resolver):
         def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _Parser.__init__(self)
-            Composer.__init__(self)
+            CParser.__init__(self, stream)
             _Resolver.__init__(self)
 
-else:
-
-    class _Loader(_Parser, Composer, _Resolver):  # type: ignore[no-redef,misc]
-        def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
-            Composer.__init__(self)
-            _Resolver.__init__(self)
+    _Loader: type = _CLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = _PyLoader
 
 
 class YamlError(Exception):
@@ -120,6 +120,8 @@ def parse(text: str, *, first_line: int = 1) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + offset
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "nesting depth" in problem:
+            raise YamlError(line, (), f"nested more than {MAX_DEPTH} levels deep") from None
         raise YamlError(line, (), f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(offset, (), f"invalid YAML: {exc}") from None
@@ -161,7 +163,7 @@ class _Builder:
                 key_line = key_node.start_mark.line + self.offset
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT):
                     raise YamlError(key_line, path, "a key must be plain text")
-                if key_node.value == "<<" and key_node.style is None:
+                if key_node.value == "<<" and not key_node.style:  # plain, not quoted
                     raise YamlError(key_line, path, "YAML merge keys ('<<') are not supported")
                 key = str(key_node.value)
                 if key in result:
