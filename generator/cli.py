@@ -9,6 +9,7 @@ traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -146,6 +147,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Turn raw articles (.txt: title on the first line, then the text) into draft seeds in seeds/.
+
+    Proposes the source from the dateline, entities from the registry's names and
+    aliases, events from relative dates ("late last month"), claims from
+    attributions and quotes, each with the sentence it came from as a comment.
+    Never overwrites a seed; the draft passes briefing check.
+    """
+    from .importer import ImportFailed, import_article
+
+    project = Project.open(args.directory)
+    failed = 0
+    for source_file in args.files:
+        try:
+            done = import_article(project, source_file, date=args.date, source=args.source)
+        except ImportFailed as exc:
+            print(f"briefing: {source_file}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(
+            f"wrote {done.path.relative_to(project.root)} (draft: {len(done.found_entities)} entities, "
+            f"{done.events} events, {done.claims} claims proposed; review it, then briefing check)"
+        )
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a date: use YYYY-MM-DD (e.g. 2025-09-11)"
+        ) from None
+
+
 def cmd_new_entity(args: argparse.Namespace) -> int:
     """Scaffold seeds/entities/ID.yml for a new entity (never overwrites a file)."""
     from .paths import slug_problem
@@ -178,8 +214,6 @@ def cmd_new_entity(args: argparse.Namespace) -> int:
 
 def cmd_new_briefing(args: argparse.Namespace) -> int:
     """Scaffold seeds/<year>/SLUG.md with every front-matter key, as a draft (never overwrites)."""
-    import datetime
-
     from .paths import slug_problem
 
     project = Project.open(args.directory)
@@ -272,6 +306,13 @@ def make_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+
+    p = add("import", cmd_import)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.txt", help="raw article(s)")
+    p.add_argument(
+        "--date", type=_iso_date, help="publication date YYYY-MM-DD (default: from the text)"
+    )
+    p.add_argument("--source", help="entity id of the publisher (default: from the dateline)")
 
     p = add("serve", cmd_serve)
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")

@@ -38,7 +38,6 @@ __all__ = [
     "Imported",
     "find_dateline",
     "import_article",
-    "publication_date",
     "relative_dates",
 ]
 
@@ -114,9 +113,13 @@ class _Registry:
     def is_media(self, entity_id: str | None) -> bool:
         return entity_id is not None and self.entities[entity_id].type == "media"
 
+    def exactly(self, text: str) -> str | None:
+        """The entity whose name or alias is ``text`` (case-insensitive; media first)."""
+        return self._by_name.get(_fold(text))
+
     def named(self, text: str) -> str | None:
         """The entity whose name or alias is exactly ``text`` (media first), or one named in it."""
-        exact = self._by_name.get(_fold(text))
+        exact = self.exactly(text)
         if exact is not None:
             return exact
         found = self.ids_in(text)
@@ -216,8 +219,9 @@ def _split_article(text: str) -> _Article:
             rest.pop(0)
             continue
         byline = _BYLINE.fullmatch(line)
-        if byline is not None:
-            authors += _names(byline["names"])
+        names = _names(byline["names"]) if byline is not None else []
+        if names:
+            authors += names
         elif not _is_date_line(line):
             break
         header.append(line)
@@ -318,7 +322,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     return Dateline(m.group().strip(), agency, lead, m.end())
 
 
-def publication_date(article: _Article, dateline: Dateline | None) -> datetime.date:
+def _publication_date(article: _Article, dateline: Dateline | None) -> datetime.date:
     """The dateline's date, else a date line under the title; ImportFailed asks for --date."""
     if dateline is not None:
         found = _full_date(dateline.lead)
@@ -685,7 +689,9 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in spans)
+    """Whether ``pos`` is inside one of the sorted, non-overlapping ``spans``."""
+    i = bisect.bisect_left(spans, (pos, pos)) - 1
+    return i >= 0 and spans[i][0] < pos < spans[i][1]
 
 
 @dataclass(frozen=True)
@@ -777,7 +783,7 @@ class _Context:
             front = sub_start <= lead_end
             end = _clause_end(text, m.end())
             start = cut.start() if cut and not front and cut.group() in ",;—–" else sub_start
-            basis = _CITING.search(text, m.end(), end + 1 if end < len(text) else end)
+            basis = _CITING.search(text, m.end(), min(len(text), end + 1))
             if basis is not None:
                 speaker = _Speaker(speaker.by, speaker.entity, basis["basis"], speaker.role)
             yield _Attribution(speaker, m["verb"], start, end, front, subject, m.end())
@@ -787,8 +793,9 @@ class _Context:
             if speaker is None:
                 continue
             start = m.start()
-            if text[:start].rstrip().endswith(","):
-                start = len(text[:start].rstrip()) - 1
+            comma = re.search(r",\s*$", text[max(0, start - 8) : start])
+            if comma is not None:
+                start = max(0, start - 8) + comma.start()
             yield _Attribution(
                 speaker, "according to", start, m.end(), start == 0, who, m.end()
             )
@@ -802,7 +809,8 @@ class _Context:
         for m in sentence.mentions:
             if not self.registry.is_media(m.id) or m.id == self.source:
                 continue
-            before, after = text[: m.start].lower(), text[m.end :].lower()
+            before = text[max(0, m.start - 40) : m.start].lower()
+            after = text[m.end : m.end + 20].lower()
             if (
                 re.match(r"(?:'s|’s)?\s+report\b", after)
                 or re.search(r"\b(?:report|reports|story|article)\s+(?:by|in|from)\s+$", before)
@@ -810,20 +818,25 @@ class _Context:
                 self.via = _unique([*self.via, m.id])
 
 
+_CLAUSE_END = re.compile(r"[,;]|\.(?:\s|$)|$")
+
+
 def _clause_end(text: str, pos: int) -> int:
     """Where the attribution clause starting before ``pos`` ends (", citing ..." included)."""
-    m = re.compile(r"[,;]|\.(?:\s|$)|$").search(text, pos)
-    end = m.start() if m else len(text)
-    follow = re.match(r",\s*(?:citing|according\s+to)\b", text[end:])
+    limit = min(len(text), pos + _LOOKBACK)
+    m = _CLAUSE_END.search(text, pos, limit)
+    end = m.start() if m else limit
+    follow = re.compile(r",\s*(?:citing|according\s+to)\b").match(text, end)
     if follow is not None:
-        again = re.compile(r"[,;]|\.(?:\s|$)|$").search(text, end + follow.end())
-        end = again.start() if again else len(text)
+        limit = min(len(text), follow.end() + _LOOKBACK)
+        again = _CLAUSE_END.search(text, follow.end(), limit)
+        end = again.start() if again else limit
     return end
 
 
 def _strip_dates(text: str) -> str:
     out = text
-    for phrase in reversed(relative_dates(text, datetime.date(2000, 1, 1))):
+    for phrase in reversed(relative_dates(text, datetime.date(9999, 12, 31))):
         out = out[: phrase.start] + out[phrase.end :]
     return _one_line(out)
 
@@ -1057,7 +1070,7 @@ def _is_acronym(word: str) -> bool:
 
 
 def _not_in_registry(
-    sentences: list[_Sentence], registry: _Registry, everything: str
+    sentences: list[_Sentence], registry: _Registry
 ) -> list[str]:
     """Capitalised runs and acronyms (not a sentence's first word) that the registry misses."""
     known = {_fold(n) for e in registry.entities.values() for n in (e.name, *e.aliases)}
@@ -1072,14 +1085,17 @@ def _not_in_registry(
         covered = [(m.start, m.end) for m in sentence.mentions]
         runs: list[list[tuple[int, int, str]]] = [[]]
         tokens = _name_tokens(text)
+        next_mention = 0
         for i, (start, end, word) in enumerate(tokens):
             gap = text[tokens[i - 1][1] : start] if i else ""
-            first = i == 0 or bool(re.search(r"[\"“(]\s*$", text[:start]))
+            first = i == 0 or text[max(0, start - 8) : start].rstrip()[-1:] in ('"', "“", "(")
             base = re.sub(r"(?:'s|’s)$", "", word)
             is_name = word[:1].isupper() and (
                 not first or _is_acronym(word) or base in capitalised_inside
             )
-            in_registry = any(a < end and start < b for a, b in covered)
+            while next_mention < len(covered) and covered[next_mention][1] <= start:
+                next_mention += 1
+            in_registry = next_mention < len(covered) and covered[next_mention][0] < end
             run = runs[-1]
             if run and (gap.strip() or in_registry):
                 runs.append([])
@@ -1244,7 +1260,7 @@ def _resolve_source(
         value = source.strip()
         if value in registry.entities:
             return value, "given with --source"
-        named = registry._by_name.get(_fold(value))
+        named = registry.exactly(value)
         if named is not None:
             return named, f"--source {value}"
         hint = did_you_mean(value, registry.entities)
@@ -1294,7 +1310,7 @@ def import_article(
     dateline = find_dateline(first)
     if isinstance(date, datetime.datetime):
         date = date.date()
-    published = date if date is not None else publication_date(article, dateline)
+    published = date if date is not None else _publication_date(article, dateline)
     source_id, source_note = _resolve_source(registry, source, dateline)
 
     slug_words = _title_slug(article.title) or suggest_slug(source_file.stem)[:60] or "article"
@@ -1336,7 +1352,7 @@ def import_article(
     events = _events(sentences, published, context, taken_events)
     claims = _claims(sentences, context)
     quotes = _quotes(analysed, registry, context)
-    unknown = _not_in_registry(sentences, registry, everything)
+    unknown = _not_in_registry(sentences, registry)
     summary = _truncate(sentences[0].text, MAX_CLAIM) if sentences else ""
     origin = _one_line(source_file.name).replace("`", "'")
     draft = _Draft(
