@@ -37,8 +37,7 @@ def _report(problems: Problems, fmt: str = "text") -> None:
     for p in problems:
         print(p, file=sys.stderr)
         if ci:
-            kind = "error" if p.severity == "error" else "warning"
-            print(f"::{kind} file={p.path},line={p.line},title={p.field}::{p.message}")
+            print(p.annotation())
 
 
 def _summary(problems: Problems) -> str:

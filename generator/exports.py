@@ -251,9 +251,14 @@ def build_time(corpus: Corpus) -> datetime.datetime:
     """The time stamped into feeds and calendars: SOURCE_DATE_EPOCH, else the newest briefing's date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+        return datetime.datetime.fromtimestamp(min(int(epoch), _LATEST_STAMP), tz=datetime.UTC)
     newest = max((b.date for b in corpus.briefings), default=datetime.date(2000, 1, 1))
+    # Clamped to what 32-bit time stamps (gzip headers, zip files) can hold.
+    newest = min(newest, datetime.date(2105, 12, 31))
     return datetime.datetime(newest.year, newest.month, newest.day, tzinfo=datetime.UTC)
+
+
+_LATEST_STAMP = int(datetime.datetime(2105, 12, 31, tzinfo=datetime.UTC).timestamp())
 
 
 def atom_feed(corpus: Corpus, site_name: str, site_url: str | None, limit: int = 50) -> str:

@@ -35,7 +35,7 @@ MONTH_NAMES = (
 )
 
 MIN_YEAR = 1000
-MAX_YEAR = 9999
+MAX_YEAR = 9998  # so that the day after any date still exists (calendars, drawings)
 OPEN = ".."
 DASH = " – "
 PARTS = ("early", "mid", "late")
@@ -289,7 +289,7 @@ def _check_year(text: str, raw: str) -> int:
     if len(text) != 4:
         raise _error(raw, f"the year must have four digits ({MIN_YEAR}–{MAX_YEAR})", "2025")
     year = int(text)
-    if year < MIN_YEAR:
+    if not MIN_YEAR <= year <= MAX_YEAR:
         raise _error(raw, f"year {year} is outside {MIN_YEAR}–{MAX_YEAR}", "2025")
     return year
 

@@ -362,9 +362,7 @@ class DatePhrase:
     date: str
 
 
-_PART = (
-    r"(?:(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)(?:\s+|-))?"
-)
+_PART = r"(?:(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)(?:\s+|-))?"
 _LEAD = r"(?:(?P<pre>since|in|on|during|from|until|by|as\s+of|over|last|this|next)\s+)?"
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
@@ -584,7 +582,7 @@ def _sentences(paragraph: str) -> list[tuple[int, str]]:
         nxt = paragraph[m.end() : m.end() + 1]
         if (
             not nxt
-            or not (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘(")
+            or not (nxt.isupper() or nxt.isdigit() or nxt in '"“‘(')
             or word in _ABBREVIATIONS
             or re.fullmatch(r"[a-z]", word)
             or m.group().startswith("..")
@@ -796,9 +794,7 @@ class _Context:
             comma = re.search(r",\s*$", text[max(0, start - 8) : start])
             if comma is not None:
                 start = max(0, start - 8) + comma.start()
-            yield _Attribution(
-                speaker, "according to", start, m.end(), start == 0, who, m.end()
-            )
+            yield _Attribution(speaker, "according to", start, m.end(), start == 0, who, m.end())
 
     def find_via(self, sentence: _Sentence) -> None:
         for a in self.attributions(sentence):
@@ -811,9 +807,8 @@ class _Context:
                 continue
             before = text[max(0, m.start - 40) : m.start].lower()
             after = text[m.end : m.end + 20].lower()
-            if (
-                re.match(r"(?:'s|’s)?\s+report\b", after)
-                or re.search(r"\b(?:report|reports|story|article)\s+(?:by|in|from)\s+$", before)
+            if re.match(r"(?:'s|’s)?\s+report\b", after) or re.search(
+                r"\b(?:report|reports|story|article)\s+(?:by|in|from)\s+$", before
             ):
                 self.via = _unique([*self.via, m.id])
 
@@ -1069,9 +1064,7 @@ def _is_acronym(word: str) -> bool:
     )
 
 
-def _not_in_registry(
-    sentences: list[_Sentence], registry: _Registry
-) -> list[str]:
+def _not_in_registry(sentences: list[_Sentence], registry: _Registry) -> list[str]:
     """Capitalised runs and acronyms (not a sentence's first word) that the registry misses."""
     known = {_fold(n) for e in registry.entities.values() for n in (e.name, *e.aliases)}
     capitalised_inside: set[str] = set()
@@ -1319,7 +1312,9 @@ def import_article(
     target = folder / f"{slug}.md"
     shown = posix(target, project.root)
     if target.exists():
-        raise ImportFailed(f"{shown} already exists; it was left as it was (import never overwrites)")
+        raise ImportFailed(
+            f"{shown} already exists; it was left as it was (import never overwrites)"
+        )
     taken_slugs = {collision_key(s) for s in sources.all_slugs}
     if collision_key(slug) in taken_slugs:
         raise ImportFailed(

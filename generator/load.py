@@ -7,7 +7,9 @@ and the field, and nothing is written by this module.
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import yamlsafe
-from .paths import collision_key, posix, slug_problem
+from .paths import collision_key, is_slug, posix, slug_problem
 from .problems import Problem, Problems, did_you_mean
-from .schema import EXAMPLES, NESTED, EntityIn, SeedIn
+from .schema import CONTROL, EXAMPLES, NESTED, EntityIn, SeedIn, describe_control
 
 DEFAULT_MAX_BYTES = 1_000_000
 ENTITY_SUFFIXES = (".yml", ".yaml")
@@ -221,7 +223,18 @@ def _read_text(root: Path, path: Path, problems: Problems, max_bytes: int) -> st
             f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
         )
         return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    found = CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        problems.add(
+            rel,
+            line,
+            "file",
+            describe_control(found.group()),
+        )
+        return None
+    return text
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -258,6 +271,9 @@ def _load_seed(
         )
         return None
     front, body, body_line = parts
+    for line, message in body_problems(body, body_line):
+        problems.add(rel, line, "body", message)
+        ok = False
     doc = _parse_yaml(rel, front, 2, problems)
     if doc is None:
         return None
@@ -265,6 +281,39 @@ def _load_seed(
     if data is None or not ok:
         return Partial(rel, doc, raw_references(doc.value))
     return SeedFile(path, rel, slug, data, doc, body, body_line)
+
+
+#: Bounds that keep Markdown conversion fast: Python-Markdown slows down badly on
+#: very long runs of brackets and on very deep nesting.
+MAX_BRACKETS_PER_PARAGRAPH = 300
+MAX_INDENT = 120
+
+
+def body_problems(body: str, first_line: int) -> list[tuple[int, str]]:
+    """What in a body would make converting it pathologically slow."""
+    found = []
+    line = first_line
+    for paragraph in re.split(r"(\n\s*\n)", body):
+        brackets = paragraph.count("[")
+        if brackets > MAX_BRACKETS_PER_PARAGRAPH:
+            found.append(
+                (
+                    line,
+                    f"a paragraph holds {brackets} '[' (at most {MAX_BRACKETS_PER_PARAGRAPH}); split it or escape them",
+                )
+            )
+        for offset, text in enumerate(paragraph.split("\n")):
+            indent = len(text) - len(text.lstrip(" \t>-*+"))
+            if indent > MAX_INDENT:
+                found.append(
+                    (
+                        line + offset,
+                        f"nested or indented {indent} characters deep (at most {MAX_INDENT})",
+                    )
+                )
+                break
+        line += paragraph.count("\n")
+    return found
 
 
 def raw_references(front: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str, bool]]:
@@ -291,7 +340,8 @@ def raw_references(front: dict[str, Any]) -> list[tuple[tuple[str | int, ...], s
                 strings(item.get("entities"), (key, i, "entities"))
                 if key != "events":
                     strings(item.get("by"), (key, i, "by"), speaker=True)
-    return found
+    # Values that are not id-shaped already have their own schema error.
+    return [f for f in found if f[2] or is_slug(f[1])]
 
 
 def _load_entity(root: Path, path: Path, problems: Problems, max_bytes: int) -> EntityFile | None:
@@ -386,14 +436,23 @@ def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
 
 
 def field_label(loc: tuple[str | int, ...]) -> str:
-    """``('events', 0, 'date')`` → ``events[0].date``."""
+    """``('events', 0, 'date')`` → ``events[0].date``; odd keys are quoted (``facts."a b"``)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            key = part if _PLAIN_KEY.fullmatch(part) else _quoted(part)
+            out += ("." if out else "") + key
     return out
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _quoted(key: str) -> str:
+    """An odd key, quoted and kept on one line without colons (so ``path:line: field:`` parses)."""
+    return json.dumps(key, ensure_ascii=True).replace(":", "\\u003a")
 
 
 def describe(value: object) -> str:

@@ -81,6 +81,8 @@ def build(
         raise MkDocsMissing(
             f"a theme or plugin named in mkdocs.yml is not installed: {exc.name}"
         ) from None
+    except Exception as exc:  # a plugin's or hook's own error is a failed build, not our bug
+        raise BuildFailed(f"MkDocs failed: {type(exc).__name__}: {exc}") from None
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous_level)

@@ -244,7 +244,9 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
                 refs.entity(value, partial.rel, line, field_label(path))
     everything: list[Briefing] = []
     events: dict[str, Event] = {}
-    for seed in sources.seeds:
+    # In slug order, so that where files sit in seeds/ never changes the output
+    # (an event reported by several briefings takes its title from the first).
+    for seed in sorted(sources.seeds, key=lambda s: s.slug):
         everything.append(
             _briefing(seed, refs, events, problems, keep=drafts or not seed.data.draft)
         )

@@ -83,6 +83,15 @@ def timeline_year_doc(year: int) -> str:
     return f"timeline/{year}.md"
 
 
+def timeline_month_doc(year: int, month: int) -> str:
+    return f"timeline/{year}/{month:02d}.md"
+
+
+def briefings_page_doc(n: int) -> str:
+    """Page ``n`` (from 2) of the briefings index; a folder no slug can name."""
+    return f"briefings/page/{n}.md"
+
+
 def doc_url(docs_path: str, directory_urls: bool = True) -> str:
     """The site-root-relative URL MkDocs gives a docs path."""
     stem, ext = posixpath.splitext(docs_path)

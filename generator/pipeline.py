@@ -20,7 +20,16 @@ from .paths import suggest_slug
 from .problems import Problems
 from .project import Project, UsageError
 from .render import Renderer, SiteInfo
-from .write import HOME, WriteStats, read_manifest, stage_docs, swap_in, sync, user_conflicts
+from .write import (
+    HOME,
+    WriteStats,
+    put_back,
+    read_manifest,
+    stage_docs,
+    swap_in,
+    sync,
+    user_conflicts,
+)
 
 
 @dataclass
@@ -196,8 +205,13 @@ def build(
         site = _run_mkdocs(
             project, checked.corpus, pages, managed, scratch, "site", strict=strict, verbose=verbose
         )
-        stats = sync(project.docs_dir, pages, managed)
-        swap_in(site, project.site_dir, scratch)
+        # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
+        previous = swap_in(site, project.site_dir, scratch)
+        try:
+            stats = sync(project.docs_dir, pages, managed)
+        except BaseException:
+            put_back(previous, project.site_dir)
+            raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Built(checked, len(pages), stats, tuple(notes))

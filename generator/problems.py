@@ -8,6 +8,7 @@ written unless the list holds no errors.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -27,7 +28,21 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+        field = self.field or "(empty key)"
+        path = one_line(self.path).replace(":", "\\x3a")  # a colon in a file name stays parseable
+        return f"{path}:{self.line}: {one_line(field)}: {prefix}{one_line(self.message)}"
+
+    def annotation(self) -> str:
+        """The problem as a GitHub Actions workflow command (its data percent-encoded)."""
+        kind = "error" if self.severity == "error" else "warning"
+
+        def prop(value: str) -> str:
+            return _encode(value).replace(":", "%3A").replace(",", "%2C")
+
+        return (
+            f"::{kind} file={prop(self.path)},line={self.line},title={prop(self.field or '(empty key)')}"
+            f"::{_encode(self.message)}"
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -71,6 +86,18 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self if p.severity == "warning"]
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Control characters (line breaks, terminal escapes) shown as ``\\xNN``: a problem is one line."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _encode(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:

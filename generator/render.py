@@ -8,8 +8,12 @@ cannot forget to escape a contributor's text.
 
 from __future__ import annotations
 
+import datetime
+import functools
+import html
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +37,11 @@ TYPE_TITLES = {
 }
 HOME_BRIEFINGS = 10
 HOME_EVENTS = 10
-#: Above this many events the timeline gets one page per year.
+#: Above this many events the timeline gets one page per year, and a year one page per month.
 TIMELINE_PAGE_LIMIT = 150
+#: Longest list on one page: longer ones show their first items and link to numbered list pages,
+#: so that no page grows with the project.
+LIST_LIMIT = 100
 #: At most this many events are drawn on one entity card or tag page (the list has them all).
 DRAWN_EVENTS = 60
 #: Neighbours drawn around an entity, and entities drawn on the network page.
@@ -64,8 +71,16 @@ def _join(items: Iterable[Any], sep: str = ", ") -> Markup:
     return Markup(sep.join(str(_finalize(i)) for i in items))
 
 
+_UNSAFE_IN_META = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
 def _json(value: Any) -> Markup:
-    return Markup(json.dumps(str(value), ensure_ascii=False))
+    """A page-metadata value (``title:``, ``description:``): MkDocs themes print these
+    without escaping, so the text is HTML-escaped first; control characters become
+    ``\\uXXXX`` so that MkDocs' YAML reader accepts the block."""
+    escaped = html.escape(str(value), quote=True)
+    dumped = json.dumps(escaped, ensure_ascii=False)
+    return Markup(_UNSAFE_IN_META.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))
 
 
 def make_environment() -> Environment:
@@ -225,8 +240,9 @@ class Renderer:
     def pages(self) -> dict[str, str]:
         """Every generated page, keyed by docs path."""
         out: dict[str, str] = {}
+        self._extra: dict[str, str] = {}
         out[paths.HOME] = self.home()
-        out[paths.BRIEFINGS_INDEX] = self.briefings_index()
+        out.update(self.briefings_index())
         for b in self.corpus.briefings:
             out[paths.briefing_doc(b.slug)] = self.briefing(b)
         out[paths.ENTITIES_INDEX] = self.entities_index()
@@ -238,7 +254,61 @@ class Renderer:
         for tag in self.corpus.tags:
             out[paths.tag_doc(tag)] = self.tag(tag)
         out.update(self.exports())
+        out.update(self._extra)
         return out
+
+    # --- long lists ---
+
+    def _pager(self, page: str, docs: list[str], n: int) -> Markup:
+        if len(docs) < 2:
+            return Markup("")
+        parts = []
+        links = Links(self.corpus, page)
+        if n > 1:
+            parts.append(str(links.page(docs[n - 2], "← Previous")))
+        parts.append(f"Page {n} of {len(docs)}")
+        if n < len(docs):
+            parts.append(str(links.page(docs[n], "Next →")))
+        return Markup(" · ".join(parts) + "\n{: .bf-pager }")
+
+    def _list_pages(
+        self,
+        folder: str,
+        title: str,
+        back: tuple[str, str],
+        items: Sequence[Any],
+        item: Callable[[Links, Any], Markup],
+    ) -> str:
+        """Numbered pages ``folder/index.md``, ``folder/2.md``… listing every item; returns the first."""
+        chunks = [items[i : i + LIST_LIMIT] for i in range(0, len(items), LIST_LIMIT)] or [[]]
+        docs = [f"{folder}/index.md"] + [f"{folder}/{n}.md" for n in range(2, len(chunks) + 1)]
+        for n, (doc, chunk) in enumerate(zip(docs, chunks, strict=True), 1):
+            links = Links(self.corpus, doc)
+            self._extra[doc] = self._render(
+                "list.md.j2",
+                doc,
+                title=title if n == 1 else f"{title} (page {n})",
+                back=back,
+                items=[item(links, x) for x in chunk],
+                pager=self._pager(doc, docs, n),
+            )
+        return docs[0]
+
+    def _cut(
+        self,
+        page: str,
+        kind: str,
+        title: str,
+        items: Sequence[Any],
+        item: Callable[[Links, Any], Markup],
+    ) -> tuple[Sequence[Any], Markup]:
+        """At most LIST_LIMIT items for ``page``, and a link to the full list when there are more."""
+        if len(items) <= LIST_LIMIT:
+            return items, Markup("")
+        folder = page.removesuffix(".md") + "/" + kind
+        first = self._list_pages(folder, title, (page, "← Back"), items, item)
+        link = Links(self.corpus, page).page(first, f"All {len(items)} {kind} →")
+        return items[:LIST_LIMIT], Markup(f"The first {LIST_LIMIT} of {len(items)}: {link}")
 
     def exports(self) -> dict[str, str]:
         """Feeds and data files, plus the page that documents them."""
@@ -273,15 +343,33 @@ class Renderer:
             entity_groups=self._entity_groups(),
         )
 
-    def briefings_index(self) -> str:
-        groups: list[dict[str, Any]] = []
-        for b in self.corpus.briefings:
-            title = f"{MONTH_NAMES[b.date.month - 1]} {b.date.year}"
-            if not groups or groups[-1]["title"] != title:
-                groups.append({"title": title, "briefings": []})
-            groups[-1]["briefings"].append(self.views[b.slug])
-        tags = [(t, len(s)) for t, s in self.corpus.tags.items()]
-        return self._render("briefings.md.j2", paths.BRIEFINGS_INDEX, groups=groups, tags=tags)
+    def briefings_index(self) -> dict[str, str]:
+        """Every briefing, newest first, grouped by month, LIST_LIMIT to a page."""
+        briefings = self.corpus.briefings
+        chunks = [briefings[i : i + LIST_LIMIT] for i in range(0, len(briefings), LIST_LIMIT)] or [
+            []
+        ]
+        docs = [paths.BRIEFINGS_INDEX] + [
+            paths.briefings_page_doc(n) for n in range(2, len(chunks) + 1)
+        ]
+        tags = sorted(self.corpus.tags.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:40]
+        out = {}
+        for n, (doc, chunk) in enumerate(zip(docs, chunks, strict=True), 1):
+            groups: list[dict[str, Any]] = []
+            for b in chunk:
+                title = f"{MONTH_NAMES[b.date.month - 1]} {b.date.year}"
+                if not groups or groups[-1]["title"] != title:
+                    groups.append({"title": title, "briefings": []})
+                groups[-1]["briefings"].append(self.views[b.slug])
+            out[doc] = self._render(
+                "briefings.md.j2",
+                doc,
+                groups=groups,
+                tags=[(t, len(slugs)) for t, slugs in sorted(tags)] if n == 1 else [],
+                page_number=n,
+                pager=self._pager(doc, docs, n),
+            )
+        return out
 
     def briefing(self, b: Briefing) -> str:
         page = paths.briefing_doc(b.slug)
@@ -347,29 +435,64 @@ class Renderer:
                 self.corpus.mentions.get(e.id, []), key=lambda s: self.corpus.by_slug[s].sort_key
             )
         ]
+        page = paths.entity_doc(e.id)
+        claims = self.corpus.claims_about.get(e.id, [])
+        shown_events, more_events = self._cut(
+            page, "events", f"Events involving {e.name}", events, lambda L, x: L.event_item(x)
+        )
+        shown_claims, more_claims = self._cut(
+            page,
+            "claims",
+            f"Claims about {e.name}",
+            claims,
+            lambda L, x: L.claim_item(x, show_briefing=True),
+        )
+        shown_briefings, more_briefings = self._cut(
+            page,
+            "briefings",
+            f"Briefings mentioning {e.name}",
+            briefings,
+            lambda L, x: L.briefing_item(x),
+        )
         return self._render(
             "entity.md.j2",
-            paths.entity_doc(e.id),
+            page,
             e=e,
             type_title=TYPE_TITLES[e.type][0],
-            events=events,
-            drawing=self.drawing(paths.entity_doc(e.id), events, f"Events involving {e.name}"),
+            events=shown_events,
+            more_events=more_events,
+            drawing=self.drawing(page, events, f"Events involving {e.name}"),
             graph=self.neighbourhood(e),
-            claims=self.corpus.claims_about.get(e.id, []),
-            briefings=briefings,
+            claims=shown_claims,
+            more_claims=more_claims,
+            briefings=shown_briefings,
+            more_briefings=more_briefings,
         )
 
     # --- timelines ---
 
-    @property
-    def _paged(self) -> bool:
-        return len(self.corpus.events) > TIMELINE_PAGE_LIMIT
+    @functools.cached_property
+    def _timeline_pages(self) -> dict[str, str]:
+        """Which timeline page lists each event: one page; or a page per year; or, for a
+        year with too many events, a page per month (by the event's earliest month)."""
+        events = self.corpus.events
+        if len(events) <= TIMELINE_PAGE_LIMIT:
+            return {e.id: paths.TIMELINE_INDEX for e in events}
+        per_year: dict[int, int] = {}
+        for e in events:
+            per_year[_year(e)] = per_year.get(_year(e), 0) + 1
+        where = {}
+        for e in events:
+            year = _year(e)
+            if per_year[year] <= TIMELINE_PAGE_LIMIT:
+                where[e.id] = paths.timeline_year_doc(year)
+            else:
+                where[e.id] = paths.timeline_month_doc(year, _anchor(e).month)
+        return where
 
     def timeline_doc(self, event: Event) -> str:
         """The timeline page that lists ``event``."""
-        if not self._paged:
-            return paths.TIMELINE_INDEX
-        return paths.timeline_year_doc(_year(event))
+        return self._timeline_pages[event.id]
 
     def _marks(self, page: str, events: list[Event]) -> list[svg.Mark]:
         marks = []
@@ -402,43 +525,47 @@ class Renderer:
         return Markup(svg.figure(svg.timeline(self._marks(page, shown), note), note))
 
     def timelines(self) -> dict[str, str]:
-        events = self.corpus.events
-        if not self._paged:
-            page = paths.TIMELINE_INDEX
-            return {
-                page: self._render(
-                    "timeline.md.j2",
-                    page,
-                    title="Timeline",
-                    years=timeline_groups(events),
-                    drawing=self.drawing(page, events, "Every reported event over time"),
-                    year_pages=[],
-                )
-            }
-        by_year: dict[int, list[Event]] = {}
-        for e in events:
-            by_year.setdefault(_year(e), []).append(e)
+        """The timeline pages, split by year and then by month as the project grows.
+
+        A page that has sub-pages (the main timeline, a split year) lists them with counts.
+        """
+        by_page: dict[str, list[Event]] = {paths.TIMELINE_INDEX: []}
+        for e in self.corpus.events:
+            by_page.setdefault(self._timeline_pages[e.id], []).append(e)
+        children: dict[str, set[str]] = {}
+        for doc in list(by_page):
+            if doc == paths.TIMELINE_INDEX:
+                continue
+            parts = doc.removeprefix("timeline/").removesuffix(".md").split("/")
+            year_doc = paths.timeline_year_doc(int(parts[0]))
+            if len(parts) == 2:  # a month of a split year
+                by_page.setdefault(year_doc, [])
+                children.setdefault(year_doc, set()).add(doc)
+            children.setdefault(paths.TIMELINE_INDEX, set()).add(year_doc)
+
+        def count(doc: str) -> int:
+            return len(by_page[doc]) + sum(count(child) for child in children.get(doc, ()))
+
         out: dict[str, str] = {}
-        year_pages = []
-        for year, members in by_year.items():
-            page = paths.timeline_year_doc(year)
-            year_pages.append((year, page, len(members)))
-            out[page] = self._render(
-                "timeline.md.j2",
-                page,
-                title=f"Timeline {year}",
-                years=timeline_groups(members),
-                drawing=self.drawing(page, members, f"Events of {year}"),
-                year_pages=[],
+        for doc, members in by_page.items():
+            title = _timeline_title(doc)
+            caption = (
+                "Every reported event over time"
+                if doc == paths.TIMELINE_INDEX
+                else f"Events of {title.removeprefix('Timeline ')}"
             )
-        out[paths.TIMELINE_INDEX] = self._render(
-            "timeline.md.j2",
-            paths.TIMELINE_INDEX,
-            title="Timeline",
-            years=[],
-            drawing=Markup(""),
-            year_pages=year_pages,
-        )
+            rows = [
+                (_timeline_title(child).removeprefix("Timeline "), child, count(child))
+                for child in sorted(children.get(doc, ()))
+            ]
+            out[doc] = self._render(
+                "timeline.md.j2",
+                doc,
+                title=title,
+                years=timeline_groups(members),
+                drawing=self.drawing(doc, members, caption) if members else Markup(""),
+                year_pages=rows,
+            )
         return out
 
     # --- graphs ---
@@ -517,13 +644,26 @@ class Renderer:
 
     def tag(self, tag: str) -> str:
         events = [self.corpus.events_by_id[i] for i in self.corpus.tag_events.get(tag, [])]
+        page = paths.tag_doc(tag)
+        briefings, more_briefings = self._cut(
+            page,
+            "briefings",
+            f"Briefings tagged {tag}",
+            [self.views[s] for s in self.corpus.tags[tag]],
+            lambda L, x: L.briefing_item(x),
+        )
+        shown_events, more_events = self._cut(
+            page, "events", f"Events tagged {tag}", events, lambda L, x: L.event_item(x)
+        )
         return self._render(
             "tag.md.j2",
-            paths.tag_doc(tag),
+            page,
             tag=tag,
-            briefings=[self.views[s] for s in self.corpus.tags[tag]],
-            events=events,
-            drawing=self.drawing(paths.tag_doc(tag), events, f"Events tagged {tag}"),
+            briefings=briefings,
+            more_briefings=more_briefings,
+            events=shown_events,
+            more_events=more_events,
+            drawing=self.drawing(page, events, f"Events tagged {tag}"),
         )
 
     def _entity_groups(self) -> list[dict[str, Any]]:
@@ -544,9 +684,24 @@ def _type_name(annotation: Any) -> str:
     return str(text).replace("typing.", "").replace("generator.exports.", "").replace("Out", "")
 
 
-def _year(event: Event) -> int:
+def _anchor(event: Event) -> datetime.date:
+    """The day an event is filed under: its earliest possible day (its latest for an open start)."""
     d = event.date
-    return (d.latest if d.open_start else d.earliest).year
+    return d.latest if d.open_start else d.earliest
+
+
+def _year(event: Event) -> int:
+    return _anchor(event).year
+
+
+def _timeline_title(doc: str) -> str:
+    """``timeline/2025/08.md`` → "Timeline August 2025"; ``timeline/2025.md`` → "Timeline 2025"."""
+    if doc == paths.TIMELINE_INDEX:
+        return "Timeline"
+    parts = doc.removeprefix("timeline/").removesuffix(".md").split("/")
+    if len(parts) == 2:
+        return f"Timeline {MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+    return f"Timeline {parts[0]}"
 
 
 def timeline_groups(events: list[Event]) -> list[dict[str, Any]]:

@@ -114,13 +114,32 @@ def _one_of(choices: tuple[str, ...]) -> Any:
     return check
 
 
+#: Control characters (other than tab and line breaks) and Unicode non-characters: they
+#: mean nothing in an article and break XML feeds, page metadata and terminals.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def control_problem(value: str) -> str | None:
+    """Why ``value`` cannot be published as text, or None."""
+    found = CONTROL.search(value)
+    if found:
+        return describe_control(found.group())
+    return None
+
+
+def describe_control(char: str) -> str:
+    name = "a NUL character" if char == "\x00" else "the control character"
+    return f"contains {name} U+{ord(char):04X}; remove it"
+
+
 def _check_text(value: str) -> str:
     if not value.strip():
         raise ValueError("is empty")
     if len(value) > MAX_TEXT:
         raise ValueError(f"is longer than {MAX_TEXT} characters")
-    if "\x00" in value:
-        raise ValueError("contains a NUL character")
+    problem = control_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

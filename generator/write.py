@@ -114,19 +114,40 @@ def stage_docs(docs_dir: Path, staging: Path, pages: dict[str, str], managed: se
         target.write_bytes(content.encode("utf-8"))
 
 
-def swap_in(new: Path, target: Path, scratch: Path) -> None:
-    """Replace ``target`` by ``new`` with two renames, so a reader never sees half a folder."""
+def swap_in(new: Path, target: Path, scratch: Path) -> Path | None:
+    """Replace ``target`` by ``new`` with two renames, so a reader never sees half a folder.
+
+    The previous folder is kept in ``scratch`` (returned) so that :func:`put_back`
+    can undo the swap if a later step fails.
+    """
     old = scratch / "previous"
-    if target.exists():
+    had = target.exists()
+    if had:
         os.replace(target, old)
     try:
         os.replace(new, target)
     except BaseException:
-        if old.exists():
+        if had:
             os.replace(old, target)
         raise
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+    return old if had else None
 
 
-__all__ = ["HOME", "MANIFEST", "WriteStats", "read_manifest", "stage_docs", "swap_in", "sync"]
+def put_back(previous: Path | None, target: Path) -> None:
+    """Undo :func:`swap_in`."""
+    if target.exists():
+        shutil.rmtree(target)
+    if previous is not None:
+        os.replace(previous, target)
+
+
+__all__ = [
+    "HOME",
+    "MANIFEST",
+    "WriteStats",
+    "put_back",
+    "read_manifest",
+    "stage_docs",
+    "swap_in",
+    "sync",
+]

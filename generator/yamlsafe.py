@@ -44,13 +44,12 @@ class _Resolver(BaseResolver):
 
 
 _Resolver.yaml_implicit_resolvers = {}
-_Resolver.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_Resolver.add_implicit_resolver(
-    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$"), list("-+0123456789")
-)
+_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
+_INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$")
+_Resolver.add_implicit_resolver(_BOOL, _BOOL_RE, list("tTfF"))
+_Resolver.add_implicit_resolver(_NULL, _NULL_RE, ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(_INT, _INT_RE, list("-+0123456789"))
 
 
 class _PyLoader(Reader, Scanner, Parser, Composer, _Resolver):
@@ -181,10 +180,14 @@ class _Builder:
         tag, value = node.tag, node.value
         if tag == _STR:
             return value
-        if tag == _INT:
+        # An explicit tag (``!!int abc``) must fit the same patterns as an implicit one.
+        if tag == _INT and _INT_RE.match(value):
             return int(value)
-        if tag == _BOOL:
+        if tag == _BOOL and _BOOL_RE.match(value):
             return value.lower() == "true"
-        if tag == _NULL:
+        if tag == _NULL and _NULL_RE.match(value):
             return None
+        if tag in (_INT, _BOOL, _NULL):
+            kind = tag.rsplit(":", 1)[-1]
+            raise YamlError(line, path, f"'{value[:40]}' is not a valid {kind}")
         raise YamlError(line, path, f"the YAML tag {tag!r} is not allowed")
