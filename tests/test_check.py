@@ -127,136 +127,250 @@ def assert_rejected(root: Path, run_cli, expected: list[Err]) -> None:
 
 SEED_CASES = [
     # name, front-matter (first line is line 2 of the file), expected error lines
-    ("missing title", """\
+    (
+        "missing title",
+        """\
         date: 2025-09-11
         source: reuters
-        """, [E(2, "title", "is required", "e.g. title:")]),
-    ("missing date", """\
+        """,
+        [E(2, "title", "is required", "e.g. title:")],
+    ),
+    (
+        "missing date",
+        """\
         title: Own chips
         source: reuters
-        """, [E(2, "date", "is required", "e.g. date: 2025-09-11")]),
-    ("missing source", """\
+        """,
+        [E(2, "date", "is required", "e.g. date: 2025-09-11")],
+    ),
+    (
+        "missing source",
+        """\
         title: Own chips
         date: 2025-09-11
-        """, [E(2, "source", "is required", "e.g. source: reuters")]),
-    ("misspelt required key", """\
+        """,
+        [E(2, "source", "is required", "e.g. source: reuters")],
+    ),
+    (
+        "misspelt required key",
+        """\
         titel: Own chips
         date: 2025-09-11
         source: reuters
-        """, [E(2, "titel", "unknown key", "did you mean 'title'"), E(2, "title", "is required")]),
-    ("misspelt optional key", plus("""\
+        """,
+        [E(2, "titel", "unknown key", "did you mean 'title'"), E(2, "title", "is required")],
+    ),
+    (
+        "misspelt optional key",
+        plus("""\
         sumary: One sentence.
-        """), [E(6, "sumary", "unknown key", "did you mean 'summary'")]),
-    ("unknown entity in entities", """\
+        """),
+        [E(6, "sumary", "unknown key", "did you mean 'summary'")],
+    ),
+    (
+        "unknown entity in entities",
+        """\
         title: Own chips
         date: 2025-09-11
         source: reuters
         entities: [alibaba, nvidai]
-        """, [E(5, "entities[1]", "unknown entity 'nvidai'", "did you mean 'nvidia'")]),
-    ("unknown entity in a block list", """\
+        """,
+        [E(5, "entities[1]", "unknown entity 'nvidai'", "did you mean 'nvidia'")],
+    ),
+    (
+        "unknown entity in a block list",
+        """\
         title: Own chips
         date: 2025-09-11
         source: reuters
         entities:
           - alibaba
           - nvidai
-        """, [E(7, "entities[1]", "unknown entity 'nvidai'", "did you mean 'nvidia'")]),
-    ("unknown entity in via", plus("""\
+        """,
+        [E(7, "entities[1]", "unknown entity 'nvidai'", "did you mean 'nvidia'")],
+    ),
+    (
+        "unknown entity in via",
+        plus("""\
         via: [the-informaton]
-        """), [E(6, "via[0]", "unknown entity 'the-informaton'",
-                 "did you mean 'the-information'")]),
-    ("unknown entity as source", """\
+        """),
+        [E(6, "via[0]", "unknown entity 'the-informaton'", "did you mean 'the-information'")],
+    ),
+    (
+        "unknown entity as source",
+        """\
         title: Own chips
         date: 2025-09-11
         source: reuter
-        """, [E(4, "source", "unknown entity 'reuter'", "did you mean 'reuters'")]),
-    ("unknown entity in an event", plus("""\
+        """,
+        [E(4, "source", "unknown entity 'reuter'", "did you mean 'reuters'")],
+    ),
+    (
+        "unknown entity in an event",
+        plus("""\
         events:
           - date: 2025-08
             title: Something happened
             entities: [alibaba, nvidai]
-        """), [E(9, "events[0].entities[1]", "unknown entity 'nvidai'", "did you mean 'nvidia'")]),
-    ("unknown entity in a claim", plus("""\
+        """),
+        [E(9, "events[0].entities[1]", "unknown entity 'nvidai'", "did you mean 'nvidia'")],
+    ),
+    (
+        "unknown entity in a claim",
+        plus("""\
         claims:
           - text: Alibaba's chip competes with Nvidia's
             by: the-information
             entities: [nvidai]
-        """), [E(9, "claims[0].entities[0]", "unknown entity 'nvidai'", "did you mean 'nvidia'")]),
-    ("id-shaped unknown claim speaker", plus("""\
+        """),
+        [E(9, "claims[0].entities[0]", "unknown entity 'nvidai'", "did you mean 'nvidia'")],
+    ),
+    (
+        "id-shaped unknown claim speaker",
+        plus("""\
         claims:
           - text: Alibaba's chip competes with Nvidia's
             by: nvidai
-        """), [E(8, "claims[0].by", "unknown entity 'nvidai'", "did you mean 'nvidia'")]),
-    ("id-shaped unknown quote speaker", plus("""\
+        """),
+        [E(8, "claims[0].by", "unknown entity 'nvidai'", "did you mean 'nvidia'")],
+    ),
+    (
+        "id-shaped unknown quote speaker",
+        plus("""\
         quotes:
           - by: nvidai
             text: The competition has undeniably arrived.
-        """), [E(7, "quotes[0].by", "unknown entity 'nvidai'", "did you mean 'nvidia'")]),
-    ("bad claim status", plus("""\
+        """),
+        [E(7, "quotes[0].by", "unknown entity 'nvidai'", "did you mean 'nvidia'")],
+    ),
+    (
+        "bad claim status",
+        plus("""\
         claims:
           - text: Alibaba's chip competes with Nvidia's
             by: the-information
             status: reproted
-        """), [E(9, "claims[0].status", "'reproted'", "reported", "did you mean 'reported'")]),
-    ("bad publish value", plus("""\
+        """),
+        [E(9, "claims[0].status", "'reproted'", "reported", "did you mean 'reported'")],
+    ),
+    (
+        "bad publish value",
+        plus("""\
         publish: excerp
-        """), [E(6, "publish", "'excerp'", "full, excerpt, summary", "did you mean 'excerpt'")]),
-    ("event month 13", plus("""\
+        """),
+        [E(6, "publish", "'excerp'", "full, excerpt, summary", "did you mean 'excerpt'")],
+    ),
+    (
+        "event month 13",
+        plus("""\
         events:
           - date: 2025-13
             title: Something happened
-        """), [E(7, "events[0].date", "'2025-13'", "e.g.")]),
-    ("event date in words", plus("""\
+        """),
+        [E(7, "events[0].date", "'2025-13'", "e.g.")],
+    ),
+    (
+        "event date in words",
+        plus("""\
         events:
           - date: sometime 2025
             title: Something happened
-        """), [E(7, "events[0].date", "'sometime 2025'", "e.g.")]),
-    ("publication date without padding", """\
+        """),
+        [E(7, "events[0].date", "'sometime 2025'", "e.g.")],
+    ),
+    (
+        "publication date without padding",
+        """\
         title: Own chips
         date: 2025-9-11
         source: reuters
-        """, [E(3, "date", "'2025-9-11'", "YYYY-MM-DD")]),
-    ("fuzzy publication date", """\
+        """,
+        [E(3, "date", "'2025-9-11'", "YYYY-MM-DD")],
+    ),
+    (
+        "fuzzy publication date",
+        """\
         title: Own chips
         date: early 2025
         source: reuters
-        """, [E(3, "date", "'early 2025'", "YYYY-MM-DD")]),
-    ("publication date that does not exist", """\
+        """,
+        [E(3, "date", "'early 2025'", "YYYY-MM-DD")],
+    ),
+    (
+        "publication date that does not exist",
+        """\
         title: Own chips
         date: 2025-02-30
         source: reuters
-        """, [E(3, "date", "'2025-02-30'", "YYYY-MM-DD")]),
-    ("javascript url", plus("""\
+        """,
+        [E(3, "date", "'2025-02-30'", "YYYY-MM-DD")],
+    ),
+    (
+        "javascript url",
+        plus("""\
         url: javascript:alert(1)
-        """), [E(6, "url", "http or https")]),
-    ("ftp url", plus("""\
+        """),
+        [E(6, "url", "http or https")],
+    ),
+    (
+        "ftp url",
+        plus("""\
         url: ftp://example.com/article
-        """), [E(6, "url", "http or https")]),
-    ("scheme-relative url", plus("""\
+        """),
+        [E(6, "url", "http or https")],
+    ),
+    (
+        "scheme-relative url",
+        plus("""\
         url: //evil.example/article
-        """), [E(6, "url", "http or https")]),
-    ("tag that is not a slug", plus("""\
+        """),
+        [E(6, "url", "http or https")],
+    ),
+    (
+        "tag that is not a slug",
+        plus("""\
         tags: [ai-chips, AI Chips]
-        """), [E(6, "tags[1]", "'AI Chips'", "try 'ai-chips'")]),
-    ("duplicate key", """\
+        """),
+        [E(6, "tags[1]", "'AI Chips'", "try 'ai-chips'")],
+    ),
+    (
+        "duplicate key",
+        """\
         title: Own chips
         title: Own chips, again
         date: 2025-09-11
         source: reuters
-        """, [E(3, "title", "duplicate key 'title'", "line 2")]),
-    ("number where a list of ids is expected", VALID.replace("[alibaba, baidu, nvidia]", "42"),
-     [E(5, "entities[0]", "number 42")]),
-    ("boolean where text is expected", plus("""\
+        """,
+        [E(3, "title", "duplicate key 'title'", "line 2")],
+    ),
+    (
+        "number where a list of ids is expected",
+        VALID.replace("[alibaba, baidu, nvidia]", "42"),
+        [E(5, "entities[0]", "number 42")],
+    ),
+    (
+        "boolean where text is expected",
+        plus("""\
         summary: yes
         authors: [true]
-        """), [E(7, "authors[0]", "true")]),
-    ("misspelt key inside an event", plus("""\
+        """),
+        [E(7, "authors[0]", "true")],
+    ),
+    (
+        "misspelt key inside an event",
+        plus("""\
         events:
           - date: 2025-08
             titel: Something happened
-        """), [E(8, "events[0].titel", "unknown key", "did you mean 'title'"),
-              E(7, "events[0].title", "is required")]),
-    ("event id used twice in one briefing", plus("""\
+        """),
+        [
+            E(8, "events[0].titel", "unknown key", "did you mean 'title'"),
+            E(7, "events[0].title", "is required"),
+        ],
+    ),
+    (
+        "event id used twice in one briefing",
+        plus("""\
         events:
           - id: talks
             date: 2025-08
@@ -264,22 +378,37 @@ SEED_CASES = [
           - id: talks
             date: 2025-09
             title: Talks end
-        """), [E(10, "events[1].id", "'talks'", "events[0]")]),
-    ("YAML syntax error", plus("""\
+        """),
+        [E(10, "events[1].id", "'talks'", "events[0]")],
+    ),
+    (
+        "YAML syntax error",
+        plus("""\
         summary: one: two
-        """), [E(6, "yaml", "invalid YAML")]),
-    ("python tag", plus("""\
+        """),
+        [E(6, "yaml", "invalid YAML")],
+    ),
+    (
+        "python tag",
+        plus("""\
         summary: !!python/object/apply:os.system [echo hi]
-        """), [E(6, "summary", "not allowed")]),
-    ("front-matter that is a list", """\
+        """),
+        [E(6, "summary", "not allowed")],
+    ),
+    (
+        "front-matter that is a list",
+        """\
         - title
         - date
-        """, [E(2, "yaml", "expected a mapping")]),
+        """,
+        [E(2, "yaml", "expected a mapping")],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("front", "expected"), [c[1:] for c in SEED_CASES],
-                         ids=[c[0] for c in SEED_CASES])
+@pytest.mark.parametrize(
+    ("front", "expected"), [c[1:] for c in SEED_CASES], ids=[c[0] for c in SEED_CASES]
+)
 def test_seed_errors(make_project, run_cli, front: str, expected: list[Err]) -> None:
     root = make_project({**REGISTRY, SEED: seed_text(front)})
     assert_rejected(root, run_cli, expected)
@@ -300,35 +429,67 @@ class FileCase:
 
 
 FILE_CASES = [
-    FileCase("no front-matter", {SEED: "Just a body, no front-matter.\n"},
-             [E(1, "front-matter", "missing", "---")]),
-    FileCase("front-matter never closed", {SEED: "---\ntitle: Own chips\ndate: 2025-09-11\n"},
-             [E(1, "front-matter", "---")]),
-    FileCase("not UTF-8", {SEED: b"---\ntitle: Caf\xe9 chips\ndate: 2025-09-11\n---\n"},
-             [E(2, "file", "UTF-8")]),
-    FileCase("NUL byte", {SEED: b"---\ntitle: Own\x00chips\ndate: 2025-09-11\n---\n"},
-             [E(1, "file", "binary")]),
-    FileCase("symlinked seed", {"outside.md": seed_text(VALID)},
-             [E(1, "file", "symbolic link", path="seeds/2025/linked.md")],
-             symlinks={"seeds/2025/linked.md": "../../outside.md"}),
-    FileCase("symlinked folder", {"elsewhere/more.md": seed_text(VALID)},
-             [E(1, "file", "symbolic link", path="seeds/more")],
-             symlinks={"seeds/more": "../elsewhere"}),
-    FileCase("file over the size limit", {SEED: seed_text(VALID, "A long body. " * 30)},
-             [E(1, "file", "over the limit of 200", "max_file_bytes")], mkdocs_extra=LIMIT_200),
-    FileCase("slug with capitals", {"seeds/2025/Own-Chips.md": seed_text(VALID)},
-             [E(1, "slug", "'Own-Chips'", "try 'own-chips'", path="seeds/2025/Own-Chips.md")]),
-    FileCase("reserved slug", {"seeds/index.md": seed_text(VALID)},
-             [E(1, "slug", "'index'", "reserved", path="seeds/index.md")]),
-    FileCase("same slug in two folders",
-             {"seeds/2024/own-chips.md": seed_text(VALID),
-              "seeds/2025/own-chips.md": seed_text(VALID)},
-             [E(1, "slug", "'own-chips'", "seeds/2024/own-chips.md",
-                path="seeds/2025/own-chips.md")]),
-    FileCase("entity file name with capitals",
-             {SEED: seed_text(VALID),
-              "seeds/entities/Kunlunxin.yml": "name: Kunlunxin\ntype: company\n"},
-             [E(1, "id", "'Kunlunxin'", "try 'kunlunxin'", path="seeds/entities/Kunlunxin.yml")]),
+    FileCase(
+        "no front-matter",
+        {SEED: "Just a body, no front-matter.\n"},
+        [E(1, "front-matter", "missing", "---")],
+    ),
+    FileCase(
+        "front-matter never closed",
+        {SEED: "---\ntitle: Own chips\ndate: 2025-09-11\n"},
+        [E(1, "front-matter", "---")],
+    ),
+    FileCase(
+        "not UTF-8",
+        {SEED: b"---\ntitle: Caf\xe9 chips\ndate: 2025-09-11\n---\n"},
+        [E(2, "file", "UTF-8")],
+    ),
+    FileCase(
+        "NUL byte",
+        {SEED: b"---\ntitle: Own\x00chips\ndate: 2025-09-11\n---\n"},
+        [E(1, "file", "binary")],
+    ),
+    FileCase(
+        "symlinked seed",
+        {"outside.md": seed_text(VALID)},
+        [E(1, "file", "symbolic link", path="seeds/2025/linked.md")],
+        symlinks={"seeds/2025/linked.md": "../../outside.md"},
+    ),
+    FileCase(
+        "symlinked folder",
+        {"elsewhere/more.md": seed_text(VALID)},
+        [E(1, "file", "symbolic link", path="seeds/more")],
+        symlinks={"seeds/more": "../elsewhere"},
+    ),
+    FileCase(
+        "file over the size limit",
+        {SEED: seed_text(VALID, "A long body. " * 30)},
+        [E(1, "file", "over the limit of 200", "max_file_bytes")],
+        mkdocs_extra=LIMIT_200,
+    ),
+    FileCase(
+        "slug with capitals",
+        {"seeds/2025/Own-Chips.md": seed_text(VALID)},
+        [E(1, "slug", "'Own-Chips'", "try 'own-chips'", path="seeds/2025/Own-Chips.md")],
+    ),
+    FileCase(
+        "reserved slug",
+        {"seeds/index.md": seed_text(VALID)},
+        [E(1, "slug", "'index'", "reserved", path="seeds/index.md")],
+    ),
+    FileCase(
+        "same slug in two folders",
+        {"seeds/2024/own-chips.md": seed_text(VALID), "seeds/2025/own-chips.md": seed_text(VALID)},
+        [E(1, "slug", "'own-chips'", "seeds/2024/own-chips.md", path="seeds/2025/own-chips.md")],
+    ),
+    FileCase(
+        "entity file name with capitals",
+        {
+            SEED: seed_text(VALID),
+            "seeds/entities/Kunlunxin.yml": "name: Kunlunxin\ntype: company\n",
+        },
+        [E(1, "id", "'Kunlunxin'", "try 'kunlunxin'", path="seeds/entities/Kunlunxin.yml")],
+    ),
 ]
 
 
@@ -347,47 +508,90 @@ ENTITY = "seeds/entities/kunlunxin.yml"
 
 ENTITY_CASES = [
     # name, entity file text (first line is line 1), expected error lines
-    ("unknown type", """\
+    (
+        "unknown type",
+        """\
         name: Kunlunxin
         type: compnay
-        """, [E(2, "type", "'compnay'", "did you mean 'company'", path=ENTITY)]),
-    ("missing name", """\
+        """,
+        [E(2, "type", "'compnay'", "did you mean 'company'", path=ENTITY)],
+    ),
+    (
+        "missing name",
+        """\
         type: company
-        """, [E(1, "name", "is required", "e.g. name:", path=ENTITY)]),
-    ("missing type", """\
+        """,
+        [E(1, "name", "is required", "e.g. name:", path=ENTITY)],
+    ),
+    (
+        "missing type",
+        """\
         name: Kunlunxin
-        """, [E(1, "type", "is required", "e.g. type: company", path=ENTITY)]),
-    ("misspelt key", """\
+        """,
+        [E(1, "type", "is required", "e.g. type: company", path=ENTITY)],
+    ),
+    (
+        "misspelt key",
+        """\
         name: Kunlunxin
         type: company
         alias: [KLX]
-        """, [E(3, "alias", "unknown key", "did you mean 'aliases'", path=ENTITY)]),
-    ("relation to an unknown entity", """\
+        """,
+        [E(3, "alias", "unknown key", "did you mean 'aliases'", path=ENTITY)],
+    ),
+    (
+        "relation to an unknown entity",
+        """\
         name: Kunlunxin
         type: company
         relations:
           - {type: supplies, target: baidu}
           - {type: competes-with, target: nvidai}
-        """, [E(5, "relations[1].target", "unknown entity 'nvidai'", "did you mean 'nvidia'",
-                path=ENTITY)]),
-    ("fact sourced from an unknown briefing", """\
+        """,
+        [
+            E(
+                5,
+                "relations[1].target",
+                "unknown entity 'nvidai'",
+                "did you mean 'nvidia'",
+                path=ENTITY,
+            )
+        ],
+    ),
+    (
+        "fact sourced from an unknown briefing",
+        """\
         name: Kunlunxin
         type: company
         facts:
           headquarters: Beijing
           founded: {value: 2021, source: own-chipz}
-        """, [E(5, "facts.founded.source", "unknown briefing 'own-chipz'",
-                "did you mean 'own-chips'", path=ENTITY)]),
-    ("javascript link", """\
+        """,
+        [
+            E(
+                5,
+                "facts.founded.source",
+                "unknown briefing 'own-chipz'",
+                "did you mean 'own-chips'",
+                path=ENTITY,
+            )
+        ],
+    ),
+    (
+        "javascript link",
+        """\
         name: Kunlunxin
         type: company
         links: [javascript:alert(1)]
-        """, [E(3, "links[0]", "http or https", path=ENTITY)]),
+        """,
+        [E(3, "links[0]", "http or https", path=ENTITY)],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in ENTITY_CASES],
-                         ids=[c[0] for c in ENTITY_CASES])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in ENTITY_CASES], ids=[c[0] for c in ENTITY_CASES]
+)
 def test_entity_errors(make_project, run_cli, text: str, expected: list[Err]) -> None:
     root = make_project({**REGISTRY, SEED: seed_text(VALID), ENTITY: textwrap.dedent(text)})
     assert_rejected(root, run_cli, expected)
@@ -424,13 +628,18 @@ VALID_CASES = [
     ("title NO stays text", VALID.replace(TITLE, "title: NO")),
     ("title on stays text", VALID.replace(TITLE, "title: on")),
     ("a single id instead of a list", VALID.replace("[alibaba, baidu, nvidia]", "alibaba")),
-    ("free-text claim speaker", plus("""\
+    (
+        "free-text claim speaker",
+        plus("""\
         claims:
           - text: Alibaba's chip competes with Nvidia's
             by: social media posts
             status: no-comment
-        """)),
-    ("entity-id speaker and via", plus("""\
+        """),
+    ),
+    (
+        "entity-id speaker and via",
+        plus("""\
         via: [the-information]
         claims:
           - text: Alibaba's chip competes with Nvidia's
@@ -440,8 +649,11 @@ VALID_CASES = [
         quotes:
           - by: nvidia
             text: The competition has undeniably arrived.
-        """)),
-    ("every fuzzy date form", plus("""\
+        """),
+    ),
+    (
+        "every fuzzy date form",
+        plus("""\
         events:
           - date: 2025-09-11
             title: A day
@@ -463,8 +675,11 @@ VALID_CASES = [
             title: An interval
           - date: 2025-08/..
             title: Open end
-        """)),
-    ("every optional field", plus("""\
+        """),
+    ),
+    (
+        "every optional field",
+        plus("""\
         via: [the-information]
         url: https://www.reuters.com/world/china/x-2025-09-11/
         authors: [Jane Doe, 42]
@@ -473,7 +688,8 @@ VALID_CASES = [
         tags: [ai-chips, export-controls]
         publish: full
         draft: true
-        """)),
+        """),
+    ),
 ]
 
 
@@ -515,8 +731,10 @@ WARNING_CASES = [
             "seeds/entities/reuters.yml": "name: Reuters\ntype: media\n"
             "relations: [{type: reports-on, target: baidu}]\n",
             "seeds/entities/baidu.yml": REGISTRY["seeds/entities/baidu.yml"],
-            SEED: seed_text("title: Own chips\ndate: 2025-09-11\nsource: reuters\n",
-                            "An opening line.\n\nShares of Baidu Inc. rose.\n"),
+            SEED: seed_text(
+                "title: Own chips\ndate: 2025-09-11\nsource: reuters\n",
+                "An opening line.\n\nShares of Baidu Inc. rose.\n",
+            ),
         },
         E(8, "entities", "'baidu'", "Baidu Inc."),
     ),
@@ -526,8 +744,10 @@ WARNING_CASES = [
             "seeds/entities/reuters.yml": "name: Reuters\ntype: media\n"
             "relations: [{type: reports-on, target: baidu}]\n",
             "seeds/entities/baidu.yml": REGISTRY["seeds/entities/baidu.yml"],
-            SEED: seed_text("title: Own chips\ndate: 2025-09-11\nsource: reuters\n",
-                            "据百度称，芯片已经可用。\n"),
+            SEED: seed_text(
+                "title: Own chips\ndate: 2025-09-11\nsource: reuters\n",
+                "据百度称，芯片已经可用。\n",
+            ),
         },
         E(6, "entities", "'baidu'", "百度"),
     ),
@@ -544,16 +764,19 @@ WARNING_CASES = [
         "event dated after its article",
         {
             "seeds/entities/reuters.yml": REGISTRY["seeds/entities/reuters.yml"],
-            SEED: seed_text("title: Own chips\ndate: 2025-09-11\nsource: reuters\n"
-                            "events:\n  - date: 2025-10\n    title: Later\n"),
+            SEED: seed_text(
+                "title: Own chips\ndate: 2025-09-11\nsource: reuters\n"
+                "events:\n  - date: 2025-10\n    title: Later\n"
+            ),
         },
         E(6, "events[0].date", "'2025-10'", "2025-09-11"),
     ),
 ]
 
 
-@pytest.mark.parametrize(("files", "expected"), [c[1:] for c in WARNING_CASES],
-                         ids=[c[0] for c in WARNING_CASES])
+@pytest.mark.parametrize(
+    ("files", "expected"), [c[1:] for c in WARNING_CASES], ids=[c[0] for c in WARNING_CASES]
+)
 def test_warnings(make_project, run_cli, files: dict[str, str], expected: Err) -> None:
     root = make_project(files)
     before = snapshot(root)
@@ -614,10 +837,12 @@ def test_json_format_lists_every_problem(make_project, run_cli) -> None:
 
 
 def test_json_format_of_a_clean_project_is_an_empty_list(make_project, run_cli) -> None:
-    root = make_project({
-        "seeds/entities/reuters.yml": REGISTRY["seeds/entities/reuters.yml"],
-        SEED: seed_text("title: Own chips\ndate: 2025-09-11\nsource: reuters\n"),
-    })
+    root = make_project(
+        {
+            "seeds/entities/reuters.yml": REGISTRY["seeds/entities/reuters.yml"],
+            SEED: seed_text("title: Own chips\ndate: 2025-09-11\nsource: reuters\n"),
+        }
+    )
     code, out, _ = run_cli(root, "check", "--format", "json")
     assert (code, json.loads(out)) == (0, [])
 

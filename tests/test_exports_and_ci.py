@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -47,10 +46,16 @@ def test_calendar_is_valid_for_an_independent_parser(exports: dict[str, str]) ->
     assert report.dtend.value == datetime.date(2025, 9, 12)
     # A fuzzy date is an all-day entry over its whole span, saying how it was reported.
     early = events["alibaba-trains-on-own-chips"]
-    assert (early.dtstart.value, early.dtend.value) == (datetime.date(2025, 1, 1), datetime.date(2025, 5, 1))
+    assert (early.dtstart.value, early.dtend.value) == (
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 5, 1),
+    )
     assert "Early 2025" in early.description.value
     late = events["nvidia-white-house-talks-will-take-time"]
-    assert (late.dtstart.value, late.dtend.value) == (datetime.date(2025, 8, 21), datetime.date(2025, 9, 1))
+    assert (late.dtstart.value, late.dtend.value) == (
+        datetime.date(2025, 8, 21),
+        datetime.date(2025, 9, 1),
+    )
 
 
 @pytest.mark.parametrize("name", ["briefings", "entities", "events"])
@@ -67,15 +72,24 @@ def test_events_json_keeps_fuzzy_dates(exports: dict[str, str]) -> None:
     events = {e["id"]: e for e in json.loads(exports["data/events.json"])}
     date = events["alibaba-trains-on-own-chips"]["date"]
     assert date == {
-        "text": "early 2025", "words": "Early 2025", "earliest": "2025-01-01", "latest": "2025-04-30",
-        "precision": "part", "approximate": False, "uncertain": False,
+        "text": "early 2025",
+        "words": "Early 2025",
+        "earliest": "2025-01-01",
+        "latest": "2025-04-30",
+        "precision": "part",
+        "approximate": False,
+        "uncertain": False,
     }
 
 
 def test_reference_files_are_up_to_date() -> None:
     from generator.reference import generated
 
-    stale = [rel for rel, text in generated(ROOT).items() if (ROOT / rel).read_text(encoding="utf-8") != text]
+    stale = [
+        rel
+        for rel, text in generated(ROOT).items()
+        if (ROOT / rel).read_text(encoding="utf-8") != text
+    ]
     assert not stale, f"run `python -m generator.reference` (or make golden): stale {stale}"
 
 
@@ -123,7 +137,9 @@ def test_preview_workflow_is_read_only_and_builds_drafts_and_bundle() -> None:
         runs = " ".join(step.get("run", "") for step in job["steps"])
         assert "--strict" in runs and "--drafts" in runs
         assert "bundle" in runs
-        uploads = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+        uploads = [
+            s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")
+        ]
         assert {s["with"]["name"] for s in uploads} >= {"site-preview", "offline-bundle"}
 
 
@@ -132,5 +148,7 @@ def test_pages_workflow_builds_with_make_site_on_main() -> None:
     assert data["on"]["push"]["branches"] == ["main"]  # type: ignore[index]
     runs = " ".join(step.get("run", "") for job in data["jobs"].values() for step in job["steps"])  # type: ignore[union-attr]
     assert "make site" in runs
-    uses = " ".join(str(step.get("uses", "")) for job in data["jobs"].values() for step in job["steps"])  # type: ignore[union-attr]
+    uses = " ".join(
+        str(step.get("uses", "")) for job in data["jobs"].values() for step in job["steps"]
+    )  # type: ignore[union-attr]
     assert "actions/deploy-pages" in uses

@@ -30,7 +30,9 @@ from generator.load import split_front_matter
 from generator.project import Project
 from tests.helpers import EXAMPLE_SEED, copy_example, run
 
-RAW = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_3a5611438ce89561.txt"
+RAW = (
+    Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_3a5611438ce89561.txt"
+)
 PUBLISHED = datetime.date(2025, 9, 11)  # a Thursday
 
 MakeProject = Callable[..., Path]
@@ -186,7 +188,10 @@ SOURCES = [
     ("first", "options", "expected"), [c[1:] for c in SOURCES], ids=[c[0] for c in SOURCES]
 )
 def test_source_and_date_detection(
-    make_project: MakeProject, tmp_path: Path, first: str, options: dict[str, Any],
+    make_project: MakeProject,
+    tmp_path: Path,
+    first: str,
+    options: dict[str, Any],
     expected: str | list[str],
 ) -> None:
     root = make_project(REGISTRY)
@@ -255,8 +260,9 @@ def test_a_folder_is_not_an_article(make_project: MakeProject, tmp_path: Path) -
 HOSTILE_TITLE = 'Alibaba: "own chips" # not a comment --- {x} [y] &a *b !tag | > % @ `z` \\ é 中'
 
 
-def test_hostile_text_round_trips_and_passes_check(make_project: MakeProject,
-                                                    tmp_path: Path) -> None:
+def test_hostile_text_round_trips_and_passes_check(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
     root = make_project(REGISTRY)
     article = tmp_path / "odd.txt"
     body = [
@@ -266,8 +272,7 @@ def test_hostile_text_round_trips_and_passes_check(make_project: MakeProject,
         '"It is {{ config }} <script>alert(1)</script>," an Alibaba spokesperson said.',
         "阿里巴巴 began using its chips last month.",
     ]
-    article.write_text("\r\n".join([f"  {HOSTILE_TITLE}  ", "", *body]) + "\r\n",
-                       encoding="utf-8")
+    article.write_text("\r\n".join([f"  {HOSTILE_TITLE}  ", "", *body]) + "\r\n", encoding="utf-8")
     imported = import_article(Project.open(root), article, date=PUBLISHED)
     front = front_matter(imported.path)
     assert front["title"] == HOSTILE_TITLE
@@ -281,8 +286,9 @@ def test_hostile_text_round_trips_and_passes_check(make_project: MakeProject,
     assert code == 0, err
 
 
-def test_lines_without_blank_lines_are_paragraphs(make_project: MakeProject,
-                                                  tmp_path: Path) -> None:
+def test_lines_without_blank_lines_are_paragraphs(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
     root = make_project(REGISTRY)
     article = tmp_path / "a.txt"
     article.write_text("Title here\n(Reuters) - First.\nSecond paragraph.\n", encoding="utf-8")
@@ -292,8 +298,9 @@ def test_lines_without_blank_lines_are_paragraphs(make_project: MakeProject,
     assert parts[1] == "(Reuters) - First.\n\nSecond paragraph.\n"
 
 
-def test_date_line_under_the_title_gives_the_date(make_project: MakeProject,
-                                                  tmp_path: Path) -> None:
+def test_date_line_under_the_title_gives_the_date(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
     root = make_project(REGISTRY)
     article = tmp_path / "a.txt"
     article.write_text(
@@ -313,8 +320,9 @@ def test_out_dir_and_imported_summary(make_project: MakeProject, tmp_path: Path)
     root = make_project(REGISTRY)
     article = tmp_path / "a.txt"
     article.write_text(f"Own chips\n\n(Reuters) - {BODY}", encoding="utf-8")
-    imported = import_article(Project.open(root), article, date=PUBLISHED,
-                              out_dir=root / "seeds" / "inbox")
+    imported = import_article(
+        Project.open(root), article, date=PUBLISHED, out_dir=root / "seeds" / "inbox"
+    )
     assert imported.path == root / "seeds" / "inbox" / "2025-09-11-own-chips.md"
     assert imported.found_entities == ["reuters", "alibaba", "baidu", "the-information"]
     assert (imported.events, imported.claims) == (0, 1)
@@ -349,7 +357,9 @@ def test_example_front_matter(imported: Imported) -> None:
         "Alibaba, Baidu begin using own chips to train AI models, The Information reports"
     )
     assert (front["date"], front["source"], front["via"]) == (
-        "2025-09-11", "reuters", ["the-information"],
+        "2025-09-11",
+        "reuters",
+        ["the-information"],
     )
     assert front["summary"].startswith("China's Alibaba and Baidu have started using")
     assert (front["key_points"], front["tags"]) == ([], [])
@@ -447,7 +457,12 @@ def test_names_missing_from_a_small_registry(make_project: MakeProject) -> None:
     root = make_project(REGISTRY)
     result = import_article(Project.open(root), RAW, date=PUBLISHED)
     assert set(result.not_in_registry) >= {
-        "Kunlun P800", "H20", "H100", "Jensen Huang", "White House", "Donald Trump",
+        "Kunlun P800",
+        "H20",
+        "H100",
+        "Jensen Huang",
+        "White House",
+        "Donald Trump",
     }
     assert not {"AI", "CEO", "U.S.", "China", "Thursday", "Meanwhile"} & set(result.not_in_registry)
     code, _, err = run(root, "check")
@@ -461,8 +476,11 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.casefold().split(), b.casefold().split()).ratio()
 
 
-def _match(found: list[dict[str, Any]], wanted: list[dict[str, Any]],
-           same: Callable[[dict[str, Any], dict[str, Any]], bool]) -> tuple[int, int, int]:
+def _match(
+    found: list[dict[str, Any]],
+    wanted: list[dict[str, Any]],
+    same: Callable[[dict[str, Any], dict[str, Any]], bool],
+) -> tuple[int, int, int]:
     """``(found, missed, extra)``: each hand-written item matched to at most one proposal."""
     free = list(found)
     hits = 0
@@ -479,18 +497,30 @@ def compare(imported_seed: Path, handwritten: Path = EXAMPLE_SEED) -> dict[str, 
     got, want = front_matter(imported_seed), front_matter(handwritten)
     ents_got, ents_want = set(got["entities"]), set(want["entities"])
     events = _match(
-        got["events"], want["events"],
+        got["events"],
+        want["events"],
         lambda f, w: f["date"] == w["date"] and bool(set(f["entities"]) & set(w["entities"])),
     )
     claims = _match(
-        got["claims"], want["claims"],
-        lambda f, w: f["by"] == w["by"] and f["status"] == w["status"]
-        and _similar(f["text"], w["text"]) >= 0.5,
+        got["claims"],
+        want["claims"],
+        lambda f, w: (
+            f["by"] == w["by"]
+            and f["status"] == w["status"]
+            and _similar(f["text"], w["text"]) >= 0.5
+        ),
     )
-    quotes = _match(got["quotes"], want["quotes"],
-                    lambda f, w: f["by"] == w["by"] and _similar(f["text"], w["text"]) >= 0.8)
+    quotes = _match(
+        got["quotes"],
+        want["quotes"],
+        lambda f, w: f["by"] == w["by"] and _similar(f["text"], w["text"]) >= 0.8,
+    )
     return {
-        "entities": (len(ents_got & ents_want), len(ents_want - ents_got), len(ents_got - ents_want)),
+        "entities": (
+            len(ents_got & ents_want),
+            len(ents_want - ents_got),
+            len(ents_got - ents_want),
+        ),
         "events": events,
         "claims": claims,
         "quotes": quotes,
@@ -504,8 +534,9 @@ def report(result: dict[str, tuple[int, ...]]) -> str:
     return "\n".join(lines)
 
 
-def test_comparison_with_the_hand_written_seed(imported: Imported,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_comparison_with_the_hand_written_seed(
+    imported: Imported, capsys: pytest.CaptureFixture[str]
+) -> None:
     result = compare(imported.path)
     with capsys.disabled():
         print("\nimported vs hand-written seed\n" + report(result))

@@ -87,8 +87,9 @@ HOSTILE_BODIES = [
 ]
 
 
-@pytest.mark.parametrize(("body", "forbidden"), HOSTILE_BODIES,
-                         ids=[f"{c[1]}:{c[0][:30]}" for c in HOSTILE_BODIES])
+@pytest.mark.parametrize(
+    ("body", "forbidden"), HOSTILE_BODIES, ids=[f"{c[1]}:{c[0][:30]}" for c in HOSTILE_BODIES]
+)
 def test_body_html_strips_active_content(body: str, forbidden: str) -> None:
     assert forbidden.lower() not in body_html(body).lower()
 
@@ -103,8 +104,9 @@ FRIENDLY_BODIES = [
 ]
 
 
-@pytest.mark.parametrize(("body", "expected"), FRIENDLY_BODIES,
-                         ids=[c[0][:20] for c in FRIENDLY_BODIES])
+@pytest.mark.parametrize(
+    ("body", "expected"), FRIENDLY_BODIES, ids=[c[0][:20] for c in FRIENDLY_BODIES]
+)
 def test_body_html_keeps_ordinary_markdown(body: str, expected: list[str]) -> None:
     rendered = body_html(body)
     for piece in expected:
@@ -156,10 +158,14 @@ FIND_CASES = [
     ("据Nvidia称", [("Nvidia", "nvidia")]),
     ("Nvidia和百度", [("Nvidia", "nvidia"), ("百度", "baidu")]),
     ("X marks the spot", []),
-    ("Huawei, Baidu and Alibaba",
-     [("Huawei", "huawei"), ("Baidu", "baidu"), ("Alibaba", "alibaba")]),
-    ("Semiconductor Manufacturing International Corporation (SMIC)",
-     [("Semiconductor Manufacturing International Corporation", "smic"), ("SMIC", "smic")]),
+    (
+        "Huawei, Baidu and Alibaba",
+        [("Huawei", "huawei"), ("Baidu", "baidu"), ("Alibaba", "alibaba")],
+    ),
+    (
+        "Semiconductor Manufacturing International Corporation (SMIC)",
+        [("Semiconductor Manufacturing International Corporation", "smic"), ("SMIC", "smic")],
+    ),
 ]
 
 
@@ -170,16 +176,18 @@ def test_find(content: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_entities_in_markdown_skips_code_and_counts_lines() -> None:
-    body = "\n".join([
-        "Baidu said so.",  # line 10
-        "",
-        "`Nvidia` in inline code, then Huawei.",  # line 12
-        "```",
-        "Alibaba in a fence",
-        "```",
-        "    SMIC in an indented code block",
-        "华为 again.",  # line 17
-    ])
+    body = "\n".join(
+        [
+            "Baidu said so.",  # line 10
+            "",
+            "`Nvidia` in inline code, then Huawei.",  # line 12
+            "```",
+            "Alibaba in a fence",
+            "```",
+            "    SMIC in an indented code block",
+            "华为 again.",  # line 17
+        ]
+    )
     found = list(MentionFinder(NAMES).entities_in_markdown(body, first_line=10))
     assert found == [(10, "baidu", "Baidu"), (12, "huawei", "Huawei"), (17, "huawei", "华为")]
 
@@ -194,7 +202,11 @@ LINK_CASES = [
     # fragment, how many mention links, fragments that must appear unchanged
     ("<p>Baidu and Baidu</p>", 1, []),
     ("<h2>Baidu</h2><p>Then Baidu.</p>", 1, ["<h2>Baidu</h2>"]),
-    ('<p><a href="https://x.example">Baidu</a> then Baidu</p>', 1, ['<a href="https://x.example">Baidu</a>']),
+    (
+        '<p><a href="https://x.example">Baidu</a> then Baidu</p>',
+        1,
+        ['<a href="https://x.example">Baidu</a>'],
+    ),
     ("<p><code>Baidu</code> then Baidu</p>", 1, ["<code>Baidu</code>"]),
     ("<pre><code>Baidu\n</code></pre>", 0, []),
     ("<h3>Baidu</h3><h4>Baidu</h4>", 0, []),
@@ -203,8 +215,9 @@ LINK_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("fragment", "links", "unchanged"), LINK_CASES,
-                         ids=[c[0] for c in LINK_CASES])
+@pytest.mark.parametrize(
+    ("fragment", "links", "unchanged"), LINK_CASES, ids=[c[0] for c in LINK_CASES]
+)
 def test_link_mentions(fragment: str, links: int, unchanged: list[str]) -> None:
     linked = link_mentions(fragment, MentionFinder(NAMES), _url_for)
     assert linked.count('class="bf-mention"') == links, linked

@@ -23,7 +23,9 @@ CHROMIUM = "/usr/bin/chromium"
 SHIM = ROOT / ".cache" / "offline" / "iframe-worker-shim.js"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +75,11 @@ def test_bundle_is_reproducible_and_self_contained(bundle: tuple[Path, Path]) ->
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         # No script, stylesheet, font or image from another host.
-        remote = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//(?!example\.org)[^"]*"', html)
-        assert not [r for r in remote if "rel=\"canonical\"" not in r], (page, remote)
+        remote = re.findall(
+            r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//(?!example\.org)[^"]*"',
+            html,
+        )
+        assert not [r for r in remote if 'rel="canonical"' not in r], (page, remote)
         assert "unpkg.com" not in html and "fonts.googleapis" not in html, page
 
 
@@ -94,7 +99,9 @@ def _blocking_context(browser: object) -> tuple[object, list[str]]:
     return context, blocked
 
 
-def test_bundle_from_disk_search_and_timeline_without_network(browser: object, bundle: tuple[Path, Path]) -> None:
+def test_bundle_from_disk_search_and_timeline_without_network(
+    browser: object, bundle: tuple[Path, Path]
+) -> None:
     _, site = bundle
     context, blocked = _blocking_context(browser)
     page = context.new_page()  # type: ignore[attr-defined]
@@ -147,7 +154,9 @@ def test_serve_live_reload_in_browser(browser: object, tmp_path: Path) -> None:
     with open(log, "w") as sink:
         proc = subprocess.Popen(
             [sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", str(port)],
-            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
     try:
         _wait_for(lambda: "Serving on" in log.read_text(), 60, "the server to start")
@@ -158,13 +167,26 @@ def test_serve_live_reload_in_browser(browser: object, tmp_path: Path) -> None:
         assert "Alibaba, Baidu begin" in page.locator("h1").inner_text()
         seed = root / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md"
         text = seed.read_text(encoding="utf-8")
-        seed.write_text(text.replace("title: Alibaba, Baidu begin", "title: Live edit of Alibaba, Baidu begin", 1), encoding="utf-8")
+        seed.write_text(
+            text.replace(
+                "title: Alibaba, Baidu begin", "title: Live edit of Alibaba, Baidu begin", 1
+            ),
+            encoding="utf-8",
+        )
         # No navigation by the test: the page reloads itself when the rebuild is done.
-        page.wait_for_function("document.querySelector('h1').innerText.startsWith('Live edit')", timeout=20_000)
+        page.wait_for_function(
+            "document.querySelector('h1').innerText.startsWith('Live edit')", timeout=20_000
+        )
         # A broken seed prints its problem and keeps the last good page.
         seed.write_text(text.replace("date: 2025-09-11", "date: 2025-13-45", 1), encoding="utf-8")
-        _wait_for(lambda: "date: '2025-13-45' is not a publication date" in log.read_text()
-                  or "2025-13-45" in log.read_text(), 20, "the problem to be reported")
+        _wait_for(
+            lambda: (
+                "date: '2025-13-45' is not a publication date" in log.read_text()
+                or "2025-13-45" in log.read_text()
+            ),
+            20,
+            "the problem to be reported",
+        )
         page.reload()
         assert page.locator("h1").inner_text().startswith("Live edit")
         page.close()

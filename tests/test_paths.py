@@ -22,8 +22,11 @@ DOC_URLS = [
     ("index.md", "", "index.html"),
     ("about.md", "about/", "about.html"),
     ("briefings/index.md", "briefings/", "briefings/index.html"),
-    ("briefings/2025-09-11-own-chips.md", "briefings/2025-09-11-own-chips/",
-     "briefings/2025-09-11-own-chips.html"),
+    (
+        "briefings/2025-09-11-own-chips.md",
+        "briefings/2025-09-11-own-chips/",
+        "briefings/2025-09-11-own-chips.html",
+    ),
     ("entities/baidu.md", "entities/baidu/", "entities/baidu.html"),
     ("timeline/2025.md", "timeline/2025/", "timeline/2025.html"),
     ("data/events.json", "data/events.json", "data/events.json"),
@@ -57,8 +60,11 @@ RELATIVE_URLS = [
 ]
 
 
-@pytest.mark.parametrize(("from_doc", "to_doc", "online", "offline"), RELATIVE_URLS,
-                         ids=[f"{c[0]}->{c[1]}" for c in RELATIVE_URLS])
+@pytest.mark.parametrize(
+    ("from_doc", "to_doc", "online", "offline"),
+    RELATIVE_URLS,
+    ids=[f"{c[0]}->{c[1]}" for c in RELATIVE_URLS],
+)
 def test_relative_url(from_doc: str, to_doc: str, online: str, offline: str) -> None:
     assert relative_url(from_doc, to_doc, directory_urls=True) == online
     assert relative_url(from_doc, to_doc, directory_urls=False) == offline
@@ -75,8 +81,11 @@ RELATIVE_DOC_LINKS = [
 ]
 
 
-@pytest.mark.parametrize(("from_doc", "to_doc", "link"), RELATIVE_DOC_LINKS,
-                         ids=[f"{c[0]}->{c[1]}" for c in RELATIVE_DOC_LINKS])
+@pytest.mark.parametrize(
+    ("from_doc", "to_doc", "link"),
+    RELATIVE_DOC_LINKS,
+    ids=[f"{c[0]}->{c[1]}" for c in RELATIVE_DOC_LINKS],
+)
 def test_relative_doc_link(from_doc: str, to_doc: str, link: str) -> None:
     assert relative_doc_link(from_doc, to_doc) == link
 
@@ -109,8 +118,9 @@ def test_valid_slugs(value: str) -> None:
     assert is_slug(value)
 
 
-@pytest.mark.parametrize(("value", "what", "words"), SLUG_PROBLEMS,
-                         ids=[f"{c[1]}:{c[0][:20]!r}" for c in SLUG_PROBLEMS])
+@pytest.mark.parametrize(
+    ("value", "what", "words"), SLUG_PROBLEMS, ids=[f"{c[1]}:{c[0][:20]!r}" for c in SLUG_PROBLEMS]
+)
 def test_slug_problems(value: str, what: str, words: list[str]) -> None:
     problem = slug_problem(value, what)
     assert problem is not None

@@ -114,8 +114,9 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [c[1:] for c in REFUSED],
-                         ids=[c[0] for c in REFUSED])
+@pytest.mark.parametrize(
+    ("text", "line", "words"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
+)
 def test_refused(text: str, line: int, words: str) -> None:
     with pytest.raises(YamlError) as caught:
         parse(text)
