@@ -24,6 +24,10 @@ from .schema import RELATION_WORDS
 from .yamlsafe import Path_
 
 
+#: A tag on more briefings than this does not count towards "related briefings".
+RELATED_TAG_LIMIT = 200
+
+
 @dataclass(frozen=True)
 class Fact:
     label: str
@@ -179,7 +183,10 @@ class Corpus:
         for eid in set(this.entities):
             scores.update(self.listed.get(eid, ()))
         for tag in set(this.tags):
-            for other in self.tags.get(tag, ()):
+            sharing = self.tags.get(tag, ())
+            if len(sharing) > RELATED_TAG_LIMIT:  # too common to say two briefings are related
+                continue
+            for other in sharing:
                 scores[other] += 2
         scores.pop(slug, None)
         rank = self.rank

@@ -228,6 +228,7 @@ class Renderer:
         names += [(a, e.id) for e in corpus.entities.values() for a in e.aliases]
         self.finder = MentionFinder(names)
         self.views = {b.slug: self._view(b) for b in corpus.briefings}
+        self._extra: dict[str, str] = {}
 
     def _view(self, b: Briefing) -> BriefingView:
         summary = b.summary or plain_text(first_paragraph(b.body))
