@@ -23,7 +23,6 @@ from .problems import Problems, did_you_mean
 from .schema import RELATION_WORDS
 from .yamlsafe import Path_
 
-
 #: A tag on more briefings than this does not count towards "related briefings".
 RELATED_TAG_LIMIT = 200
 

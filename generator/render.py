@@ -241,7 +241,6 @@ class Renderer:
     def pages(self) -> dict[str, str]:
         """Every generated page, keyed by docs path."""
         out: dict[str, str] = {}
-        self._extra: dict[str, str] = {}
         out[paths.HOME] = self.home()
         out.update(self.briefings_index())
         for b in self.corpus.briefings:
