@@ -30,9 +30,9 @@ from generator.load import split_front_matter
 from generator.project import Project
 from tests.helpers import EXAMPLE_SEED, copy_example, run
 
-RAW = (
-    Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_3a5611438ce89561.txt"
-)
+#: The raw seed article (a copy of ../shared/seeds/000_3a5611438ce89561.txt, so that the
+#: tests do not depend on what lies beside the checkout).
+RAW = Path(__file__).resolve().parent / "data" / "reuters-2025-09-11-alibaba-baidu.txt"
 PUBLISHED = datetime.date(2025, 9, 11)  # a Thursday
 
 MakeProject = Callable[..., Path]
