@@ -47,6 +47,8 @@ DRAWN_EVENTS = 60
 #: Neighbours drawn around an entity, and entities drawn on the network page.
 GRAPH_NEIGHBOURS = 14
 GRAPH_NODES = 60
+#: Rows of the relations table on the network page (each entity card lists its own in full).
+GRAPH_TABLE_ROWS = 300
 
 
 @dataclass(frozen=True)
@@ -633,7 +635,8 @@ class Renderer:
             "graph.md.j2",
             page,
             drawing=Markup(svg.figure(svg.network(nodes, drawn, caption), caption)),
-            relations=rows,
+            relations=rows[:GRAPH_TABLE_ROWS],
+            more_relations=max(len(rows) - GRAPH_TABLE_ROWS, 0),
         )
 
     def tags_index(self) -> str:
