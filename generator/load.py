@@ -385,11 +385,28 @@ def _validate(rel: str, doc: yamlsafe.Document, model: type[BaseModel], problems
     try:
         return model.model_validate(doc.value)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        # A misspelt required key ("titel") is one problem, not also "title is required".
+        suggested = {
+            (tuple(e["loc"][:-1]), guess)
+            for e in errors
+            if e["type"] == "extra_forbidden"
+            and (guess := _closest(str(e["loc"][-1]), _fields_at(model, tuple(e["loc"][:-1]))))
+        }
+        for error in errors:
             loc = tuple(error["loc"])
+            if error["type"] == "missing" and (loc[:-1], str(loc[-1])) in suggested:
+                continue
             line, field, message = explain(error, loc, doc, model)
             problems.add(rel, line, field, message)
         return None
+
+
+def _closest(key: str, known: list[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 def explain(

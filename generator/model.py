@@ -241,8 +241,10 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     for ef in sources.entities:
         _relations(ef, entities, refs, slugs, problems)
 
+    partly_referenced: set[str] = set()
     for partial in sources.partial:
         for path, value, is_speaker in partial.references:
+            partly_referenced.add(value)
             line = partial.lines.line_of(path)
             if is_speaker:
                 refs.speaker(value, partial.rel, line, field_label(path))
@@ -265,7 +267,7 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     for event in ordered_events:
         event.reports.sort(key=lambda r: (r.briefing,))
     corpus = _index(briefings, entities, ordered_events)
-    corpus.referenced = set().union(*(_referenced(b) for b in everything))
+    corpus.referenced = set().union(partly_referenced, *(_referenced(b) for b in everything))
     return corpus
 
 
