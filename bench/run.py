@@ -41,7 +41,9 @@ REPO = BENCH.parent
 # This folder is first on sys.path when a script here runs; take it off so that
 # bench/profile.py does not shadow the standard library's `profile` (used by cProfile).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
-sys.path.insert(0, str(REPO))
+# Steps import the generator from the snapshot taken at the start of the run (see
+# snapshot_code), so that edits made to generator/ during a long run never mix versions.
+sys.path.insert(0, os.environ.get("BENCH_CODE") or str(REPO))
 
 
 def _synth():
@@ -196,7 +198,8 @@ def step_generator(project_dir: Path, list_changes: bool) -> None:
 def _kinds(problems) -> dict[str, int]:
     out: dict[str, int] = {}
     for p in problems:
-        key = f"{p.field}: " + re.sub(r"'[^']*'", "…", p.message)[:60]
+        message = re.sub(r"\S+\.(md|yml|yaml)\b", "…", re.sub(r"'[^']*'", "…", p.message))
+        key = f"{p.field}: {message[:70]}"
         out[key] = out.get(key, 0) + 1
     return dict(sorted(out.items(), key=lambda kv: -kv[1])[:8])
 
@@ -364,11 +367,11 @@ def machine() -> dict:
 
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
         except OSError:
             return ""
 
-    dirty = [line[3:] for line in git("status", "--porcelain", "generator").splitlines()]
+    dirty = [line[3:] for line in git("status", "--porcelain", "generator").splitlines() if len(line) > 3]
     return {
         "nproc": nproc,
         "cpu": cpu,
@@ -380,10 +383,24 @@ def machine() -> dict:
         "pydantic": version("pydantic"),
         "os": platform.platform(),
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "git": git("rev-parse", "--short", "HEAD"),
+        "git": git("rev-parse", "--short", "HEAD").strip(),
         "generator_dirty": dirty,
         "loadavg_start": os.getloadavg(),
     }
+
+
+def snapshot_code(target: Path) -> str:
+    """Copy generator/ to ``target`` once, for every step of this run; returns a digest of it."""
+    import hashlib
+
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(REPO / "generator", target / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    digest = hashlib.sha256()
+    for path in sorted((target / "generator").rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(target).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def fmt_s(seconds: float) -> str:
@@ -394,6 +411,14 @@ def fmt_b(n: float) -> str:
     if n >= MB:
         return f"{n / MB:.1f} MB"
     return f"{n / 1024:.1f} KB"
+
+
+GEN_PARTS = ("check", "render", "sync", "read_manifest", "user_conflicts", "source_date_epoch")
+
+
+def gen_in_build(r: dict) -> float:
+    """The generator's part of the whole build, timed inside the same process."""
+    return sum(r["build"]["parts"].get(k, 0) for k in GEN_PARTS)
 
 
 def report(results: list[dict], info: dict) -> str:
@@ -413,9 +438,7 @@ def report(results: list[dict], info: dict) -> str:
         f"{r['gen_edit']['written']} file(s) rewritten")
     row("**whole `briefing build`** (wall)", lambda r: f"**{fmt_s(r['build']['wall'])}**")
     row("  of which MkDocs", lambda r: fmt_s(r["build"]["parts"].get("mkdocs", 0)))
-    row("  of which generator (check + render + write)",
-        lambda r: fmt_s(sum(r["build"]["parts"].get(k, 0) for k in ("check", "render", "sync", "read_manifest",
-                                                                     "user_conflicts", "source_date_epoch"))))
+    row("  of which generator (check + render + write)", lambda r: fmt_s(gen_in_build(r)))
     row("  of which staging docs/ + swapping site/",
         lambda r: fmt_s(sum(r["build"]["parts"].get(k, 0) for k in ("stage_docs", "swap_in"))))
     row("whole build CPU time (user + sys)", lambda r: fmt_s(r["build"]["user"] + r["build"]["sys"]))
@@ -423,7 +446,8 @@ def report(results: list[dict], info: dict) -> str:
     row("**plain MkDocs, same pages** (wall)", lambda r: f"**{fmt_s(r['plain']['wall'])}**")
     row("plain MkDocs CPU time (user + sys)", lambda r: fmt_s(r["plain"]["user"] + r["plain"]["sys"]))
     row("plain MkDocs peak RSS", lambda r: fmt_b(r["plain"]["peak_rss"]))
-    row("generator / whole build", lambda r: f"{r['gen_cold']['total'] / r['build']['wall']:.1%}")
+    row("generator / whole build (inside the build; standalone run ÷ build)",
+        lambda r: f"{gen_in_build(r) / r['build']['wall']:.1%}; {r['gen_cold']['total'] / r['build']['wall']:.1%}")
     row("whole build / plain MkDocs (wall; CPU)", lambda r: f"{r['build']['wall'] / r['plain']['wall']:.2f}×; "
         f"{(r['build']['user'] + r['build']['sys']) / (r['plain']['user'] + r['plain']['sys']):.2f}×")
     row("HTML pages in site/ (briefing / plain)",
@@ -461,15 +485,19 @@ def report(results: list[dict], info: dict) -> str:
 
     targets = evaluate(results)
     tlines = ["| target (from the issue) | measured | met? |", "| --- | --- | --- |"]
-    tlines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in targets]
+    tlines += [f"| {t} | {m} | {'yes' if ok else 'n/a' if ok is None else '**no**'} |" for t, m, ok in targets]
 
     big = results[-1]
     edit = big["gen_edit"]
+    kinds: dict[str, int] = {}
+    for k, v in big["gen_cold"]["warning_kinds"].items():
+        k = re.sub(r"\S*seeds/\S*", "…", k)
+        kinds[k] = kinds.get(k, 0) + v
     notes = [
         f"- Edited seed for the re-generate: `{big['edited']}`; files rewritten in docs/: "
         + (", ".join(f"`{c}`" for c in edit["changed"]) or "none"),
         f"- Validation: {big['gen_cold']['errors']} errors, {big['gen_cold']['warnings']} warnings at "
-        f"{big['n']:,} seeds" + (f" ({'; '.join(f'{v}× {k}' for k, v in big['gen_cold']['warning_kinds'].items())})"
+        f"{big['n']:,} seeds" + (f" (kinds: {'; '.join(f'`{k}`' for k in kinds)})"
                                  if big['gen_cold']['warnings'] else ""),
     ]
     for r in results:
@@ -481,7 +509,8 @@ def report(results: list[dict], info: dict) -> str:
         f"- CPU: {m['cpu']}, `nproc` = {m['nproc']}; RAM: {m['ram_gb']:.1f} GB; {m['os']}\n"
         f"- Python {m['python']}, MkDocs {m['mkdocs']}, Material {m['material']}, Markdown {m['markdown']}, "
         f"pydantic {m['pydantic']}\n"
-        f"- Date: {m['date']}; commit {m['git']}"
+        f"- Date: {m['date']}; commit {m['git']} (generator/ snapshot {m.get('code', '?')}, copied at the start "
+        "of the run and used by every step)"
         + (f" with uncommitted changes in {', '.join(m['generator_dirty'])}" if m["generator_dirty"] else "")
         + f"\n- Load average at start / end: {' '.join(f'{x:.2f}' for x in m['loadavg_start'])} / "
         f"{' '.join(f'{x:.2f}' for x in m.get('loadavg_end', (0, 0, 0)))} (a shared, noisy machine: "
@@ -504,19 +533,22 @@ def evaluate(results: list[dict]) -> list[tuple[str, str, bool]]:
     small = results[0]
     n = f"{big['n']:,}"
     gen = big["gen_cold"]["total"]
-    share = gen / big["build"]["wall"]
+    gen_cpu = big["gen_cold"]["cpu"]
+    share = gen_in_build(big) / big["build"]["wall"]
     ratio = big["build"]["wall"] / big["plain"]["wall"]
     growth = big["build_site"]["html_avg"] / small["build_site"]["html_avg"]
     biggest = max(r["build_site"]["html_max"] for r in results)
     peak = max(big["build"]["peak_rss"], big["gen_cold"]["peak_rss"])
     regen = big["gen_edit"]["total"]
     return [
-        (f"generator alone at {n} seeds ≤ {TARGET_GEN_SECONDS:.0f} s", fmt_s(gen), gen <= TARGET_GEN_SECONDS),
-        (f"generator ≤ {TARGET_GEN_SHARE:.0%} of the whole build", f"{share:.1%}", share <= TARGET_GEN_SHARE),
+        (f"generator alone at {n} seeds ≤ {TARGET_GEN_SECONDS:.0f} s", f"{fmt_s(gen)} (CPU {fmt_s(gen_cpu)})",
+         gen <= TARGET_GEN_SECONDS),
+        (f"generator ≤ {TARGET_GEN_SHARE:.0%} of the whole build", f"{share:.1%} (timed inside the build)",
+         share <= TARGET_GEN_SHARE),
         (f"whole build ≤ {TARGET_BUILD_VS_PLAIN}× plain MkDocs", f"{ratio:.2f}×", ratio <= TARGET_BUILD_VS_PLAIN),
         (f"average page grows ≤ {TARGET_PAGE_GROWTH}× from {small['n']:,} to {n}",
          f"{growth:.2f}× ({fmt_b(small['build_site']['html_avg'])} → {fmt_b(big['build_site']['html_avg'])})",
-         growth <= TARGET_PAGE_GROWTH and len(results) > 1),
+         (growth <= TARGET_PAGE_GROWTH) if len(results) > 1 else None),
         ("no page over 2 MB", f"largest {fmt_b(biggest)}", biggest <= TARGET_MAX_PAGE),
         (f"peak memory at {n} ≤ 1.5 GB", fmt_b(peak), peak <= TARGET_PEAK),
         (f"re-generate after one edit at {n} ≤ {TARGET_REGEN_SECONDS} s", fmt_s(regen),
@@ -535,15 +567,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of seeds (default: 1000 10000)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where projects and results go (default: bench/out)")
+    parser.add_argument("--report", action="store_true",
+                        help="only rewrite OUT/results.md from OUT/results.json (no measuring)")
     args = parser.parse_args(argv)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     out = args.out.resolve()
+    if args.report:
+        data = json.loads((out / "results.json").read_text())
+        text = report(data["results"], data["machine"])
+        (out / "results.md").write_text(text, encoding="utf-8")
+        print(text)
+        return 0
     out.mkdir(parents=True, exist_ok=True)
     py = sys.executable
     mkdocs_bin = str(Path(py).parent / "mkdocs")
     if not Path(mkdocs_bin).exists():
         mkdocs_bin = shutil.which("mkdocs") or "mkdocs"
     info = machine()
+    info["code"] = snapshot_code(out / "code")
+    os.environ["BENCH_CODE"] = str(out / "code")
     results = []
     for n in sorted(args.sizes):
         results.append(bench_size(n, out, py, mkdocs_bin))
