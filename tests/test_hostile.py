@@ -34,12 +34,11 @@ navigation (auto nav, prev/next footer)    RAW on every page that lists the page
 <meta name="description"> (summary)        broken out of by ``">``: <img onerror> in the page
 =========================================  ================================================
 
-The last four rows are a bug (``test_no_script_but_materials_own`` and neighbours fail;
-in Chromium 288 ``alert(1)`` dialogs open, ``test_no_payload_runs_in_a_browser``): the
-generator writes titles and descriptions into each page's metadata as JSON strings, and
-Material prints ``page.meta.title``/``page.title``/``page.meta.description`` unescaped.
-A DEL or C1 character in a title or in a body's first paragraph also makes MkDocs drop
-the metadata block and print it, unescaped, as Markdown (``test_control_characters_*``).
+The last four rows were a stored XSS when first recorded (Material prints
+``page.meta.title``/``page.title``/``page.meta.description`` unescaped; 288 ``alert(1)``
+dialogs opened in Chromium). Fixed: the generator now HTML-escapes page metadata and
+refuses control characters, so these rows show the payload as text;
+``test_no_script_but_materials_own`` and ``test_no_payload_runs_in_a_browser`` guard it.
 
 Bodies (one briefing each, ``publish: full``), as found in ``div.bf-body``:
 
