@@ -107,9 +107,10 @@ def test_bundle_from_disk_search_and_timeline_without_network(
     page = context.new_page()  # type: ignore[attr-defined]
     page.goto((site / "index.html").as_uri())
     page.wait_for_selector("input.md-search__input", state="attached")
-    page.fill("input.md-search__input", "Kunlunxin")
+    # Typed key by key, as a reader does: Material's search listens to key events.
+    page.locator("input.md-search__input").press_sequentially("Kunlunxin", delay=40)
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=10_000)
+    results.first.wait_for(timeout=30_000)
     assert results.count() >= 1
     results.first.click()
     page.wait_for_load_state()
