@@ -34,14 +34,10 @@ import time  # noqa: E402
 
 def _synth():
     """bench/synth.py, imported by path."""
-    import importlib.util
+    sys.path.insert(0, str(BENCH))
+    from _modules import load
 
-    if "bench_synth" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("bench_synth", BENCH / "synth.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_synth"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["bench_synth"]
+    return load("synth", "bench_synth")
 
 
 def main() -> int:

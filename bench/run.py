@@ -48,25 +48,10 @@ sys.path.insert(0, os.environ.get("BENCH_CODE") or str(REPO))
 
 def _synth():
     """bench/synth.py, imported by path."""
-    import importlib.util
+    sys.path.insert(0, str(BENCH))
+    from _modules import load
 
-    if "bench_synth" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("bench_synth", BENCH / "synth.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_synth"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["bench_synth"]
-
-MB = 1024 * 1024
-
-# The issue's targets.
-TARGET_GEN_SECONDS = 3.0
-TARGET_GEN_SHARE = 0.10
-TARGET_BUILD_VS_PLAIN = 1.3
-TARGET_PAGE_GROWTH = 1.2
-TARGET_MAX_PAGE = 2 * 1000 * 1000
-TARGET_PEAK = 1.5 * 1024**3
-TARGET_REGEN_SECONDS = 0.5
+    return load("synth", "bench_synth")
 
 
 # --- child processes ----------------------------------------------------------

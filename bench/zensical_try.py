@@ -23,13 +23,11 @@ BENCH = Path(__file__).resolve().parent
 
 
 def _run_module():
-    import importlib.util
+    """bench/run.py, imported by path."""
+    sys.path.insert(0, str(BENCH))
+    from _modules import load
 
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load("run", "bench_run")
 
 
 def main() -> int:
