@@ -54,6 +54,18 @@ def _synth():
     return load("synth", "bench_synth")
 
 
+MB = 1024 * 1024
+
+# The targets.
+TARGET_GEN_SECONDS = 3.0
+TARGET_GEN_SHARE = 0.10
+TARGET_BUILD_VS_PLAIN = 1.3
+TARGET_PAGE_GROWTH = 1.2
+TARGET_MAX_PAGE = 2 * 1000 * 1000
+TARGET_PEAK = 1.5 * 1024**3
+TARGET_REGEN_SECONDS = 0.5
+
+
 # --- child processes ----------------------------------------------------------
 
 
