@@ -279,7 +279,7 @@ def fix_nav(project: Path) -> list[str]:
     return keep
 
 
-def bench_size(n: int, out: Path, py: str, mkdocs_bin: str) -> dict:
+def bench_size(n: int, out: Path, py: str, mkdocs_bin: str, mkdocs_only: bool = False) -> dict:
     synth = _synth()
 
     say(f"== {n:,} seeds")
@@ -328,9 +328,26 @@ def bench_size(n: int, out: Path, py: str, mkdocs_bin: str) -> dict:
     if run["rc"] != 0:
         raise RuntimeError(f"plain mkdocs build failed, see {run['log']}")
     res["plain_site"] = site_stats(plain / "site")
+    if mkdocs_only:
+        res["mkdocs_alone"] = mkdocs_alone(n, out, mkdocs_bin)
     say(f"   plain mkdocs build: {run['wall']:.1f} s wall, peak {run['peak_rss'] / MB:.0f} MB, "
         f"{res['plain_site']['html_pages']} HTML pages")
     return res
+
+
+def mkdocs_alone(n: int, out: Path, mkdocs_bin: str) -> dict:
+    """MkDocs alone (the real CLI) on the docs/ the generator wrote for briefing-N: no generator involved."""
+    project = out / f"briefing-{n}"
+    site = out / f"mkdocs-alone-{n}"
+    shutil.rmtree(site, ignore_errors=True)
+    run = run_child([mkdocs_bin, "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+                    out / "logs" / f"mkdocs-alone-{n}.log")
+    if run["rc"] != 0:
+        raise RuntimeError(f"mkdocs build of the generated docs failed, see {run['log']}")
+    run["site"] = site_stats(site)
+    shutil.rmtree(site, ignore_errors=True)
+    say(f"   MkDocs alone on the generated docs: {run['wall']:.1f} s wall, peak {run['peak_rss'] / MB:.0f} MB")
+    return run
 
 
 def say(message: str) -> None:
@@ -441,6 +458,10 @@ def report(results: list[dict], info: dict) -> str:
     row("whole build CPU time (user + sys)", lambda r: fmt_s(r["build"]["user"] + r["build"]["sys"]))
     row("whole build peak RSS", lambda r: fmt_b(r["build"]["peak_rss"]))
     row("**plain MkDocs, same pages** (wall)", lambda r: f"**{fmt_s(r['plain']['wall'])}**")
+    if any("mkdocs_alone" in r for r in results):
+        row("MkDocs alone on the generated docs/ (wall; peak RSS)",
+            lambda r: f"{fmt_s(r['mkdocs_alone']['wall'])}; {fmt_b(r['mkdocs_alone']['peak_rss'])}"
+            if "mkdocs_alone" in r else "–")
     row("plain MkDocs CPU time (user + sys)", lambda r: fmt_s(r["plain"]["user"] + r["plain"]["sys"]))
     row("plain MkDocs peak RSS", lambda r: fmt_b(r["plain"]["peak_rss"]))
     row("generator / whole build (inside the build; standalone run ÷ build)",
@@ -564,6 +585,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of seeds (default: 1000 10000)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where projects and results go (default: bench/out)")
+    parser.add_argument("--mkdocs-alone", action="store_true",
+                        help="also time `mkdocs build` alone on the generated docs/ (no generator)")
     parser.add_argument("--report", action="store_true",
                         help="only rewrite OUT/results.md from OUT/results.json (no measuring)")
     args = parser.parse_args(argv)
@@ -585,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BENCH_CODE"] = str(out / "code")
     results = []
     for n in sorted(args.sizes):
-        results.append(bench_size(n, out, py, mkdocs_bin))
+        results.append(bench_size(n, out, py, mkdocs_bin, args.mkdocs_alone))
         # Keep what we have so far, in case a later (bigger) size fails or is interrupted.
         (out / "results.json").write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
     info["loadavg_end"] = os.getloadavg()
