@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .problems import Problems
+from .progress import Progress
 from .project import Project, UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -75,13 +76,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     project = Project.open(args.directory)
+    progress = Progress()
     try:
-        built = build(project, strict=args.strict, drafts=args.drafts, verbose=args.verbose)
+        built = build(
+            project,
+            strict=args.strict,
+            drafts=args.drafts,
+            verbose=args.verbose,
+            progress=progress,
+        )
     except MkDocsMissing as exc:
         raise UsageError(str(exc)) from None
     except BuildFailed as exc:
         print(f"briefing: {exc}; docs/ and site/ were left as they were", file=sys.stderr)
         return EXIT_PROBLEMS
+    finally:
+        progress.close()
     _report(built.checked.problems)
     for note in built.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -109,13 +119,16 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     from .pipeline import bundle
 
     project = Project.open(args.directory)
+    progress = Progress()
     try:
-        bundled = bundle(project, strict=args.strict, verbose=args.verbose)
+        bundled = bundle(project, strict=args.strict, verbose=args.verbose, progress=progress)
     except MkDocsMissing as exc:
         raise UsageError(str(exc)) from None
     except BuildFailed as exc:
         print(f"briefing: {exc}; no bundle was written", file=sys.stderr)
         return EXIT_PROBLEMS
+    finally:
+        progress.close()
     _report(bundled.checked.problems)
     if bundled.archive is None:
         print(f"briefing: no bundle ({_summary(bundled.checked.problems)})", file=sys.stderr)

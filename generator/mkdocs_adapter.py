@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .progress import SILENT, Progress
+
 
 class BuildFailed(Exception):
     """MkDocs could not build the site; the message says why in one line."""
@@ -31,6 +33,7 @@ def build(
     overrides: dict[str, Any] | None = None,
     verbose: bool = False,
     source_date_epoch: str | None = None,
+    progress: Progress = SILENT,
 ) -> None:
     """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings.
 
@@ -53,12 +56,19 @@ def build(
     if directory_urls is not None:
         options["use_directory_urls"] = directory_urls
     logger = logging.getLogger("mkdocs")
-    handler = _OneLineHandler()
+    handler = _OneLineHandler(progress)
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.addHandler(handler)
     previous_level = logger.level
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    counter = _PageCounter(progress, _count_pages(docs_dir))
+    stage_logger = logging.getLogger("mkdocs.commands.build")
+    stage_level = stage_logger.level
+    if progress.enabled:
+        stage_logger.addHandler(counter)
+        stage_logger.setLevel(logging.DEBUG)
     try:
+        progress.stage("MkDocs: loading mkdocs.yml")
         config = load_config(
             config_file=str(config_file),
             docs_dir=str(docs_dir),
@@ -84,6 +94,8 @@ def build(
     except Exception as exc:  # a plugin's or hook's own error is a failed build, not our bug
         raise BuildFailed(f"MkDocs failed: {type(exc).__name__}: {exc}") from None
     finally:
+        stage_logger.removeHandler(counter)
+        stage_logger.setLevel(stage_level)
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
         if saved_epoch is None:
@@ -97,8 +109,36 @@ _NOISE = (
 )
 
 
+def _count_pages(docs_dir: Path) -> int:
+    return sum(1 for _ in docs_dir.rglob("*.md"))
+
+
+class _PageCounter(logging.Handler):
+    """Turns MkDocs' per-page debug messages into progress (read, then written), printing nothing."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        super().__init__(logging.DEBUG)
+        self.progress = progress
+        self.total = total
+        self.read = 0
+        self.written = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.msg if isinstance(record.msg, str) else ""
+        if message.startswith("Reading: "):
+            self.read += 1
+            self.progress.update(self.read, self.total, "MkDocs: converting pages")
+        elif message.startswith("Building page "):
+            self.written += 1
+            self.progress.update(self.written, self.total, "MkDocs: writing pages")
+
+
 class _OneLineHandler(logging.Handler):
     """Prints MkDocs' messages as single lines, prefixed so they are told apart from ours."""
+
+    def __init__(self, progress: Progress = SILENT) -> None:
+        super().__init__()
+        self.progress = progress
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().replace("\n", " ").strip()
@@ -106,6 +146,7 @@ class _OneLineHandler(logging.Handler):
             return
         import sys
 
+        self.progress.close()
         print(f"mkdocs: {record.levelname.lower()}: {message}", file=sys.stderr)
 
 

@@ -7,8 +7,10 @@ run leaves the previous ``docs/`` and ``site/`` exactly as they were.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from .markup import MentionFinder
 from .model import Corpus, build_corpus, unused_entities
 from .paths import suggest_slug
 from .problems import Problems
+from .progress import SILENT, Progress
 from .project import Project, UsageError
 from .render import Renderer, SiteInfo
 from .write import (
@@ -41,8 +44,15 @@ class Checked:
     corpus: Corpus | None
 
 
-def check(project: Project, *, drafts: bool = True, cache: FileCache | None = None) -> Checked:
+def check(
+    project: Project,
+    *,
+    drafts: bool = True,
+    cache: FileCache | None = None,
+    progress: Progress = SILENT,
+) -> Checked:
     """Validate every seed and entity; collect all problems and warnings."""
+    progress.stage("reading and checking seeds")
     problems = Problems()
     sources = load(
         project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache
@@ -74,14 +84,20 @@ def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
             )
     for event in corpus.events:
         if event.conflicting:
-            first = event.reports[0]
-            for report in event.reports[1:]:
+            # Each report that disagrees with an earlier one is named once, against the
+            # first earlier report it cannot be reconciled with (agreeing reports stay quiet).
+            for i, report in enumerate(event.reports):
+                other = next(
+                    (r for r in event.reports[:i] if not r.date.overlaps(report.date)), None
+                )
+                if other is None:
+                    continue
                 problems.add(
                     report.rel,
                     report.line,
                     "events.date",
                     f"event '{event.id}' is dated '{report.date.text}' here but "
-                    f"'{first.date.text}' in {first.rel}; the dates do not overlap",
+                    f"'{other.date.text}' in {other.rel}; the dates do not overlap",
                     "warning",
                 )
     by_id = {e.id: e for e in sources.entities}
@@ -96,13 +112,37 @@ def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
 
 
 def render(
-    project: Project, corpus: Corpus, *, directory_urls: bool | None = None
+    project: Project,
+    corpus: Corpus,
+    *,
+    directory_urls: bool | None = None,
+    progress: Progress = SILENT,
 ) -> dict[str, str]:
     """Every generated page as ``{docs path: text}``."""
     site = project.site
     if directory_urls is not None:
         site = SiteInfo(site.name, site.description, directory_urls)
-    return Renderer(corpus, site).pages()
+    return Renderer(corpus, site).pages(progress)
+
+
+class StagedPages(Mapping[str, str]):
+    """Generated pages read back from a staged docs folder, one at a time."""
+
+    def __init__(self, folder: Path, rels: list[str]) -> None:
+        self.folder = folder
+        self.rels = rels
+        self._known = set(rels)
+
+    def __getitem__(self, rel: str) -> str:
+        if rel not in self._known:
+            raise KeyError(rel)
+        return (self.folder / rel).read_bytes().decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rels)
+
+    def __len__(self) -> int:
+        return len(self.rels)
 
 
 @dataclass
@@ -114,12 +154,16 @@ class Built:
 
 
 def _pages_or_none(
-    project: Project, checked: Checked, strict: bool, directory_urls: bool | None = None
+    project: Project,
+    checked: Checked,
+    strict: bool,
+    directory_urls: bool | None = None,
+    progress: Progress = SILENT,
 ) -> tuple[dict[str, str], set[str], list[str]] | None:
     """The pages to write, the managed set and notes; None when the input or docs/ has problems."""
     if checked.corpus is None or (strict and checked.problems.warnings):
         return None
-    pages = render(project, checked.corpus, directory_urls=directory_urls)
+    pages = render(project, checked.corpus, directory_urls=directory_urls, progress=progress)
     managed = read_manifest(project.docs_dir)
     notes: list[str] = []
     conflicts = user_conflicts(project.docs_dir, pages, managed)
@@ -168,53 +212,101 @@ def _run_mkdocs(
     strict: bool,
     verbose: bool,
     extra_files: dict[str, Path] | None = None,
+    progress: Progress = SILENT,
     **options: Any,
 ) -> Path:
     """Stage docs/ with ``pages`` in ``scratch`` and build it there; returns the built site folder."""
-    from . import mkdocs_adapter
-
     staged_docs = scratch / "docs"
-    staged_site = scratch / site_name
     stage_docs(project.docs_dir, staged_docs, pages, managed)
     for rel, source in (extra_files or {}).items():
         (staged_docs / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, staged_docs / rel)
-    mkdocs_adapter.build(
-        project.config_file,
+    return _mkdocs(
+        project,
         staged_docs,
-        staged_site,
+        scratch / site_name,
+        source_date_epoch(corpus),
         strict=strict,
         verbose=verbose,
-        source_date_epoch=source_date_epoch(corpus),
+        progress=progress,
         **options,
     )
-    return staged_site
+
+
+def _mkdocs(
+    project: Project,
+    docs: Path,
+    site: Path,
+    epoch: str,
+    *,
+    strict: bool,
+    verbose: bool,
+    progress: Progress = SILENT,
+    **options: Any,
+) -> Path:
+    """Build a staged docs folder with the project's ``mkdocs.yml``; returns ``site``."""
+    from . import mkdocs_adapter
+
+    mkdocs_adapter.build(
+        project.config_file,
+        docs,
+        site,
+        strict=strict,
+        verbose=verbose,
+        source_date_epoch=epoch,
+        progress=progress,
+        **options,
+    )
+    return site
 
 
 def build(
-    project: Project, *, strict: bool = False, drafts: bool = False, verbose: bool = False
+    project: Project,
+    *,
+    strict: bool = False,
+    drafts: bool = False,
+    verbose: bool = False,
+    progress: Progress = SILENT,
 ) -> Built:
     """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success."""
-    checked = check(project, drafts=drafts)
-    planned = _pages_or_none(project, checked, strict)
+    checked = check(project, drafts=drafts, progress=progress)
+    planned = _pages_or_none(project, checked, strict, progress=progress)
     if planned is None or checked.corpus is None:
         return Built(checked)
     pages, managed, notes = planned
+    epoch = source_date_epoch(checked.corpus)
     scratch = _staging(project)
     try:
-        site = _run_mkdocs(
-            project, checked.corpus, pages, managed, scratch, "site", strict=strict, verbose=verbose
+        staged_docs = scratch / "docs"
+        progress.stage("staging docs/")
+        stage_docs(project.docs_dir, staged_docs, pages, managed)
+        generated = sorted(pages)
+        # MkDocs holds every page in memory itself: let go of the model and the page
+        # texts first (the staged copies are read back for docs/ afterwards), so the
+        # peak is MkDocs' own rather than MkDocs' plus ours.
+        del pages
+        checked = Checked(checked.problems, Sources([], []), None)
+        gc.collect()
+        site = _mkdocs(
+            project,
+            staged_docs,
+            scratch / "site",
+            epoch,
+            strict=strict,
+            verbose=verbose,
+            progress=progress,
         )
+        progress.stage("updating docs/")
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
         previous = swap_in(site, project.site_dir, scratch)
         try:
-            stats = sync(project.docs_dir, pages, managed)
+            stats = sync(project.docs_dir, StagedPages(staged_docs, generated), managed)
         except BaseException:
             put_back(previous, project.site_dir)
             raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return Built(checked, len(pages), stats, tuple(notes))
+    return Built(checked, len(generated), stats, tuple(notes))
 
 
 @dataclass
@@ -227,7 +319,9 @@ class Bundled:
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
 
 
-def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> Bundled:
+def bundle(
+    project: Project, *, strict: bool = False, verbose: bool = False, progress: Progress = SILENT
+) -> Bundled:
     """An offline copy of the public site (``.html`` URLs, search from disk) as one zip file.
 
     Built wholly in a staging folder: ``docs/`` and ``site/`` are not touched.
@@ -240,8 +334,8 @@ def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> 
             "the offline bundle needs the iframe-worker script from the npm registry; "
             "run `make bundle` (or `python -m generator.offline_assets`) once to fetch it"
         )
-    checked = check(project, drafts=False)
-    planned = _pages_or_none(project, checked, strict, directory_urls=False)
+    checked = check(project, drafts=False, progress=progress)
+    planned = _pages_or_none(project, checked, strict, directory_urls=False, progress=progress)
     if planned is None or checked.corpus is None:
         return Bundled(checked)
     pages, managed, _ = planned
@@ -267,6 +361,7 @@ def bundle(project: Project, *, strict: bool = False, verbose: bool = False) -> 
             strict=strict,
             verbose=verbose,
             extra_files={OFFLINE_SHIM: shim},
+            progress=progress,
             directory_urls=False,
             overrides={"plugins": plugins, "extra": extra},
         )

@@ -24,6 +24,7 @@ from . import paths, svg
 from .fuzzydate import MONTH_NAMES
 from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url, plain_text
 from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
+from .progress import SILENT, Progress
 
 TYPE_TITLES = {
     "company": ("Company", "Companies"),
@@ -240,21 +241,31 @@ class Renderer:
         links = Links(self.corpus, page)
         return self.env.get_template(template).render(L=links, corpus=self.corpus, **context)
 
-    def pages(self) -> dict[str, str]:
+    def pages(self, progress: Progress = SILENT) -> dict[str, str]:
         """Every generated page, keyed by docs path."""
         out: dict[str, str] = {}
+        total = len(self.corpus.briefings) + len(self.corpus.entities) + len(self.corpus.tags)
+        done = 0
         out[paths.HOME] = self.home()
         out.update(self.briefings_index())
         for b in self.corpus.briefings:
             out[paths.briefing_doc(b.slug)] = self.briefing(b)
+            done += 1
+            progress.update(done, total, "rendering briefings, entity cards and tags")
         out[paths.ENTITIES_INDEX] = self.entities_index()
         for e in self.corpus.entities.values():
             out[paths.entity_doc(e.id)] = self.entity(e)
-        out.update(self.timelines())
-        out[paths.GRAPH_INDEX] = self.graph()
+            done += 1
+            progress.update(done, total, "rendering briefings, entity cards and tags")
         out[paths.TAGS_INDEX] = self.tags_index()
         for tag in self.corpus.tags:
             out[paths.tag_doc(tag)] = self.tag(tag)
+            done += 1
+            progress.update(done, total, "rendering briefings, entity cards and tags")
+        progress.stage("rendering the timeline and the network")
+        out.update(self.timelines())
+        out[paths.GRAPH_INDEX] = self.graph()
+        progress.stage("writing data exports, feed and calendar")
         out.update(self.exports())
         out.update(self._extra)
         return out

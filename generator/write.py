@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def write_file(path: Path, data: bytes) -> bool:
     return True
 
 
-def sync(docs_dir: Path, pages: dict[str, str], managed: set[str]) -> WriteStats:
+def sync(docs_dir: Path, pages: Mapping[str, str], managed: set[str]) -> WriteStats:
     """Make the generated files in ``docs_dir`` equal to ``pages``; delete only stale managed files."""
     written = unchanged = deleted = 0
     for rel in sorted(pages):

@@ -655,3 +655,28 @@ def test_makes_relation_shows_made_by_on_target(tmp_path: Path) -> None:
     assert makes and hrefs_to(
         makes[0], site, "entities/acme/index.html", "entities/widget-x/index.html"
     )
+
+
+def test_only_the_disagreeing_report_is_warned_about(tmp_path: Path) -> None:
+    """Three reports of one event, two agreeing: one warning, on the odd one out."""
+    root = write_project(
+        tmp_path / "p",
+        {
+            **ENTITIES,
+            "seeds/2024/2024-11-05-a.md": seed(
+                "Report A", "2024-11-05", extra=f"events:\n  - date: 2024-10\n{EVENT}"
+            ),
+            "seeds/2025/2025-07-11-b.md": seed(
+                "Report B", "2025-07-11", extra=f"events:\n  - date: 2024-10\n{EVENT}"
+            ),
+            "seeds/2025/2025-08-01-c.md": seed(
+                "Report C", "2025-08-01", extra=f"events:\n  - date: 2023-07\n{EVENT}"
+            ),
+        },
+    )
+    code, _out, err = run(root, "check")
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "widget-launch" in line]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("seeds/2025/2025-08-01-c.md:"), lines
+    assert "'2023-07' here but '2024-10' in seeds/2024/2024-11-05-a.md" in lines[0]
