@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import paths
 from .fuzzydate import FuzzyDate
-from .markup import first_paragraph, plain_text
 from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
 
 DATA_DIR = "data"
@@ -169,7 +168,7 @@ def briefing_out(b: Briefing) -> BriefingOut:
         via=b.via,
         source_url=b.url,
         authors=b.authors,
-        summary=b.summary or plain_text(first_paragraph(b.body)),
+        summary=b.summary_text,
         key_points=b.key_points,
         tags=b.tags,
         entities=b.entities,
@@ -227,6 +226,15 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
+def _dump_records(records: list[Any]) -> str:
+    """A JSON array with one record per line: readable, diffable, and written by the C
+    encoder (``indent`` would make Python fall back to its much slower pure-Python one)."""
+    if not records:
+        return "[]\n"
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    return f"[\n{lines}\n]\n"
+
+
 def json_files(corpus: Corpus) -> dict[str, str]:
     """``data/*.json`` and their schemas ``data/*.schema.json``."""
     records: dict[str, list[_Out]] = {
@@ -236,7 +244,9 @@ def json_files(corpus: Corpus) -> dict[str, str]:
     }
     out: dict[str, str] = {}
     for name, model in EXPORTS.items():
-        out[f"{DATA_DIR}/{name}.json"] = _dump([r.model_dump(mode="json") for r in records[name]])
+        out[f"{DATA_DIR}/{name}.json"] = _dump_records(
+            [r.model_dump(mode="json") for r in records[name]]
+        )
         schema = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -284,7 +294,7 @@ def atom_feed(corpus: Corpus, site_name: str, site_url: str | None, limit: int =
         entry.link(href=link or paths.doc_url(paths.briefing_doc(b.slug)))
         entry.published(when)
         entry.updated(when)
-        entry.summary(b.summary or plain_text(first_paragraph(b.body)))
+        entry.summary(b.summary_text)
         entry.author(name=corpus.entity_name(b.source))
         for tag in b.tags:
             entry.category(term=tag)
@@ -302,36 +312,76 @@ def calendar(corpus: Corpus, site_name: str, site_url: str | None) -> str:
     A day-precision event is one all-day entry; a fuzzy but bounded date
     ("Early 2025", "2025-08~") is an all-day entry over its whole span, its
     description saying how the report dated it; an open-ended interval has no
-    span to show and is left out.
+    span to show and is left out.  Written directly (escaped and folded per RFC
+    5545): a calendar library spent seconds folding lines in a large project.
     """
-    from icalendar import Calendar
-    from icalendar import Event as CalEvent
-
-    cal = Calendar()
-    cal.add("prodid", f"-//briefing//{site_name}//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", site_name)
-    stamp = build_time(corpus)
+    stamp = build_time(corpus).strftime("%Y%m%dT%H%M%SZ")
     domain = _urn(site_name)
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    timeline = base + paths.doc_url(paths.TIMELINE_INDEX) if base else ""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{_ical_text(f'-//briefing//{site_name}//EN')}",
+        f"X-WR-CALNAME:{_ical_text(site_name)}",
+    ]
     for e in corpus.events:
         d = e.date
         if d.open_start or d.open_end:
             continue
-        item = CalEvent()
-        item.add("uid", f"{e.id}@{domain}")
-        item.add("dtstamp", stamp)
-        item.add("summary", e.title)
-        item.add("dtstart", d.earliest)
-        item.add("dtend", d.latest + datetime.timedelta(days=1))
         sources = ", ".join(
             corpus.by_slug[r.briefing].title for r in e.reports if r.briefing in corpus.by_slug
         )
-        item.add("description", f"Date as reported: {d.words()}. Reported in: {sources}.")
-        if base:
-            item.add("url", base + paths.doc_url(paths.TIMELINE_INDEX) + f"#ev-{e.id}")
+        end = d.latest + datetime.timedelta(days=1)
+        lines += [
+            "BEGIN:VEVENT",
+            f"SUMMARY:{_ical_text(e.title)}",
+            f"DTSTART;VALUE=DATE:{d.earliest.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{end.strftime('%Y%m%d')}",
+            f"DTSTAMP:{stamp}",
+            f"UID:{_ical_text(f'{e.id}@{domain}')}",
+        ]
         if e.tags:
-            item.add("categories", e.tags)
-        cal.add_component(item)
-    ics: bytes = cal.to_ical()
-    return ics.decode("utf-8")
+            lines.append("CATEGORIES:" + ",".join(_ical_text(tag) for tag in e.tags))
+        lines.append(
+            "DESCRIPTION:" + _ical_text(f"Date as reported: {d.words()}. Reported in: {sources}.")
+        )
+        if timeline:
+            lines.append(f"URL:{timeline}#ev-{e.id}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _ical_text(value: str) -> str:
+    """An iCalendar TEXT value (RFC 5545 §3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Fold a content line at ``limit`` octets (RFC 5545 §3.1), never inside a UTF-8
+    character and never right after a backslash, so an escape stays in one piece."""
+    data = line.encode("utf-8")
+    if len(data) <= limit:
+        return line
+    parts: list[bytes] = []
+    start = 0
+    room = limit
+    while len(data) - start > room:
+        end = start + room
+        while end > start + 1 and (data[end] & 0xC0) == 0x80:  # a continuation byte
+            end -= 1
+        if data[end - 1] == 0x5C and end > start + 1:  # "\\": keep it with what it escapes
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+        room = limit - 1  # continuation lines start with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")

@@ -158,7 +158,9 @@ def load(
 
 
 def _is_under(path: Path, folder: Path) -> bool:
-    return folder == path.parent or folder in path.parents
+    """Whether ``path`` lies below ``folder`` (both from the same walk; compared as strings,
+    which is much cheaper than ``Path.parents`` for thousands of files)."""
+    return str(path).startswith(str(folder) + os.sep)
 
 
 def _walk(root: Path, folder: Path, problems: Problems) -> list[Path]:

@@ -145,6 +145,16 @@ class Briefing:
         """Newest first, then by slug for a stable order."""
         return (-self.date.toordinal(), self.slug)
 
+    @functools.cached_property
+    def summary_text(self) -> str:
+        """The summary, or else the body's first paragraph as plain text (lists, feed, data).
+
+        Cached: it converts Markdown, and pages, the feed and the data export all ask.
+        """
+        from .markup import first_paragraph, plain_text
+
+        return self.summary or plain_text(first_paragraph(self.body))
+
 
 @dataclass
 class Corpus:
@@ -188,9 +198,20 @@ class Corpus:
             for other in sharing:
                 scores[other] += 2
         scores.pop(slug, None)
+        if not scores or limit <= 0:
+            return []
+        # Best score first, then newest first. A popular entity gives thousands of
+        # candidates, so rank them without a Python key per candidate: find the cut-off
+        # score, sort the few above it, and take the newest of those at it.
         rank = self.rank
-        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], rank[kv[0]]))
-        return [(self.by_slug[s], score) for s, score in best]
+        cut = heapq.nlargest(limit, scores.values())[-1]
+        above = sorted(
+            (s for s, n in scores.items() if n > cut), key=lambda s: (-scores[s], rank[s])
+        )
+        at = heapq.nsmallest(
+            limit - len(above), [s for s, n in scores.items() if n == cut], key=rank.__getitem__
+        )
+        return [(self.by_slug[s], scores[s]) for s in above + at]
 
     @functools.cached_property
     def rank(self) -> dict[str, int]:
@@ -334,11 +355,14 @@ def _briefing(
     def at(*path: str | int) -> int:
         return lines.line_of(tuple(path))
 
+    known = refs.ids
+
     def ids(values: list[str], *path: str | int) -> list[str]:
+        # Known ids first: finding a value's line is only worth it for a problem.
         return [
             v
             for i, v in enumerate(values)
-            if refs.entity(v, rel, at(*path, i), field_label((*path, i)))
+            if v in known or refs.entity(v, rel, at(*path, i), field_label((*path, i)))
         ]
 
     refs.entity(d.source, rel, at("source"), "source")

@@ -9,6 +9,7 @@ depends on MkDocs' ``use_directory_urls`` (``briefings/<slug>/`` online,
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -122,7 +123,14 @@ def relative_doc_link(from_doc: str, to_doc: str) -> str:
 
     MkDocs resolves such links for either URL style and checks them in strict mode.
     """
-    here = from_doc.split("/")[:-1]
+    folder, _, _ = from_doc.rpartition("/")
+    return _relative_from_folder(folder, to_doc)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _relative_from_folder(folder: str, to_doc: str) -> str:
+    """Every page of a folder links to the same targets the same way: computed once."""
+    here = folder.split("/") if folder else []
     there = to_doc.split("/")
     common = 0
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:

@@ -7,6 +7,7 @@ run leaves the previous ``docs/`` and ``site/`` exactly as they were.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .load import FileCache, Sources, load
 from .markup import MentionFinder
 from .model import Corpus, build_corpus, unused_entities
@@ -32,6 +34,7 @@ from .write import (
     swap_in,
     sync,
     user_conflicts,
+    write_file,
 )
 
 
@@ -414,3 +417,45 @@ def generate(
         return Generated(checked)
     pages, managed, notes = planned
     return Generated(checked, sync(project.docs_dir, pages, managed), tuple(notes))
+
+
+def refresh_briefings(
+    project: Project,
+    changed: set[Path],
+    *,
+    drafts: bool = False,
+    cache: FileCache | None = None,
+) -> list[str]:
+    """Re-render only the pages of briefings whose seed files are in ``changed``; returns
+    the docs paths written.
+
+    ``serve``'s quick step after an edit: the edited briefing's page is on screen in
+    the time it takes to re-model the project, before the full :func:`generate` that
+    follows updates every other page the edit touches (lists, entity cards,
+    timeline).  Writes nothing when the project has errors (the full run reports
+    them), and only pages that already exist, so the manifest stays true.
+    """
+    problems = Problems()
+    sources = load(
+        project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache
+    )
+    if problems.errors:
+        return []
+    corpus = build_corpus(sources, problems, drafts=drafts)
+    if problems.errors:
+        return []
+    wanted = set()
+    for path in changed:
+        with contextlib.suppress(ValueError):
+            wanted.add(path.resolve().relative_to(project.root).as_posix())
+    edited = [b for b in corpus.briefings if b.rel in wanted]
+    if not edited:
+        return []
+    managed = read_manifest(project.docs_dir)
+    renderer = Renderer(corpus, project.site)
+    written = []
+    for b in edited:
+        rel = paths.briefing_doc(b.slug)
+        if rel in managed and write_file(project.docs_dir / rel, renderer.briefing(b).encode()):
+            written.append(rel)
+    return written

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import paths, svg
 from .fuzzydate import MONTH_NAMES
-from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url, plain_text
+from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url
 from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
 from .progress import SILENT, Progress
 
@@ -220,6 +220,20 @@ def _day_words(b: Briefing) -> str:
     return f"{b.date.day} {MONTH_NAMES[b.date.month - 1]} {b.date.year}"
 
 
+class _Views(dict[str, BriefingView]):
+    """Briefing views made on first use, so that rendering one page (``serve``'s quick
+    update) does not derive a summary for every briefing of the project."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        super().__init__()
+        self.corpus = corpus
+
+    def __missing__(self, slug: str) -> BriefingView:
+        b = self.corpus.by_slug[slug]
+        view = self[slug] = BriefingView(b, b.summary_text, _day_words(b))
+        return view
+
+
 class Renderer:
     """Renders every page of the site from one corpus."""
 
@@ -230,12 +244,8 @@ class Renderer:
         names = [(e.name, e.id) for e in corpus.entities.values()]
         names += [(a, e.id) for e in corpus.entities.values() for a in e.aliases]
         self.finder = MentionFinder(names)
-        self.views = {b.slug: self._view(b) for b in corpus.briefings}
+        self.views = _Views(corpus)
         self._extra: dict[str, str] = {}
-
-    def _view(self, b: Briefing) -> BriefingView:
-        summary = b.summary or plain_text(first_paragraph(b.body))
-        return BriefingView(b, summary, _day_words(b))
 
     def _render(self, template: str, page: str, **context: Any) -> str:
         links = Links(self.corpus, page)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .load import FileCache
-from .pipeline import generate
+from .pipeline import generate, refresh_briefings
 from .project import Project
 
 POLL_SECONDS = 0.3
@@ -66,12 +66,36 @@ class Regenerator:
         )
         return True
 
+    def quick(self, changed: set[Path]) -> None:
+        """Show an edited briefing's own page first; the full run then updates the rest."""
+        started = time.perf_counter()
+        written = refresh_briefings(self.project, changed, drafts=self.drafts, cache=self.cache)
+        if written:
+            print(
+                f"briefing: updated {', '.join(written)} in {time.perf_counter() - started:.2f}s; "
+                "now the pages that list it",
+                file=sys.stderr,
+            )
+
     def watch(self) -> None:
         self.state = snapshot(self.project.seeds_dir)
         while not self.stop.wait(POLL_SECONDS):
             current = snapshot(self.project.seeds_dir)
             if current != self.state:
+                changed = {
+                    Path(path)
+                    for path in current.keys() | self.state.keys()
+                    if current.get(path) != self.state.get(path)
+                }
                 self.state = current
+                if all(path.suffix == ".md" and str(path) in current for path in changed):
+                    try:
+                        self.quick(changed)
+                    except Exception as exc:  # the full run below still updates every page
+                        print(
+                            f"briefing: internal error in the quick update: {type(exc).__name__}: {exc}",
+                            file=sys.stderr,
+                        )
                 try:
                     self.run_once()
                 except Exception as exc:  # keep serving; report the bug in one line

@@ -680,3 +680,48 @@ def test_only_the_disagreeing_report_is_warned_about(tmp_path: Path) -> None:
     assert len(lines) == 1, lines
     assert lines[0].startswith("seeds/2025/2025-08-01-c.md:"), lines
     assert "'2023-07' here but '2024-10' in seeds/2024/2024-11-05-a.md" in lines[0]
+
+
+def test_quick_refresh_rewrites_only_the_edited_briefings_page(tmp_path: Path) -> None:
+    """``serve``'s quick step: the edited briefing's page first, nothing else, and nothing
+    at all for a seed with errors or a seed that has no page yet."""
+    from generator.load import FileCache
+    from generator.pipeline import generate, refresh_briefings
+    from generator.project import Project
+
+    one = "seeds/2025/2025-05-01-one.md"
+    root = write_project(
+        tmp_path / "p",
+        {
+            **ENTITIES,
+            one: seed("First title", "2025-05-01"),
+            "seeds/2025/2025-05-02-two.md": seed("Second title", "2025-05-02"),
+        },
+    )
+    project = Project.open(root)
+    cache = FileCache()
+    assert generate(project, cache=cache).stats is not None
+    page = root / "docs" / "briefings" / "2025-05-01-one.md"
+    index = root / "docs" / "briefings" / "index.md"
+    other = root / "docs" / "briefings" / "2025-05-02-two.md"
+    before = {p: p.stat().st_mtime_ns for p in (index, other)}
+
+    (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
+    assert refresh_briefings(project, {root / one}, cache=cache) == ["briefings/2025-05-01-one.md"]
+    assert "Edited title" in page.read_text(encoding="utf-8")
+    assert "Edited title" not in index.read_text(encoding="utf-8"), "lists wait for the full run"
+    assert {p: p.stat().st_mtime_ns for p in (index, other)} == before
+    assert refresh_briefings(project, {root / one}, cache=cache) == [], "unchanged bytes rewritten"
+
+    (root / one).write_text(seed("Broken", "2025-13-01"), encoding="utf-8")
+    assert refresh_briefings(project, {root / one}, cache=cache) == []
+    assert "Edited title" in page.read_text(encoding="utf-8")
+
+    (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
+    new = root / "seeds" / "2025" / "2025-05-03-new.md"
+    new.write_text(seed("A new briefing", "2025-05-03"), encoding="utf-8")
+    assert refresh_briefings(project, {new}, cache=cache) == []
+    assert not (root / "docs" / "briefings" / "2025-05-03-new.md").exists()
+    generated = generate(project, cache=cache)
+    assert generated.stats is not None and generated.stats.written >= 2
+    assert "A new briefing" in index.read_text(encoding="utf-8")

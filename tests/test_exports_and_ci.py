@@ -152,3 +152,55 @@ def test_pages_workflow_builds_with_make_site_on_main() -> None:
         str(step.get("uses", "")) for job in data["jobs"].values() for step in job["steps"]
     )  # type: ignore[union-attr]
     assert "actions/deploy-pages" in uses
+
+
+TRICKY_TITLES = [
+    'Comma, semicolon; back\\slash and "quotes" in one title',
+    "华为与中芯国际在上海签署先进封装合作协议" * 4,  # multi-byte text across the folds
+    "A very long title " + "with many words " * 12 + "that needs folding",
+    "Emoji 🚀 and accents é ü at the fold boundary " + "x" * 20 + "é" * 10,
+]
+
+
+def test_calendar_escapes_and_folds_any_text_for_an_independent_parser(tmp_path) -> None:
+    """Titles with iCalendar's special characters and multi-byte text come back exactly."""
+    from icalendar import Calendar
+
+    from generator.exports import calendar
+    from generator.pipeline import check
+    from generator.project import Project
+    from tests.helpers import write_project
+
+    files = {
+        "seeds/entities/reuters.yml": "name: Reuters\ntype: media\n",
+        "seeds/entities/acme.yml": "name: Acme, Inc.\ntype: company\n",
+    }
+    for i, title in enumerate(TRICKY_TITLES):
+        quoted = json.dumps(title, ensure_ascii=False)
+        files[f"seeds/2025/2025-05-0{i + 1}-t{i}.md"] = (
+            f"---\ntitle: {quoted}\ndate: 2025-05-0{i + 1}\nsource: reuters\n"
+            f"entities: [acme, reuters]\ntags: [a-b, 'c']\n"
+            f"events:\n  - date: 2025-05-0{i + 1}\n    id: ev-{i}\n    title: {quoted}\n"
+            "    entities: [acme]\n---\nAcme said so.\n"
+        )
+    root = write_project(tmp_path / "p", files)
+    checked = check(Project.open(root))
+    assert checked.corpus is not None, [str(p) for p in checked.problems]
+    text = calendar(checked.corpus, "Site, with; specials", "https://example.org/site/")
+
+    raw = text.encode("utf-8")
+    assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 75
+    for line in raw.split(b"\r\n"):
+        line.decode("utf-8")  # no multi-byte character was cut at a fold
+
+    cal = Calendar.from_ical(text)
+    assert "\r\nX-WR-CALNAME:Site\\, with\\; specials\r\n" in text  # TEXT escapes
+    events = {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+    assert set(events) == {f"ev-{i}" for i in range(len(TRICKY_TITLES))}
+    for i, title in enumerate(TRICKY_TITLES):
+        event = events[f"ev-{i}"]
+        assert str(event["SUMMARY"]) == title
+        assert title in str(event["DESCRIPTION"])
+        assert event.decoded("DTSTART").isoformat() == f"2025-05-0{i + 1}"
+        assert str(event["URL"]) == f"https://example.org/site/timeline/#ev-ev-{i}"
