@@ -54,19 +54,6 @@ def _md(value: str) -> str:
 _md_str = functools.lru_cache(maxsize=1 << 16)(_md)
 
 
-def md_url(url: str) -> str:
-    """A URL safe inside a Markdown link destination ``(...)``."""
-    return (
-        url.replace(" ", "%20")
-        .replace("(", "%28")
-        .replace(")", "%29")
-        .replace("<", "%3C")
-        .replace(">", "%3E")
-        .replace("{", "%7B")
-        .replace("}", "%7D")
-    )
-
-
 def attr(text: object) -> str:
     """Text safe inside a double-quoted HTML attribute (and inert to template engines)."""
     return html.escape(str(text), quote=True).replace("{", "&#123;").replace("}", "&#125;")

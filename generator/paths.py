@@ -110,32 +110,30 @@ def doc_url(docs_path: str, directory_urls: bool = True) -> str:
 def relative_url(from_doc: str, to_doc: str, directory_urls: bool = True) -> str:
     """A relative URL from the page built from ``from_doc`` to ``to_doc`` (or a file)."""
     here = doc_url(from_doc, directory_urls)
-    there = doc_url(to_doc, directory_urls)
     base = here if (here == "" or here.endswith("/")) else posixpath.dirname(here)
-    rel = posixpath.relpath(there or ".", base or ".")
-    if there == "" or there.endswith("/"):
-        rel = "./" if rel == "." else rel.rstrip("/") + "/"
-    return rel
-
-
-def relative_doc_link(from_doc: str, to_doc: str) -> str:
-    """A relative link between two docs paths, as written in Markdown (``../entities/x.md``).
-
-    MkDocs resolves such links for either URL style and checks them in strict mode.
-    """
-    folder, _, _ = from_doc.rpartition("/")
-    return _relative_from_folder(folder, to_doc)
+    return _relative_from_base(base, doc_url(to_doc, directory_urls))
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _relative_from_folder(folder: str, to_doc: str) -> str:
-    """Every page of a folder links to the same targets the same way: computed once."""
-    here = folder.split("/") if folder else []
-    there = to_doc.split("/")
+def _relative_from_base(base: str, there: str) -> str:
+    """``there`` relative to the folder URL ``base``, both site-root-relative.
+
+    Pure string work (``posixpath.relpath`` asks the OS for the working folder on
+    every call), cached because list pages link to the same targets many times.
+    """
+    base_parts = [part for part in base.split("/") if part]
+    there_parts = [part for part in there.split("/") if part]
     common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+    while (
+        common < len(base_parts)
+        and common < len(there_parts)
+        and base_parts[common] == there_parts[common]
+    ):
         common += 1
-    return "../" * (len(here) - common) + "/".join(there[common:])
+    rel = "/".join([".."] * (len(base_parts) - common) + there_parts[common:])
+    if there == "" or there.endswith("/"):
+        return rel + "/" if rel else "./"
+    return rel or "."
 
 
 def inside(folder: Path, candidate: Path) -> bool:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import paths, svg
 from .fuzzydate import MONTH_NAMES
-from .markup import MentionFinder, body_html, first_paragraph, link_mentions, md, md_url
+from .markup import MentionFinder, attr, body_html, first_paragraph, link_mentions, md
 from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
 from .progress import SILENT, Progress
 
@@ -102,16 +102,27 @@ def make_environment() -> Environment:
 
 
 class Links:
-    """Link helpers for one page: relative ``.md`` links that MkDocs checks and rewrites."""
+    """Link helpers for one page: HTML links with the final relative URLs.
 
-    def __init__(self, corpus: Corpus, page: str) -> None:
+    Generated pages write their links and lists as HTML rather than Markdown links:
+    MkDocs then has no Markdown to parse in them and no link to resolve, which made
+    its build of a generated page cost about 2.5× that of a plain page of the same
+    size.  The ids behind every link were checked when the project was loaded, and
+    the tests follow every link of the built site in both URL styles.  Labels go
+    through :func:`md`, whose character references are inert in Markdown and in HTML.
+    """
+
+    def __init__(self, corpus: Corpus, page: str, directory_urls: bool = True) -> None:
         self.corpus = corpus
         self.here = page
+        self.directory_urls = directory_urls
+
+    def href(self, doc: str) -> str:
+        return paths.relative_url(self.here, doc, self.directory_urls)
 
     def _to(self, doc: str, label: object, cls: str = "") -> Markup:
-        href = paths.relative_doc_link(self.here, doc)
-        suffix = f"{{ .{cls} }}" if cls else ""
-        return Markup(f"[{md(label)}]({md_url(href)}){suffix}")
+        klass = f' class="{cls}"' if cls else ""
+        return Markup(f'<a href="{attr(self.href(doc))}"{klass}>{md(label)}</a>')
 
     def page(self, doc: str, label: str) -> Markup:
         return self._to(doc, label)
@@ -133,7 +144,7 @@ class Links:
         return self._to(paths.tag_doc(tag), label, "bf-tag")
 
     def external(self, url: str, label: str) -> Markup:
-        return Markup(f"[{md(label)}]({md_url(url)}){{ .bf-external }}")
+        return Markup(f'<a href="{attr(url)}" class="bf-external">{md(label)}</a>')
 
     def speaker(self, speaker: Speaker) -> Markup:
         if speaker.entity:
@@ -156,44 +167,45 @@ class Links:
             parts.append(" → ".join(str(self.entity(e)) for e in chain))
         return Markup("".join(parts))
 
-    # List items used on many pages. Plain Python rather than Jinja macros: these run
-    # tens of thousands of times in a large project, and macro calls are slow.
+    # List items used on many pages (``<li>`` elements; templates wrap them in
+    # ``<ul>``). Plain Python rather than Jinja macros: these run tens of thousands
+    # of times in a large project, and macro calls are slow.
 
     def briefing_item(self, b: BriefingView) -> Markup:
         draft = ' <span class="bf-draft">draft</span>' if b.draft else ""
         via = "".join(f" via {md(self.corpus.entity_name(v))}" for v in b.via)
         out = (
-            f"- **{self.briefing(b.slug)}**{draft}  \n"
-            f'  <span class="bf-meta">{md(b.date_words)} · {md(self.corpus.entity_name(b.source))}'
+            f"<li><strong>{self.briefing(b.slug)}</strong>{draft}<br>\n"
+            f'<span class="bf-meta">{md(b.date_words)} · {md(self.corpus.entity_name(b.source))}'
             f"{via}</span>"
         )
         if b.summary_text:
-            out += f"  \n  {md(b.summary_text)}"
-        return Markup(out)
+            out += f"<br>\n{md(b.summary_text)}"
+        return Markup(out + "</li>")
 
     def event_item(self, e: Event, with_sources: bool = True) -> Markup:
         fuzzy = "" if e.date.is_exact_day else " bf-fuzzy"
         out = (
-            f'- {self.anchor(e)}<span class="bf-when{fuzzy}">{md(e.date.words())}</span> '
+            f'<li>{self.anchor(e)}<span class="bf-when{fuzzy}">{md(e.date.words())}</span> '
             f"{md(e.title)}"
         )
         if e.entities:
             out += " · " + ", ".join(self.entity(eid) for eid in e.entities)
         if with_sources:
             reports = "; ".join(self.briefing(r.briefing) for r in e.reports)
-            out += f'  \n  <span class="bf-meta">Reported in {reports}</span>'
+            out += f'<br>\n<span class="bf-meta">Reported in {reports}</span>'
         if e.conflicting:
             dates = "; ".join(
                 f"{md(r.date.words())} ({self.briefing(r.briefing)})" for r in e.reports
             )
-            out += f'  \n  <span class="bf-conflict">Reports disagree on the date:</span> {dates}'
-        return Markup(out)
+            out += f'<br>\n<span class="bf-conflict">Reports disagree on the date:</span> {dates}'
+        return Markup(out + "</li>")
 
     def claim_item(self, c: Claim, show_briefing: bool = False) -> Markup:
         where = f" · in {self.briefing(c.briefing)}" if show_briefing else ""
         return Markup(
-            f"- {self.status(c.status)} {md(c.text)}  \n"
-            f'  <span class="bf-meta">{self.provenance(c)}{where}</span>'
+            f"<li>{self.status(c.status)} {md(c.text)}<br>\n"
+            f'<span class="bf-meta">{self.provenance(c)}{where}</span></li>'
         )
 
     def anchor(self, event: Event) -> Markup:
@@ -247,8 +259,11 @@ class Renderer:
         self.views = _Views(corpus)
         self._extra: dict[str, str] = {}
 
+    def _links(self, page: str) -> Links:
+        return Links(self.corpus, page, self.site.directory_urls)
+
     def _render(self, template: str, page: str, **context: Any) -> str:
-        links = Links(self.corpus, page)
+        links = self._links(page)
         return self.env.get_template(template).render(L=links, corpus=self.corpus, **context)
 
     def pages(self, progress: Progress = SILENT) -> dict[str, str]:
@@ -286,13 +301,13 @@ class Renderer:
         if len(docs) < 2:
             return Markup("")
         parts = []
-        links = Links(self.corpus, page)
+        links = self._links(page)
         if n > 1:
             parts.append(str(links.page(docs[n - 2], "← Previous")))
         parts.append(f"Page {n} of {len(docs)}")
         if n < len(docs):
             parts.append(str(links.page(docs[n], "Next →")))
-        return Markup(" · ".join(parts) + "\n{: .bf-pager }")
+        return Markup('<p class="bf-pager">' + " · ".join(parts) + "</p>")
 
     def _list_pages(
         self,
@@ -306,7 +321,7 @@ class Renderer:
         chunks = [items[i : i + LIST_LIMIT] for i in range(0, len(items), LIST_LIMIT)] or [[]]
         docs = [f"{folder}/index.md"] + [f"{folder}/{n}.md" for n in range(2, len(chunks) + 1)]
         for n, (doc, chunk) in enumerate(zip(docs, chunks, strict=True), 1):
-            links = Links(self.corpus, doc)
+            links = self._links(doc)
             self._extra[doc] = self._render(
                 "list.md.j2",
                 doc,
@@ -330,8 +345,8 @@ class Renderer:
             return items, Markup("")
         folder = page.removesuffix(".md") + "/" + kind
         first = self._list_pages(folder, title, (page, "← Back"), items, item)
-        link = Links(self.corpus, page).page(first, f"All {len(items)} {kind} →")
-        return items[:LIST_LIMIT], Markup(f"The first {LIST_LIMIT} of {len(items)}: {link}")
+        link = self._links(page).page(first, f"All {len(items)} {kind} →")
+        return items[:LIST_LIMIT], Markup(f"<p>The first {LIST_LIMIT} of {len(items)}: {link}</p>")
 
     def exports(self) -> dict[str, str]:
         """Feeds and data files, plus the page that documents them."""
@@ -432,9 +447,11 @@ class Renderer:
             )
         if note:
             link = (
-                f" — [read it at {md(source)}]({md_url(b.url)}){{ .bf-external }}" if b.url else ""
+                f' — <a href="{attr(b.url)}" class="bf-external">read it at {md(source)}</a>'
+                if b.url
+                else ""
             )
-            parts.append(f"*{md(note)}*{link}.\n{{: .bf-meta }}")
+            parts.append(f'<p class="bf-meta"><em>{md(note)}</em>{link}.</p>')
         return "\n\n".join(parts)
 
     def _mention_target(self, page: str, entity_id: str) -> tuple[str, str]:

@@ -197,3 +197,45 @@ def test_serve_live_reload_in_browser(browser: object, tmp_path: Path) -> None:
     output = log.read_text()
     assert "Traceback" not in output
     assert "regenerated" in output
+
+
+def test_every_internal_link_in_the_bundle_names_a_file(bundle: tuple[Path, Path]) -> None:
+    """Opened from disk a link to a folder shows a file listing, not a page: every internal
+    link and asset of the offline site must name an existing file (fragments checked too)."""
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    _root, site = bundle
+    # 404.html uses absolute URLs for the hosted site; from disk it is never shown.
+    pages = sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html"
+    )
+    ids: dict[str, set[str]] = {}
+    broken: list[str] = []
+    checked = 0
+
+    def ids_of(rel: str) -> set[str]:
+        if rel not in ids:
+            page = BeautifulSoup((site / rel).read_text(encoding="utf-8"), "lxml")
+            ids[rel] = {str(t["id"]) for t in page.find_all(id=True)}
+        return ids[rel]
+
+    for rel in pages:
+        page = BeautifulSoup((site / rel).read_text(encoding="utf-8"), "lxml")
+        urls = [str(t["href"]) for t in page.find_all(["a", "link"], href=True)]
+        urls += [str(t["src"]) for t in page.find_all(["img", "script"], src=True)]
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
+            if target.startswith("..") or not (site / target).is_file():
+                broken.append(f"{rel}: {url}")
+                continue
+            checked += 1
+            if parts.fragment and target.endswith(".html") and parts.fragment not in ids_of(target):
+                broken.append(f"{rel}: {url} (no id={parts.fragment})")
+    assert checked > 500, f"only {checked} internal URLs found"
+    assert not broken, f"{len(broken)} broken offline link(s):\n" + "\n".join(broken[:40])

@@ -11,7 +11,6 @@ from generator.paths import (
     doc_url,
     inside,
     is_slug,
-    relative_doc_link,
     relative_url,
     seed_slug,
     slug_problem,
@@ -68,26 +67,6 @@ RELATIVE_URLS = [
 def test_relative_url(from_doc: str, to_doc: str, online: str, offline: str) -> None:
     assert relative_url(from_doc, to_doc, directory_urls=True) == online
     assert relative_url(from_doc, to_doc, directory_urls=False) == offline
-
-
-RELATIVE_DOC_LINKS = [
-    ("briefings/x.md", "entities/y.md", "../entities/y.md"),
-    ("briefings/x.md", "briefings/z.md", "z.md"),
-    ("briefings/x.md", "index.md", "../index.md"),
-    ("briefings/index.md", "briefings/x.md", "x.md"),
-    ("index.md", "entities/y.md", "entities/y.md"),
-    ("index.md", "briefings/index.md", "briefings/index.md"),
-    ("timeline/2025.md", "tags/ai-chips.md", "../tags/ai-chips.md"),
-]
-
-
-@pytest.mark.parametrize(
-    ("from_doc", "to_doc", "link"),
-    RELATIVE_DOC_LINKS,
-    ids=[f"{c[0]}->{c[1]}" for c in RELATIVE_DOC_LINKS],
-)
-def test_relative_doc_link(from_doc: str, to_doc: str, link: str) -> None:
-    assert relative_doc_link(from_doc, to_doc) == link
 
 
 VALID_SLUGS = ["alibaba", "h20", "a", "2025", "2025-09-11-own-chips", "x" * MAX_SLUG_LENGTH]
