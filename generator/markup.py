@@ -184,41 +184,6 @@ def _is_cjk(ch: str) -> bool:
 _WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
 
 
-#: One character of such a run (the class of ``_WORD``).
-_RUN_CHAR = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
-
-
-_Trie = dict[str, "_Trie"]
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching exactly ``words``, as a trie: ``nvidia|nio`` → ``n(?:vidia|io)``.
-
-    Python's ``re`` tries alternatives one by one; sharing prefixes keeps the work at
-    each position of the text proportional to the longest word, not the word count.
-    """
-    trie: _Trie = {}
-    for word in words:
-        if not _WORD.fullmatch(word):  # never a whole run of the text, so never a candidate
-            continue
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: _Trie) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return f"(?:{body})?"
-        return body
-
-    return pattern(trie)
-
-
 def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -255,12 +220,6 @@ class MentionFinder:
             candidates.sort(key=lambda c: (-len(c[0]), c[0]))
         for chars in self._by_char.values():
             chars.sort(key=lambda c: (-len(c[0]), c[0]))
-        # Words that can start a name, found with one regular expression (a trie of
-        # alternatives, so C code walks the text and only candidates reach Python).
-        trie = _trie_pattern(self._by_word)
-        self._first_words = (
-            re.compile(f"(?<!{_RUN_CHAR})(?:{trie})(?!{_RUN_CHAR})") if trie else None
-        )
         # CJK names are found by their first character, with one scan of the text.
         self._first_chars = (
             re.compile("[" + re.escape("".join(sorted(self._by_char))) + "]")
@@ -275,12 +234,7 @@ class MentionFinder:
             folded = content.casefold()
             aligned = len(folded) == len(content)  # casefolding can change lengths ("ß" → "ss")
             by_word = self._by_word
-            tokens = (
-                self._first_words.finditer(folded)
-                if aligned and self._first_words is not None
-                else _WORD.finditer(content)
-            )
-            for m in tokens:
+            for m in _WORD.finditer(folded if aligned else content):
                 key = m.group() if aligned else m.group().casefold()
                 candidates = by_word.get(key)
                 if candidates is None:
