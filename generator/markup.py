@@ -10,6 +10,7 @@ reaches MkDocs' Markdown extensions (``attr_list`` could add event handlers).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -165,9 +166,15 @@ def first_paragraph(body: str) -> str:
     return ""
 
 
+_PLAIN: markdown.Markdown | None = None
+
+
 def plain_text(markdown_text: str) -> str:
     """Markdown reduced to one line of plain text (for summaries and feeds)."""
-    rendered = markdown.markdown(markdown_text)
+    global _PLAIN
+    if _PLAIN is None:  # one converter, reused: making one costs more than converting
+        _PLAIN = markdown.Markdown()
+    rendered = _PLAIN.reset().convert(markdown_text)
     stripped = nh3.clean(rendered, tags=set())
     return re.sub(r"\s+", " ", html.unescape(stripped)).strip()
 
@@ -270,17 +277,29 @@ class MentionFinder:
         return result
 
     def entities_in_markdown(self, body: str, first_line: int) -> Iterator[tuple[int, str, str]]:
-        """``(line, entity_id, surface)`` for mentions in a Markdown body, outside code."""
+        """``(line, entity_id, surface)`` for mentions in a Markdown body, outside code.
+
+        Code (fenced, indented, inline) is blanked out with spaces, keeping every
+        offset, and the whole body is searched at once: one search per body instead
+        of one per line.
+        """
+        lines = body.split("\n")
         fenced = False
-        for offset, line in enumerate(body.split("\n")):
+        for i, line in enumerate(lines):
             if line.lstrip().startswith(("```", "~~~")):
                 fenced = not fenced
-                continue
-            if fenced or line.startswith("    "):
-                continue
-            line = re.sub(r"`[^`]*`", lambda m: " " * len(m.group()), line)
-            for start, end, entity_id in self.find(line):
-                yield first_line + offset, entity_id, line[start:end]
+                lines[i] = " " * len(line)
+            elif fenced or line.startswith("    "):
+                lines[i] = " " * len(line)
+        text = _INLINE_CODE.sub(lambda m: " " * len(m.group()), "\n".join(lines))
+        starts = [0]
+        starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        for start, end, entity_id in self.find(text):
+            yield first_line + bisect.bisect_right(starts, start) - 1, entity_id, text[start:end]
+
+
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_NEWLINE = re.compile("\n")
 
 
 _SKIP = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "samp", "script", "style"}

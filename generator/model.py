@@ -184,20 +184,34 @@ class Corpus:
     def related(self, slug: str, limit: int = 5) -> list[tuple[Briefing, int]]:
         """Briefings sharing entities and tags with ``slug``, best first (a tag counts double).
 
+        Entities and tags listed by more than RELATED_TAG_LIMIT briefings are too common
+        to count, unless nothing more specific finds enough briefings.
+
         Counted through the listing indexes, so the cost follows the briefings that
         share something, not the size of the corpus.
         """
         this = self.by_slug[slug]
         scores: Counter[str] = Counter()
+        common: list[list[str]] = []
         for eid in set(this.entities):
-            scores.update(self.listed.get(eid, ()))
+            sharing = self.listed.get(eid, [])
+            if len(sharing) > RELATED_TAG_LIMIT:
+                # Listed by hundreds of briefings, it says little about which are related
+                # to this one (and counting it costs the most); kept as a fallback below.
+                common.append(sharing)
+                continue
+            scores.update(sharing)
         for tag in set(this.tags):
-            sharing = self.tags.get(tag, ())
+            sharing = self.tags.get(tag, [])
             if len(sharing) > RELATED_TAG_LIMIT:  # too common to say two briefings are related
                 continue
-            for other in sharing:
-                scores[other] += 2
+            scores.update(sharing)
+            scores.update(sharing)  # a tag counts double
         scores.pop(slug, None)
+        if len(scores) < limit and common:  # nothing more specific: the common ones decide
+            for sharing in common:
+                scores.update(sharing)
+            scores.pop(slug, None)
         if not scores or limit <= 0:
             return []
         # Best score first, then newest first. A popular entity gives thousands of

@@ -107,33 +107,43 @@ def doc_url(docs_path: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+class UrlsFrom:
+    """Relative URLs from one page, for the many links a page writes.
+
+    The page's folder is split once and each target's URL parts are cached, so a
+    link costs a short comparison of path parts (equal to :func:`relative_url`).
+    """
+
+    def __init__(self, from_doc: str, directory_urls: bool = True) -> None:
+        here = doc_url(from_doc, directory_urls)
+        base = here if (here == "" or here.endswith("/")) else posixpath.dirname(here)
+        self.base = tuple(part for part in base.split("/") if part)
+        self.directory_urls = directory_urls
+
+    def to(self, to_doc: str) -> str:
+        parts, is_folder = _url_parts(to_doc, self.directory_urls)
+        base = self.base
+        common = 0
+        limit = min(len(base), len(parts))
+        while common < limit and base[common] == parts[common]:
+            common += 1
+        rel = "../" * (len(base) - common) + "/".join(parts[common:])
+        if is_folder:
+            if not rel:
+                return "./"
+            return rel if rel.endswith("/") else rel + "/"
+        return rel.removesuffix("/") or "."
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _url_parts(doc: str, directory_urls: bool) -> tuple[tuple[str, ...], bool]:
+    there = doc_url(doc, directory_urls)
+    return tuple(part for part in there.split("/") if part), there == "" or there.endswith("/")
+
+
 def relative_url(from_doc: str, to_doc: str, directory_urls: bool = True) -> str:
     """A relative URL from the page built from ``from_doc`` to ``to_doc`` (or a file)."""
-    here = doc_url(from_doc, directory_urls)
-    base = here if (here == "" or here.endswith("/")) else posixpath.dirname(here)
-    return _relative_from_base(base, doc_url(to_doc, directory_urls))
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _relative_from_base(base: str, there: str) -> str:
-    """``there`` relative to the folder URL ``base``, both site-root-relative.
-
-    Pure string work (``posixpath.relpath`` asks the OS for the working folder on
-    every call), cached because list pages link to the same targets many times.
-    """
-    base_parts = [part for part in base.split("/") if part]
-    there_parts = [part for part in there.split("/") if part]
-    common = 0
-    while (
-        common < len(base_parts)
-        and common < len(there_parts)
-        and base_parts[common] == there_parts[common]
-    ):
-        common += 1
-    rel = "/".join([".."] * (len(base_parts) - common) + there_parts[common:])
-    if there == "" or there.endswith("/"):
-        return rel + "/" if rel else "./"
-    return rel or "."
+    return UrlsFrom(from_doc, directory_urls).to(to_doc)
 
 
 def inside(folder: Path, candidate: Path) -> bool:

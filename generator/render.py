@@ -115,14 +115,13 @@ class Links:
     def __init__(self, corpus: Corpus, page: str, directory_urls: bool = True) -> None:
         self.corpus = corpus
         self.here = page
-        self.directory_urls = directory_urls
-
-    def href(self, doc: str) -> str:
-        return paths.relative_url(self.here, doc, self.directory_urls)
+        self.href = paths.UrlsFrom(page, directory_urls).to
 
     def _to(self, doc: str, label: object, cls: str = "") -> Markup:
+        # The URL is made of checked slugs, ids and tags ([a-z0-9-]), dots and slashes:
+        # nothing in it needs escaping inside the attribute.
         klass = f' class="{cls}"' if cls else ""
-        return Markup(f'<a href="{attr(self.href(doc))}"{klass}>{md(label)}</a>')
+        return Markup(f'<a href="{self.href(doc)}"{klass}>{md(label)}</a>')
 
     def page(self, doc: str, label: str) -> Markup:
         return self._to(doc, label)
@@ -186,8 +185,8 @@ class Links:
     def event_item(self, e: Event, with_sources: bool = True) -> Markup:
         fuzzy = "" if e.date.is_exact_day else " bf-fuzzy"
         out = (
-            f'<li>{self.anchor(e)}<span class="bf-when{fuzzy}">{md(e.date.words())}</span> '
-            f"{md(e.title)}"
+            f'<li class="bf-anchor" id="ev-{e.id}"><span class="bf-when{fuzzy}">'
+            f"{md(e.date.words())}</span> {md(e.title)}"
         )
         if e.entities:
             out += " · " + ", ".join(self.entity(eid) for eid in e.entities)
@@ -207,9 +206,6 @@ class Links:
             f"<li>{self.status(c.status)} {md(c.text)}<br>\n"
             f'<span class="bf-meta">{self.provenance(c)}{where}</span></li>'
         )
-
-    def anchor(self, event: Event) -> Markup:
-        return Markup(f'<span class="bf-anchor" id="ev-{event.id}"></span>')
 
     def status(self, status: str) -> Markup:
         label = status.replace("-", " ")

@@ -618,7 +618,7 @@ def test_same_event_with_disagreeing_dates(tmp_path: Path) -> None:
         a for a in svg.find_all("a", href=True) if str(a["href"]).endswith("#ev-widget-launch")
     ]
     assert len(marks) == 1, f"the event is drawn {len(marks)} times"
-    item = anchors[0].find_parent("li")
+    item = anchors[0] if anchors[0].name == "li" else anchors[0].find_parent("li")
     assert item is not None
     for slug in ("2025-05-01-first", "2026-01-15-second"):
         assert hrefs_to(item, site, "timeline/index.html", f"briefings/{slug}/index.html"), (
@@ -725,3 +725,53 @@ def test_quick_refresh_rewrites_only_the_edited_briefings_page(tmp_path: Path) -
     generated = generate(project, cache=cache)
     assert generated.stats is not None and generated.stats.written >= 2
     assert "A new briefing" in index.read_text(encoding="utf-8")
+
+
+def test_related_briefings_rank_by_shared_entities_and_tags_then_newest(tmp_path: Path) -> None:
+    """A shared tag counts double, ties go to the newest, an entity (or tag) on more than
+    RELATED_TAG_LIMIT briefings is ignored unless nothing more specific is shared."""
+    from generator import model
+    from generator.pipeline import check
+    from generator.project import Project
+
+    def brief(slug: str, date: str, entities: list[str], tags: list[str]) -> str:
+        return (
+            f"---\ntitle: {slug}\ndate: {date}\nsource: reuters\n"
+            f"entities: [{', '.join(entities)}]\ntags: [{', '.join(tags)}]\n---\nText.\n"
+        )
+
+    files = dict(ENTITIES)
+    files["seeds/entities/widget-y.yml"] = "name: Widget Y\ntype: product\n"
+    files["seeds/2025/2025-01-01-a.md"] = brief("a", "2025-01-01", ["acme", "widget-x"], ["chips"])
+    files["seeds/2025/2025-01-02-tag.md"] = brief("tag", "2025-01-02", ["reuters"], ["chips"])
+    files["seeds/2025/2025-01-03-one.md"] = brief("one", "2025-01-03", ["widget-x"], ["other"])
+    files["seeds/2025/2025-01-04-both.md"] = brief("both", "2025-01-04", ["acme", "widget-x"], [])
+    files["seeds/2025/2025-01-05-one2.md"] = brief("one2", "2025-01-05", ["widget-x"], [])
+    files["seeds/2025/2025-01-06-lone.md"] = brief("lone", "2025-01-06", ["widget-y"], [])
+    root = write_project(tmp_path / "p", files)
+    checked = check(Project.open(root))
+    assert checked.corpus is not None, [str(p) for p in checked.problems]
+    corpus = checked.corpus
+
+    def related(slug: str, limit: int = 5) -> list[tuple[str, int]]:
+        return [(b.slug, score) for b, score in corpus.related(f"2025-01-0{slug}", limit)]
+
+    # a: "both" shares 2 entities (2), "tag" a tag (2, older than "both"), "one2"/"one" 1 each.
+    assert related("1-a") == [
+        ("2025-01-04-both", 2),
+        ("2025-01-02-tag", 2),
+        ("2025-01-05-one2", 1),
+        ("2025-01-03-one", 1),
+    ]
+    assert related("1-a", limit=1) == [("2025-01-04-both", 2)]
+    assert related("6-lone") == [], "nothing shared, nothing related"
+
+    # With a limit of 3, widget-x (on 4 briefings) is "common": for "a", acme and the tag find
+    # two briefings; enough for one, too few for five, when widget-x counts again.
+    old = model.RELATED_TAG_LIMIT
+    try:
+        model.RELATED_TAG_LIMIT = 3
+        assert related("1-a", limit=1) == [("2025-01-02-tag", 2)]
+        assert related("1-a")[0] == ("2025-01-04-both", 2)
+    finally:
+        model.RELATED_TAG_LIMIT = old
