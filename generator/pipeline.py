@@ -277,6 +277,7 @@ def build(
     if planned is None or checked.corpus is None:
         return Built(checked)
     pages, managed, notes = planned
+    del planned  # it holds the pages too; see below
     epoch = source_date_epoch(checked.corpus)
     scratch = _staging(project)
     try:

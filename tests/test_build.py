@@ -775,3 +775,53 @@ def test_related_briefings_rank_by_shared_entities_and_tags_then_newest(tmp_path
         assert related("1-a")[0] == ("2025-01-04-both", 2)
     finally:
         model.RELATED_TAG_LIMIT = old
+
+
+def test_the_model_is_released_before_mkdocs_runs(tmp_path: Path, monkeypatch) -> None:
+    """MkDocs holds every page itself: while it runs, no corpus, briefing or rendered page of
+    the generator may still be alive, so the build's peak memory is MkDocs' own."""
+    import gc
+    import weakref
+
+    from generator import mkdocs_adapter, model, pipeline
+
+    root = write_project(
+        tmp_path / "p",
+        {
+            **ENTITIES,
+            **{
+                f"seeds/2025/2025-05-0{i}-b{i}.md": seed(f"B{i}", f"2025-05-0{i}")
+                for i in range(1, 4)
+            },
+        },
+    )
+
+    class Pages(dict):  # a dict that can be watched with a weak reference
+        pass
+
+    refs: list[weakref.ref] = []
+    original_render = pipeline.render
+
+    def watched_render(*args, **kwargs):
+        pages = Pages(original_render(*args, **kwargs))
+        refs.append(weakref.ref(pages))
+        return pages
+
+    seen: dict[str, int] = {}
+    original_build = mkdocs_adapter.build
+
+    def counting_build(*args, **kwargs):
+        gc.collect()
+        alive = gc.get_objects()
+        seen["corpus"] = sum(isinstance(o, model.Corpus) for o in alive)
+        seen["briefings"] = sum(isinstance(o, model.Briefing) for o in alive)
+        seen["page sets"] = sum(ref() is not None for ref in refs)
+        return original_build(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render", watched_render)
+    monkeypatch.setattr(mkdocs_adapter, "build", counting_build)
+    code, _out, err = build(root)
+    assert code == 0, err
+    assert len(refs) == 1
+    assert seen == {"corpus": 0, "briefings": 0, "page sets": 0}, seen
+    assert (root / "site" / "briefings" / "2025-05-01-b1" / "index.html").is_file()
