@@ -300,8 +300,8 @@ def edit_one_seed(project: Path, title: bool = False) -> str:
     for path in reversed(seeds) if title else seeds:
         text = path.read_text(encoding="utf-8")
         if "\npublish: full\n" in text and "\ndraft: true\n" not in text:
-            if title:
-                text = re.sub(r"^title: (.*)$", r"title: \1 (updated)", text, count=1, flags=re.M)
+            if title:  # inside the quotes of a quoted title
+                text = re.sub(r"^title: (.*?)([\"']?)$", r"title: \1 (updated)\2", text, count=1, flags=re.M)
             else:
                 text = text.rstrip("\n") + " An editor added this sentence for the benchmark.\n"
             path.write_text(text, encoding="utf-8")

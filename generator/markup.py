@@ -55,6 +55,11 @@ def _md(value: str) -> str:
 _md_str = functools.lru_cache(maxsize=1 << 16)(_md)
 
 
+def clear_caches() -> None:
+    """Forget memoised text (before MkDocs runs, so its memory can be returned)."""
+    _md_str.cache_clear()
+
+
 def attr(text: object) -> str:
     """Text safe inside a double-quoted HTML attribute (and inert to template engines)."""
     return html.escape(str(text), quote=True).replace("{", "&#123;").replace("}", "&#125;")

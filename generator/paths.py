@@ -141,6 +141,11 @@ def _url_parts(doc: str, directory_urls: bool) -> tuple[tuple[str, ...], bool]:
     return tuple(part for part in there.split("/") if part), there == "" or there.endswith("/")
 
 
+def clear_caches() -> None:
+    """Forget memoised URL parts (before MkDocs runs, so their memory can be returned)."""
+    _url_parts.cache_clear()
+
+
 def relative_url(from_doc: str, to_doc: str, directory_urls: bool = True) -> str:
     """A relative URL from the page built from ``from_doc`` to ``to_doc`` (or a file)."""
     return UrlsFrom(from_doc, directory_urls).to(to_doc)

@@ -263,6 +263,26 @@ def _mkdocs(
     return site
 
 
+def _release_memory() -> None:
+    """Free what the generator no longer needs and hand it back to the system.
+
+    The memoised strings are scattered over the allocator's arenas and would keep
+    them (and the freed model around them) from being returned.
+    """
+    from . import markup
+    from . import paths as paths_module
+
+    markup.clear_caches()
+    paths_module.clear_caches()
+    gc.collect()
+    try:  # glibc keeps freed heap memory unless asked; elsewhere this is a no-op
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def build(
     project: Project,
     *,
@@ -290,7 +310,7 @@ def build(
         # peak is MkDocs' own rather than MkDocs' plus ours.
         del pages
         checked = Checked(checked.problems, Sources([], []), None)
-        gc.collect()
+        _release_memory()
         site = _mkdocs(
             project,
             staged_docs,
