@@ -398,6 +398,14 @@ def mkdocs_alone(n: int, out: Path, mkdocs_bin: str) -> dict:
     return run
 
 
+def emit(result: dict, log: Path) -> None:
+    """Print one result as a JSON line and append it to ``log`` (the side experiments' record)."""
+    line = json.dumps(result)
+    print(line)
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 

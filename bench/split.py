@@ -14,7 +14,6 @@ it to ``OUT/split.jsonl``.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -90,10 +89,7 @@ def main() -> int:
         "html_max_page": site["html_max_page"], "site_bytes": site["site_bytes"],
         "search_index": site["search_index"],
     })
-    line = json.dumps(result)
-    print(line)
-    with open(out / "split.jsonl", "a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
+    run.emit(result, out / "split.jsonl")
     return 0
 
 

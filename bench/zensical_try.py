@@ -14,7 +14,6 @@ statistics, as run.py does for MkDocs.  Prints one JSON line and appends it to
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -57,10 +56,7 @@ def main() -> int:
         result[kind] = {"rc": child["rc"], "wall": child["wall"], "cpu": child["user"] + child["sys"],
                         "peak_rss": child["peak_rss"], **{k: site.get(k) for k in
                         ("html_pages", "html_avg", "html_max", "site_bytes", "search_index")}}
-    line = json.dumps(result)
-    print(line)
-    with open(out / "zensical.jsonl", "a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
+    run.emit(result, out / "zensical.jsonl")
     return 0
 
 

@@ -61,7 +61,8 @@ def build(
     logger.addHandler(handler)
     previous_level = logger.level
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
-    counter = _PageCounter(progress, _count_pages(docs_dir))
+    # Pages are counted (a walk of docs/) only when someone watches the progress.
+    counter = _PageCounter(progress, _count_pages(docs_dir) if progress.enabled else 0)
     stage_logger = logging.getLogger("mkdocs.commands.build")
     stage_level = stage_logger.level
     if progress.enabled:

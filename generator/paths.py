@@ -132,7 +132,7 @@ class UrlsFrom:
             if not rel:
                 return "./"
             return rel if rel.endswith("/") else rel + "/"
-        return rel.removesuffix("/") or "."
+        return rel  # a file: its name is always the last part
 
 
 @functools.lru_cache(maxsize=1 << 16)

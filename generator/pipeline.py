@@ -46,6 +46,10 @@ class Checked:
     sources: Sources
     corpus: Corpus | None
 
+    def without_model(self) -> Checked:
+        """Only the problems: what a caller still needs once the pages are rendered."""
+        return Checked(self.problems, Sources([], []), None)
+
 
 def check(
     project: Project,
@@ -57,12 +61,16 @@ def check(
     """Validate every seed and entity; collect all problems and warnings."""
     progress.stage("reading and checking seeds")
     problems = Problems()
-    sources = load(
-        project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache
-    )
+    sources = _load(project, problems, cache)
     corpus = build_corpus(sources, problems, drafts=drafts)
     _warn(sources, corpus, problems)
     return Checked(problems, sources, None if problems.errors else corpus)
+
+
+def _load(project: Project, problems: Problems, cache: FileCache | None) -> Sources:
+    return load(
+        project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache
+    )
 
 
 def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
@@ -204,36 +212,22 @@ def source_date_epoch(corpus: Corpus) -> str:
     return str(int(build_time(corpus).timestamp()))
 
 
-def _run_mkdocs(
+def _stage(
     project: Project,
-    corpus: Corpus,
     pages: dict[str, str],
     managed: set[str],
     scratch: Path,
-    site_name: str,
-    *,
-    strict: bool,
-    verbose: bool,
+    progress: Progress,
     extra_files: dict[str, Path] | None = None,
-    progress: Progress = SILENT,
-    **options: Any,
 ) -> Path:
-    """Stage docs/ with ``pages`` in ``scratch`` and build it there; returns the built site folder."""
-    staged_docs = scratch / "docs"
-    stage_docs(project.docs_dir, staged_docs, pages, managed)
+    """A complete docs folder in ``scratch``: the user's files, ``pages`` and ``extra_files``."""
+    progress.stage("staging docs/")
+    staged = scratch / "docs"
+    stage_docs(project.docs_dir, staged, pages, managed)
     for rel, source in (extra_files or {}).items():
-        (staged_docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, staged_docs / rel)
-    return _mkdocs(
-        project,
-        staged_docs,
-        scratch / site_name,
-        source_date_epoch(corpus),
-        strict=strict,
-        verbose=verbose,
-        progress=progress,
-        **options,
-    )
+        (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged / rel)
+    return staged
 
 
 def _mkdocs(
@@ -301,15 +295,13 @@ def build(
     epoch = source_date_epoch(checked.corpus)
     scratch = _staging(project)
     try:
-        staged_docs = scratch / "docs"
-        progress.stage("staging docs/")
-        stage_docs(project.docs_dir, staged_docs, pages, managed)
+        staged_docs = _stage(project, pages, managed, scratch, progress)
         generated = sorted(pages)
         # MkDocs holds every page in memory itself: let go of the model and the page
         # texts first (the staged copies are read back for docs/ afterwards), so the
         # peak is MkDocs' own rather than MkDocs' plus ours.
         del pages
-        checked = Checked(checked.problems, Sources([], []), None)
+        checked = checked.without_model()
         _release_memory()
         site = _mkdocs(
             project,
@@ -363,10 +355,17 @@ def bundle(
     if planned is None or checked.corpus is None:
         return Bundled(checked)
     pages, managed, _ = planned
+    del planned
     name = f"{suggest_slug(project.site.name) or 'site'}-offline"
     epoch = source_date_epoch(checked.corpus)
     scratch = _staging(project)
     try:
+        staged_docs = _stage(
+            project, pages, managed, scratch, progress, extra_files={OFFLINE_SHIM: shim}
+        )
+        del pages  # as in build: MkDocs' peak, not MkDocs' plus ours
+        checked = checked.without_model()
+        _release_memory()
         plugins = list(project.settings.get("plugins") or ["search"])
         if not any(
             (p if isinstance(p, str) else next(iter(p), "")) in ("offline", "material/offline")
@@ -375,16 +374,13 @@ def bundle(
             plugins.append("offline")
         extra = dict(project.settings.get("extra") or {})
         extra["polyfills"] = [OFFLINE_SHIM]
-        staged_site = _run_mkdocs(
+        staged_site = _mkdocs(
             project,
-            checked.corpus,
-            pages,
-            managed,
-            scratch,
-            name,
+            staged_docs,
+            scratch / name,
+            epoch,
             strict=strict,
             verbose=verbose,
-            extra_files={OFFLINE_SHIM: shim},
             progress=progress,
             directory_urls=False,
             overrides={"plugins": plugins, "extra": extra},
@@ -457,9 +453,7 @@ def refresh_briefings(
     them), and only pages that already exist, so the manifest stays true.
     """
     problems = Problems()
-    sources = load(
-        project.root, project.seeds_dir, problems, max_bytes=project.max_file_bytes, cache=cache
-    )
+    sources = _load(project, problems, cache)
     if problems.errors:
         return []
     corpus = build_corpus(sources, problems, drafts=drafts)

@@ -114,7 +114,6 @@ class Links:
 
     def __init__(self, corpus: Corpus, page: str, directory_urls: bool = True) -> None:
         self.corpus = corpus
-        self.here = page
         self.href = paths.UrlsFrom(page, directory_urls).to
 
     def _to(self, doc: str, label: object, cls: str = "") -> Markup:
@@ -217,7 +216,6 @@ class BriefingView:
     """A briefing with the few values derived for display."""
 
     b: Briefing
-    summary_text: str
     date_words: str
 
     def __getattr__(self, name: str) -> Any:
@@ -226,20 +224,6 @@ class BriefingView:
 
 def _day_words(b: Briefing) -> str:
     return f"{b.date.day} {MONTH_NAMES[b.date.month - 1]} {b.date.year}"
-
-
-class _Views(dict[str, BriefingView]):
-    """Briefing views made on first use, so that rendering one page (``serve``'s quick
-    update) does not derive a summary for every briefing of the project."""
-
-    def __init__(self, corpus: Corpus) -> None:
-        super().__init__()
-        self.corpus = corpus
-
-    def __missing__(self, slug: str) -> BriefingView:
-        b = self.corpus.by_slug[slug]
-        view = self[slug] = BriefingView(b, b.summary_text, _day_words(b))
-        return view
 
 
 class Renderer:
@@ -252,7 +236,7 @@ class Renderer:
         names = [(e.name, e.id) for e in corpus.entities.values()]
         names += [(a, e.id) for e in corpus.entities.values() for a in e.aliases]
         self.finder = MentionFinder(names)
-        self.views = _Views(corpus)
+        self.views = {b.slug: BriefingView(b, _day_words(b)) for b in corpus.briefings}
         self._extra: dict[str, str] = {}
 
     def _links(self, page: str) -> Links:
@@ -267,22 +251,23 @@ class Renderer:
         out: dict[str, str] = {}
         total = len(self.corpus.briefings) + len(self.corpus.entities) + len(self.corpus.tags)
         done = 0
+        label = "rendering briefings, entity cards and tags"
         out[paths.HOME] = self.home()
         out.update(self.briefings_index())
         for b in self.corpus.briefings:
             out[paths.briefing_doc(b.slug)] = self.briefing(b)
             done += 1
-            progress.update(done, total, "rendering briefings, entity cards and tags")
+            progress.update(done, total, label)
         out[paths.ENTITIES_INDEX] = self.entities_index()
         for e in self.corpus.entities.values():
             out[paths.entity_doc(e.id)] = self.entity(e)
             done += 1
-            progress.update(done, total, "rendering briefings, entity cards and tags")
+            progress.update(done, total, label)
         out[paths.TAGS_INDEX] = self.tags_index()
         for tag in self.corpus.tags:
             out[paths.tag_doc(tag)] = self.tag(tag)
             done += 1
-            progress.update(done, total, "rendering briefings, entity cards and tags")
+            progress.update(done, total, label)
         progress.stage("rendering the timeline and the network")
         out.update(self.timelines())
         out[paths.GRAPH_INDEX] = self.graph()
@@ -443,9 +428,7 @@ class Renderer:
             )
         if note:
             link = (
-                f' — <a href="{attr(b.url)}" class="bf-external">read it at {md(source)}</a>'
-                if b.url
-                else ""
+                f" — {self._links(page).external(b.url, f'read it at {source}')}" if b.url else ""
             )
             parts.append(f'<p class="bf-meta"><em>{md(note)}</em>{link}.</p>')
         return "\n\n".join(parts)

@@ -79,14 +79,14 @@ def sync(docs_dir: Path, pages: Mapping[str, str], managed: set[str]) -> WriteSt
     checked_folders: set[str] = set()
     for rel in sorted(pages):
         target = docs_dir / rel
+        if not plain_relative(rel):  # pragma: no cover - paths are built from checked slugs
+            raise ValueError(f"refusing to write outside docs/: {rel}")
         folder = rel.rpartition("/")[0]
         if folder not in checked_folders:
             # Once per folder (not per page): a symlinked folder must not lead outside docs/.
             if not inside(docs_dir, target.parent):
                 raise ValueError(f"refusing to write outside docs/: {rel}")
             checked_folders.add(folder)
-        if not plain_relative(rel):  # pragma: no cover - paths are built from checked slugs
-            raise ValueError(f"refusing to write outside docs/: {rel}")
         if write_file(target, pages[rel].encode("utf-8")):
             written += 1
         else:

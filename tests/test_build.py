@@ -777,13 +777,18 @@ def test_related_briefings_rank_by_shared_entities_and_tags_then_newest(tmp_path
         model.RELATED_TAG_LIMIT = old
 
 
-def test_the_model_is_released_before_mkdocs_runs(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("command", ["build", "bundle"])
+def test_the_model_is_released_before_mkdocs_runs(
+    tmp_path: Path, monkeypatch, command: str
+) -> None:
     """MkDocs holds every page itself: while it runs, no corpus, briefing or rendered page of
-    the generator may still be alive, so the build's peak memory is MkDocs' own."""
+    the generator may still be alive, so the peak memory is MkDocs' own."""
     import gc
+    import shutil
     import weakref
 
     from generator import mkdocs_adapter, model, pipeline
+    from tests.helpers import ROOT
 
     root = write_project(
         tmp_path / "p",
@@ -795,6 +800,12 @@ def test_the_model_is_released_before_mkdocs_runs(tmp_path: Path, monkeypatch) -
             },
         },
     )
+
+    if command == "bundle":
+        shim = ROOT / ".cache" / "offline" / "iframe-worker-shim.js"
+        assert shim.is_file(), "run `make test` (it fetches the offline shim) or `make bundle`"
+        (root / ".cache" / "offline").mkdir(parents=True)
+        shutil.copy2(shim, root / ".cache" / "offline" / shim.name)
 
     class Pages(dict):  # a dict that can be watched with a weak reference
         pass
@@ -820,8 +831,11 @@ def test_the_model_is_released_before_mkdocs_runs(tmp_path: Path, monkeypatch) -
 
     monkeypatch.setattr(pipeline, "render", watched_render)
     monkeypatch.setattr(mkdocs_adapter, "build", counting_build)
-    code, _out, err = build(root)
+    code, _out, err = run(root, command)
     assert code == 0, err
     assert len(refs) == 1
     assert seen == {"corpus": 0, "briefings": 0, "page sets": 0}, seen
-    assert (root / "site" / "briefings" / "2025-05-01-b1" / "index.html").is_file()
+    if command == "build":
+        assert (root / "site" / "briefings" / "2025-05-01-b1" / "index.html").is_file()
+    else:
+        assert len(list((root / "dist").glob("*-offline.zip"))) == 1
