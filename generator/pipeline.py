@@ -402,6 +402,7 @@ def write_zip(folder: Path, archive: Path, prefix: str, epoch: int) -> int:
     when = datetime.datetime.fromtimestamp(max(epoch, 315532800), tz=datetime.UTC).timetuple()[:6]
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     tmp = archive.with_name(archive.name + ".tmp")
+    tmp.unlink(missing_ok=True)  # a fresh file, with the umask's mode, not a leftover's
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in files:
             info = zipfile.ZipInfo(

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +54,28 @@ def user_conflicts(docs_dir: Path, pages: dict[str, str], managed: set[str]) -> 
     return sorted(p for p in pages if p not in managed and (docs_dir / p).exists())
 
 
+#: Flags for a new temporary file: created here and now, never an existing file or link.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | os.O_CLOEXEC
+
+
+def _create_temp(folder: Path) -> tuple[int, str]:
+    """A new uniquely named file in ``folder``, with the mode any new file of the user gets.
+
+    Not ``tempfile.mkstemp``: it creates files 0600 and ``os.replace`` keeps that, so the
+    generated pages were unreadable to a web server or the user's group.  Asking for
+    0666 lets the kernel apply the umask (and a folder's default ACL) as for any other
+    file, and leaves the process-wide umask alone (reading it means setting it, which
+    races with any other thread creating files).
+    """
+    for _ in range(100):
+        name = str(folder / f".tmp-{secrets.token_hex(6)}")
+        try:
+            return os.open(name, _CREATE, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")  # pragma: no cover
+
+
 def write_file(path: Path, data: bytes) -> bool:
     """Write ``data`` atomically unless the file already holds exactly it; True if written."""
     try:
@@ -62,7 +84,7 @@ def write_file(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    fd, tmp = _create_temp(path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
