@@ -149,11 +149,15 @@ class Briefing:
     def summary_text(self) -> str:
         """The summary, or else the body's first paragraph as plain text (lists, feed, data).
 
+        Under ``publish: summary`` there is no default: nothing from the body may go
+        public (SPEC §2.1), so such a briefing without a summary is listed without one.
         Cached: it converts Markdown, and pages, the feed and the data export all ask.
         """
         from .markup import first_paragraph, plain_text
 
-        return self.summary or plain_text(first_paragraph(self.body))
+        if self.summary or self.publish == "summary":
+            return self.summary or ""
+        return plain_text(first_paragraph(self.body))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .load import FileCache, Sources, load
+from .load import FileCache, SeedFile, Sources, load
 from .markup import MentionFinder
 from .model import Corpus, build_corpus, unused_entities
 from .paths import suggest_slug
@@ -79,6 +79,7 @@ def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
     names += [(a, e.id) for e in corpus.entities.values() for a in e.aliases]
     finder = MentionFinder(names)
     for seed in sources.seeds:
+        _warn_publishing(seed, problems)
         listed = set(seed.data.entities)
         reported: set[str] = set()
         for line, entity_id, surface in finder.entities_in_markdown(seed.body, seed.body_line):
@@ -118,6 +119,19 @@ def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
             1,
             "id",
             f"no briefing or relation mentions '{entity_id}'",
+            "warning",
+        )
+
+
+def _warn_publishing(seed: SeedFile, problems: Problems) -> None:
+    """What the seed would publish that its author may not expect (SPEC §2.1, §6)."""
+    if seed.data.publish == "summary" and not seed.data.summary:
+        problems.add(
+            seed.rel,
+            seed.lines.key_line(("publish",)),
+            "summary",
+            "no summary, and under publish: summary none is taken from the body, so the "
+            "briefing is listed without one; add one or two sentences as summary",
             "warning",
         )
 

@@ -290,7 +290,9 @@ class SeedIn(_Strict):
     url: Url | None = _d("Link to the original article (http or https).", default=None)
     authors: LineList = _d("Bylines.", default=[])
     summary: Text | None = _d(
-        "One or two sentences; default: the body's first paragraph.", default=None
+        "One or two sentences; default: the body's first paragraph (none under publish: "
+        "summary, which publishes nothing from the body).",
+        default=None,
     )
     key_points: LineList = _d("The article's main points, one line each.", default=[])
     tags: TagList = _d("Topic slugs, e.g. ai-chips.", default=[])
