@@ -76,6 +76,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     project = Project.open(args.directory)
+    _clear_cache(args, project)
     progress = Progress()
     try:
         built = build(
@@ -84,6 +85,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             drafts=args.drafts,
             verbose=args.verbose,
             progress=progress,
+            cache=not args.no_cache,
         )
     except MkDocsMissing as exc:
         raise UsageError(str(exc)) from None
@@ -104,7 +106,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     s = built.stats
     site = os.path.relpath(project.site_dir, Path.cwd())
     print(
-        f"built {built.pages} pages into {site}/ ({s.written} written, {s.unchanged} unchanged, {s.deleted} removed in docs/)"
+        f"built {built.pages} pages into {site}/ ({s.written} written, {s.unchanged} unchanged, {s.deleted} removed in docs/; "
+        f"{built.rendered} pages rendered, {built.reused} reused)"
     )
     return EXIT_OK
 
@@ -279,6 +282,26 @@ def cmd_new_briefing(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cache_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do all the work again, ignoring and not updating .cache/briefing/",
+    )
+    p.add_argument(
+        "--clear-cache",
+        action="store_true",
+        help="delete .cache/briefing/ first (it only saves time; the output is the same)",
+    )
+
+
+def _clear_cache(args: argparse.Namespace, project: Project) -> None:
+    if getattr(args, "clear_cache", False):
+        from .cache import Store
+
+        Store(project.root).clear()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="briefing",
@@ -313,12 +336,14 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--drafts", action="store_true", help="include draft briefings (for previews)")
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+    _cache_options(p)
 
     p = add("bundle", cmd_bundle)
     p.add_argument(
         "--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+    _cache_options(p)
 
     p = add("import", cmd_import)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.txt", help="raw article(s)")

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .progress import SILENT, Progress
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """Pages rendered and reused, and the memo (JSON data) the next build can reuse from."""
+
+    built: int
+    reused: int
+    memo: dict[str, Any]
 
 
 class BuildFailed(Exception):
@@ -34,11 +44,19 @@ def build(
     verbose: bool = False,
     source_date_epoch: str | None = None,
     progress: Progress = SILENT,
-) -> None:
+    generated: frozenset[str] = frozenset(),
+    memo: Any = None,
+    previous_site: Path | None = None,
+    jobs: int = 1,
+) -> BuildReport:
     """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings.
 
     ``source_date_epoch`` (unless the environment already sets one) fixes the
     dates MkDocs stamps into the sitemap and its gzip header, for reproducible output.
+    ``generated`` names the generated pages (headings and HTML blocks, handed over
+    finished); ``memo`` and ``previous_site`` are what the last build left, so that
+    unchanged generated pages are reused (see :mod:`mkdocs_engine`); ``jobs`` > 1
+    builds pages in two processes.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -46,7 +64,6 @@ def build(
         os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch
     try:
         from mkdocs import exceptions
-        from mkdocs.commands import build as mkdocs_build
         from mkdocs.config import load_config
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MkDocsMissing(
@@ -77,11 +94,26 @@ def build(
             strict=strict,
             **options,
         )
+        from . import mkdocs_engine
+
+        try:
+            previous = mkdocs_engine.memo_from_json(memo) if memo is not None else {}
+        except (ValueError, TypeError):
+            previous = {}
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build.build(config)
+            result = mkdocs_engine.run(
+                config,
+                config_text=config_file.read_text(encoding="utf-8"),
+                settings=options,
+                generated=generated,
+                previous=previous,
+                previous_site=previous_site,
+                jobs=jobs,
+            )
         finally:
             config.plugins.on_shutdown()
+        return BuildReport(result.built, result.reused, mkdocs_engine.memo_to_json(result.memo))
     except exceptions.ConfigurationError as exc:
         raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
     except exceptions.Abort as exc:

@@ -1,0 +1,477 @@
+"""MkDocs' build, driven page by page: finished HTML in, reused pages out, both cores.
+
+This is part of the thin MkDocs adapter (only it and :mod:`mkdocs_adapter` import
+MkDocs).  It runs the same steps, in the same order, as ``mkdocs.commands.build``
+in MkDocs 1.6 (which no longer changes, and which ProperDocs keeps), with three
+differences that never change what a reader gets:
+
+* **Finished HTML.**  A generated page is headings (Markdown, for the table of
+  contents and permalinks) and raw HTML blocks.  Only the headings go through
+  Python-Markdown; the HTML blocks are put back between them verbatim, which is
+  what Python-Markdown would have done with them, minus its cost.  A page with
+  anything else in it (a hand-written page, an index page with a paragraph of
+  Markdown) is converted as usual.
+* **Reuse.**  A generated page outside the nav whose source, settings, theme and
+  nav are all unchanged since the build that wrote it is not rendered again: its
+  HTML is hard-linked from the previous site (checked by size, time and inode, as
+  git checks its index) and its search entries come from the memo.  Everything
+  else — nav pages, hand-written pages, sitemap, 404 page, search index, static
+  files — is built every time, so the result equals a clean build.
+* **Two processes.**  The pages to render are split between this process and a
+  forked child, each writing its own files; search entries and warnings come back
+  to the parent, which assembles them in the clean build's order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+import struct
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs import utils
+from mkdocs.commands import build as mkbuild
+from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.commands.build")
+
+#: Bumped whenever what this module writes for a page could change.
+ENGINE_VERSION = "1"
+
+#: Plugins whose per-page work is safe to run in a forked child: they keep no state
+#: between pages other than the search index, whose entries this module carries back.
+_FORK_SAFE = {"search", "material/search", "offline", "material/offline"}
+
+_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+
+
+@dataclass
+class PageMemo:
+    """What a reused page needs: the key it was built under, its output file, its search
+    entries and the anchors other pages may link to."""
+
+    key: str
+    dest: str
+    stat: tuple[int, int, int]
+    entries: list[dict[str, Any]]
+    anchors: list[str]
+
+    def to_json(self) -> list[Any]:
+        return [self.key, self.dest, list(self.stat), self.entries, self.anchors]
+
+    @classmethod
+    def from_json(cls, raw: Any) -> PageMemo:
+        key, dest, stat, entries, anchors = raw
+        if not (
+            isinstance(key, str)
+            and isinstance(dest, str)
+            and isinstance(stat, list)
+            and len(stat) == 3
+            and all(isinstance(n, int) for n in stat)
+            and isinstance(entries, list)
+            and all(isinstance(e, dict) for e in entries)
+            and isinstance(anchors, list)
+            and all(isinstance(a, str) for a in anchors)
+        ):
+            raise ValueError("malformed page memo")
+        return cls(key, dest, (stat[0], stat[1], stat[2]), entries, anchors)
+
+
+@dataclass
+class EngineResult:
+    built: int = 0
+    reused: int = 0
+    memo: dict[str, PageMemo] = field(default_factory=dict)
+
+
+# --- splitting a generated page ---
+
+
+def split_blocks(markdown_text: str) -> list[str] | None:
+    """The page as blocks of headings and raw HTML, or None when it has other Markdown.
+
+    A block is a run of lines between blank lines; an HTML block may hold blank lines
+    inside it (a ``<pre>``), so blocks that start with ``<`` run until a blank line
+    that follows a line ending with ``>``.
+    """
+    blocks: list[str] = []
+    lines = markdown_text.split("\n")
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        if _HEADING.match(line):
+            blocks.append(line)
+            i += 1
+            continue
+        if not line.startswith("<"):
+            return None
+        start = i
+        while i < n and lines[i].strip():
+            i += 1
+        block = "\n".join(lines[start:i])
+        if "<pre" in block or "<textarea" in block or "<script" in block:
+            return None  # blank lines inside would need Python-Markdown's own rules
+        blocks.append(block)
+    return blocks
+
+
+def _render_fast(page: Page, config: Any, files: Files, blocks: list[str]) -> None:
+    """Render only the headings through Markdown (TOC, ids, permalinks), then splice."""
+    original = page.markdown
+    headings = [b for b in blocks if not b.startswith("<")]
+    page.markdown = "\n\n".join(headings)
+    page.render(config, files)
+    rendered = (page.content or "").split("\n")
+    if len(rendered) != len(headings):  # a heading that Markdown did not keep as one line
+        page.markdown = original
+        page.render(config, files)
+        return
+    out: list[str] = []
+    it = iter(rendered)
+    anchors = set(page.present_anchor_ids or ())
+    for block in blocks:
+        if block.startswith("<"):
+            out.append(block)
+            anchors.update(_ID.findall(block))
+        else:
+            out.append(next(it))
+    page.markdown = original
+    page.content = "\n".join(out)
+    page.present_anchor_ids = anchors
+
+
+# --- fingerprints ---
+
+
+def _digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _theme_fingerprint(config: Any) -> str:
+    """Every template and partial of the theme (and overrides) by path, size and time."""
+    rows = []
+    for folder in config.theme.dirs:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if not name.endswith((".html", ".xml", ".j2", ".jinja")):
+                    continue
+                st = os.stat(os.path.join(dirpath, name))
+                rows.append((dirpath, name, st.st_size, st.st_mtime_ns))
+    return _digest(rows)
+
+
+def _nav_rows(items: Iterable[Any]) -> list[Any]:
+    rows: list[Any] = []
+    for item in items:
+        if isinstance(item, Section):
+            rows.append(("section", item.title, _nav_rows(item.children)))
+        elif isinstance(item, Link):
+            rows.append(("link", item.title, item.url))
+        else:
+            rows.append(("page", item.title, item.url, item.file.src_uri))
+    return rows
+
+
+def _config_fingerprint(config: Any, config_text: str, settings: dict[str, Any]) -> str:
+    versions = []
+    for name in ("mkdocs", "material", "markdown", "pymdownx"):
+        try:
+            module = __import__(name)
+            versions.append((name, getattr(module, "__version__", "")))
+        except ImportError:
+            versions.append((name, None))
+    hooks: list[bytes | None] = []
+    for hook in config.get("hooks") or []:
+        try:
+            hooks.append(Path(hook).read_bytes())
+        except OSError:
+            hooks.append(None)
+    plugins = sorted(config.plugins.keys())
+    return _digest(
+        ENGINE_VERSION, versions, config_text, settings, plugins, hooks, _theme_fingerprint(config)
+    )
+
+
+# --- the build ---
+
+
+def _search_entries(config: Any) -> list[dict[str, Any]] | None:
+    """The search plugin's list of entries, which pages add to in ``on_page_context``."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        index = getattr(plugin, "search_index", None)
+        entries = getattr(index, "entries", None)
+        if isinstance(entries, list):
+            return entries
+    return None
+
+
+def _stat(path: str) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _same_file(path: str, expected: tuple[int, int, int]) -> bool:
+    try:
+        return _stat(path) == expected
+    except OSError:
+        return False
+
+
+def _build_pages(
+    pages: Sequence[Page],
+    config: Any,
+    doc_files: Sequence[File],
+    nav: Navigation,
+    env: jinja2.Environment,
+    search: list[dict[str, Any]] | None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Render and write ``pages``; return each page's search entries."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for page in pages:
+        before = len(search) if search is not None else 0
+        mkbuild._build_page(page, config, doc_files, nav, env)
+        out[page.file.src_uri] = list(search[before:]) if search is not None else []
+    return out
+
+
+def _build_pages_parallel(
+    pages: Sequence[Page],
+    config: Any,
+    doc_files: Sequence[File],
+    nav: Navigation,
+    env: jinja2.Environment,
+    search: list[dict[str, Any]] | None,
+    warnings: utils.CountHandler,
+) -> dict[str, list[dict[str, Any]]]:
+    """:func:`_build_pages` with the second half done by a forked child."""
+    half = len(pages) // 2
+    mine, theirs = pages[:half], pages[half:]
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: build its half, send entries and warning count back, exit
+        status = 0
+        try:
+            os.close(read_fd)
+            counter = utils.CountHandler()
+            counter.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(counter)
+            try:
+                result: Any = ("ok", _build_pages(theirs, config, doc_files, nav, env, search))
+            except BaseException as exc:  # reported by the parent as the build's failure
+                result = ("error", f"{type(exc).__name__}: {exc}")
+            payload = pickle.dumps((result, dict(counter.counts)))
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(struct.pack("<Q", len(payload)))
+                pipe.write(payload)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        entries = _build_pages(mine, config, doc_files, nav, env, search)
+    finally:
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or len(data) < 8:
+        raise BuildError("a page-building process failed")
+    (size,) = struct.unpack("<Q", data[:8])
+    (kind, value), counts = pickle.loads(data[8 : 8 + size])  # our own child's bytes
+    for level, count in counts.items():  # strict mode counts the child's warnings too
+        warnings.counts[level] += count
+    if kind == "error":
+        raise BuildError(value)
+    entries.update(value)
+    return entries
+
+
+def run(
+    config: Any,
+    *,
+    config_text: str,
+    settings: dict[str, Any],
+    generated: frozenset[str],
+    previous: dict[str, PageMemo],
+    previous_site: Path | None,
+    jobs: int,
+) -> EngineResult:
+    """``mkdocs build`` on ``config`` (already loaded), reusing what ``previous`` proves unchanged."""
+    warning_counter = utils.CountHandler()
+    warning_counter.setLevel(logging.WARNING)
+    if config.strict:
+        logging.getLogger("mkdocs").addHandler(warning_counter)
+    result = EngineResult()
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        inclusion = InclusionLevel.is_included
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        pages: list[Page] = []
+        for file in doc_files:
+            log.debug(f"Reading: {file.src_uri}")
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+            assert file.page is not None
+            pages.append(file.page)
+
+        # Nav pages and hand-written pages are always read; their titles make the nav.
+        in_nav = {id(p) for p in nav.pages}
+        reusable = [p for p in pages if p.file.src_uri in generated and id(p) not in in_nav]
+        reusable_set = {id(p) for p in reusable}
+        for page in pages:
+            if id(page) not in reusable_set:
+                _populate(page, config, files, generated)
+        global_key = _config_fingerprint(config, config_text, settings) + _digest(
+            _nav_rows(nav.items)
+        )
+        memo: dict[str, PageMemo] = {}
+        reused: set[str] = set()
+        site_dir = config.site_dir
+        for page in reusable:
+            src = page.file.src_uri
+            key = _digest(global_key, src, page.file.dest_uri, page.file.content_bytes)
+            old = previous.get(src)
+            if (
+                previous_site is not None
+                and old is not None
+                and old.key == key
+                and old.dest == page.file.dest_uri
+                and _same_file(str(previous_site / old.dest), old.stat)
+            ):
+                target = os.path.join(site_dir, old.dest)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(previous_site / old.dest, target)
+                page.present_anchor_ids = set(old.anchors)
+                memo[src] = old
+                reused.add(src)
+            else:
+                _populate(page, config, files, generated)
+                memo[src] = PageMemo(key, page.file.dest_uri, (0, 0, 0), [], [])
+
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(inclusion=inclusion)
+        for template in config.theme.static_templates:
+            mkbuild._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            mkbuild._build_extra_template(template, files, config, nav)
+
+        search = _search_entries(config)
+        to_build = [p for p in pages if p.file.src_uri not in reused]
+        fork_ok = jobs > 1 and len(to_build) > 50 and set(config.plugins.keys()) <= _FORK_SAFE
+        if fork_ok and hasattr(os, "fork"):
+            entries = _build_pages_parallel(
+                to_build, config, doc_files, nav, env, search, warning_counter
+            )
+        else:
+            entries = _build_pages(to_build, config, doc_files, nav, env, search)
+        # The search index in the clean build's order: page by page, as MkDocs adds them.
+        if search is not None:
+            search.clear()
+            for page in pages:
+                src = page.file.src_uri
+                search.extend(memo[src].entries if src in reused else entries.get(src, []))
+        for page in pages:
+            src = page.file.src_uri
+            if src in memo and src not in reused:
+                old = memo[src]
+                path = os.path.join(site_dir, old.dest)
+                if os.path.exists(path):
+                    memo[src] = PageMemo(
+                        old.key,
+                        old.dest,
+                        _stat(path),
+                        entries.get(src, []),
+                        sorted(page.present_anchor_ids or ()),
+                    )
+                else:
+                    del memo[src]
+
+        log_level = config.validation.links.anchors
+        for page in pages:
+            page.validate_anchor_links(files=files, log_level=log_level)
+        config.plugins.on_post_build(config=config)
+        if counts := warning_counter.get_counts():
+            msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise Abort(f"Aborted with {msg} in strict mode!")
+        result.built = len(to_build)
+        result.reused = len(reused)
+        result.memo = memo
+        return result
+    except Exception as e:
+        config.plugins.on_build_error(error=e)
+        if isinstance(e, BuildError):
+            log.error(str(e))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warning_counter)
+
+
+def _populate(page: Page, config: Any, files: Files, generated: frozenset[str]) -> None:
+    """MkDocs' ``_populate_page``, with generated pages' HTML blocks passed through."""
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        assert page.markdown is not None
+        page.markdown = config.plugins.on_page_markdown(
+            page.markdown, page=page, config=config, files=files
+        )
+        blocks = split_blocks(page.markdown) if page.file.src_uri in generated else None
+        if blocks is not None:
+            _render_fast(page, config, files, blocks)
+        else:
+            page.render(config, files)
+        assert page.content is not None
+        page.content = config.plugins.on_page_content(
+            page.content, page=page, config=config, files=files
+        )
+    except Exception as e:
+        message = f"Error reading page '{page.file.src_uri}':"
+        if not isinstance(e, BuildError):
+            message += f" {e}"
+        log.error(message)
+        raise
+    finally:
+        config._current_page = None
+
+
+def memo_to_json(memo: dict[str, PageMemo]) -> dict[str, Any]:
+    return {k: v.to_json() for k, v in sorted(memo.items())}
+
+
+def memo_from_json(raw: Any) -> dict[str, PageMemo]:
+    if not isinstance(raw, dict):
+        raise ValueError("malformed site memo")
+    return {str(k): PageMemo.from_json(v) for k, v in raw.items()}
