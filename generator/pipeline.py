@@ -11,12 +11,13 @@ import contextlib
 import gc
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import paths
+from .cache import Store
 from .load import FileCache, SeedFile, Sources, load
 from .markup import MentionFinder
 from .model import Corpus, build_corpus, unused_entities
@@ -176,6 +177,9 @@ class Built:
     pages: int = 0
     stats: WriteStats | None = None
     notes: tuple[str, ...] = ()
+    #: pages MkDocs rendered, and pages reused from the previous site
+    rendered: int = 0
+    reused: int = 0
 
 
 def _pages_or_none(
@@ -253,12 +257,22 @@ def _mkdocs(
     strict: bool,
     verbose: bool,
     progress: Progress = SILENT,
+    generated: Iterable[str] = (),
+    store: Store | None = None,
+    variant: str = "site",
+    previous_site: Path | None = None,
     **options: Any,
 ) -> Path:
-    """Build a staged docs folder with the project's ``mkdocs.yml``; returns ``site``."""
+    """Build a staged docs folder with the project's ``mkdocs.yml``; returns ``site``.
+
+    With a ``store``, the generated pages that the last build of this ``variant``
+    left unchanged in ``previous_site`` are reused, and the memo for the next build
+    is saved — but only once the caller has kept the result (see :func:`_keep_memo`).
+    """
     from . import mkdocs_adapter
 
-    mkdocs_adapter.build(
+    memo_name = f"site-{variant}"
+    report = mkdocs_adapter.build(
         project.config_file,
         docs,
         site,
@@ -266,9 +280,38 @@ def _mkdocs(
         verbose=verbose,
         source_date_epoch=epoch,
         progress=progress,
+        generated=frozenset(g for g in generated if g.endswith(".md")),
+        memo=store.read(memo_name) if store is not None else None,
+        previous_site=previous_site,
+        jobs=jobs(),
         **options,
     )
+    _LAST_REPORT[memo_name] = report
     return site
+
+
+#: The last MkDocs run's report per variant, saved by :func:`_keep_memo` once its site is kept.
+_LAST_REPORT: dict[str, Any] = {}
+
+
+def _keep_memo(store: Store | None, variant: str) -> tuple[int, int]:
+    """Save the memo of the variant's last MkDocs run; returns (pages built, pages reused)."""
+    report = _LAST_REPORT.pop(f"site-{variant}", None)
+    if report is None:
+        return (0, 0)
+    if store is not None:
+        store.write(f"site-{variant}", report.memo)
+    return (report.built, report.reused)
+
+
+def jobs() -> int:
+    """Processes to use: every core, unless ``BRIEFING_JOBS`` says otherwise."""
+    import os
+
+    value = os.environ.get("BRIEFING_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(os.cpu_count() or 1, 2))
 
 
 def _release_memory() -> None:
@@ -298,8 +341,14 @@ def build(
     drafts: bool = False,
     verbose: bool = False,
     progress: Progress = SILENT,
+    cache: bool = True,
 ) -> Built:
-    """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success."""
+    """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success.
+
+    With ``cache`` (the default) the work of earlier builds kept in ``.cache/briefing/``
+    is reused where it provably still holds; the output is the same either way.
+    """
+    store = Store(project.root, enabled=cache)
     checked = check(project, drafts=drafts, progress=progress)
     planned = _pages_or_none(project, checked, strict, progress=progress)
     if planned is None or checked.corpus is None:
@@ -325,6 +374,10 @@ def build(
             strict=strict,
             verbose=verbose,
             progress=progress,
+            generated=generated,
+            store=store,
+            variant="site",
+            previous_site=project.site_dir if project.site_dir.is_dir() else None,
         )
         progress.stage("updating docs/")
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
@@ -334,9 +387,10 @@ def build(
         except BaseException:
             put_back(previous, project.site_dir)
             raise
+        rendered, reused = _keep_memo(store, "site")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return Built(checked, len(generated), stats, tuple(notes))
+    return Built(checked, len(generated), stats, tuple(notes), rendered, reused)
 
 
 @dataclass
@@ -356,14 +410,12 @@ def bundle(
 
     Built wholly in a staging folder: ``docs/`` and ``site/`` are not touched.
     """
-    from .offline_assets import shim_path
+    from . import offline_assets
 
-    shim = shim_path(project.root)
-    if not shim.is_file():
-        raise UsageError(
-            "the offline bundle needs the iframe-worker script from the npm registry; "
-            "run `make bundle` (or `python -m generator.offline_assets`) once to fetch it"
-        )
+    try:
+        shim = offline_assets.shim()  # shipped in the package, checked against its SHA-256
+    except offline_assets.AssetError as exc:
+        raise UsageError(str(exc)) from None
     checked = check(project, drafts=False, progress=progress)
     planned = _pages_or_none(project, checked, strict, directory_urls=False, progress=progress)
     if planned is None or checked.corpus is None:
