@@ -16,24 +16,19 @@ $(VENV)/.test-extras: $(BIN)/briefing
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-# The offline bundle's one extra script (iframe-worker, from the npm registry, checksum-pinned).
-OFFLINE_SHIM := .cache/offline/iframe-worker-shim.js
-$(OFFLINE_SHIM): | $(BIN)/briefing
-	$(BIN)/python -m generator.offline_assets .
-
 ## site: create .venv, install the project, build the example site into site/
 site: $(BIN)/briefing
 	$(BIN)/briefing build --strict
 
 ## test: create .venv if needed, install test extras, run the tests
-test: $(VENV)/.test-extras $(OFFLINE_SHIM)
+test: $(VENV)/.test-extras
 	$(BIN)/python -m pytest
 
 check: $(BIN)/briefing
 	$(BIN)/briefing check --strict
 
 ## bundle: the offline site as dist/<site>-offline.zip
-bundle: $(BIN)/briefing $(OFFLINE_SHIM)
+bundle: $(BIN)/briefing
 	$(BIN)/briefing bundle --strict
 
 serve: $(BIN)/briefing

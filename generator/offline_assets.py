@@ -1,14 +1,18 @@
-"""Fetch, at set-up time, the one script the offline bundle needs that MkDocs lacks.
+"""The one script the offline bundle needs that MkDocs lacks, shipped inside the package.
 
 Material's search runs in a Web Worker, which browsers refuse to start from
 ``file://``; Material's offline plugin fixes that with the ``iframe-worker``
-shim, but links it from a public CDN.  The bundle must make no network request,
-so ``make`` downloads the shim once from the npm registry (a package registry,
-pinned by version and checked against its published SHA-512) into
-``.cache/offline/``, and ``briefing bundle`` copies it into the bundle.  Nothing
-is fetched while building.
+shim, but links it from a public CDN.  The bundle must make no network request
+and ``briefing bundle`` must work on a fresh checkout without a set-up step, so
+the shim (1.4 KB, MIT licence, which allows redistribution with its notice) is
+shipped in ``generator/assets/`` beside its ``LICENSE`` and checked against a
+pinned SHA-256 each time it is used.
 
-Run as ``python -m generator.offline_assets [PROJECT_DIR]``.
+``python -m generator.offline_assets`` is the maintainer's command that puts the
+files there: it downloads the pinned tarball from the npm registry, checks it
+against the SHA-512 integrity the registry publishes, and writes the shim and
+licence only if the shim's bytes match the pinned SHA-256.  A new version means
+changing ``VERSION``, ``INTEGRITY`` and ``SHIM_SHA256`` together.
 """
 
 from __future__ import annotations
@@ -18,45 +22,78 @@ import hashlib
 import io
 import sys
 import tarfile
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 PACKAGE = "iframe-worker"
 VERSION = "1.0.4"
 TARBALL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
+#: The npm registry's ``dist.integrity`` of the tarball.
 INTEGRITY = "sha512-roeaaI+Lg1LJNfgpCjoRe/+WzEjy9+Z08LoEvu85MCPbBjwm+qXz8Ag5U05lHa6V1CysZyGzE0SOkAtSUA5q7Q=="
-MEMBERS = {
-    "package/shim/index.js": "iframe-worker-shim.js",
-    "package/LICENSE": "iframe-worker-LICENSE.txt",
-}
-CACHE = Path(".cache") / "offline"
-SHIM = CACHE / "iframe-worker-shim.js"
+#: SHA-256 of ``package/shim/index.js`` in that tarball: what the package ships.
+SHIM_SHA256 = "e8e412dbcfea9b7e31b5ffa288d7b6035915e714c542f4176a0cdbe262fc9609"
+ASSETS = Path(__file__).resolve().parent / "assets"
+SHIM = ASSETS / "iframe-worker-shim.js"
+LICENSE = ASSETS / "iframe-worker-LICENSE.txt"
+MEMBERS = {"package/shim/index.js": SHIM, "package/LICENSE": LICENSE}
+REFETCH = "python -m generator.offline_assets"
 
 
-def shim_path(root: Path) -> Path:
-    return root / SHIM
+class AssetError(Exception):
+    """The shipped shim is missing or altered, or the registry's copy failed its check."""
 
 
-def fetch(root: Path) -> Path:
-    """Download and unpack the shim into ``root/.cache/offline`` unless it is already there."""
-    target = shim_path(root)
-    if target.is_file():
-        return target
-    with urllib.request.urlopen(TARBALL, timeout=60) as response:
-        data = response.read()
+def shim() -> Path:
+    """The shipped shim, after checking its bytes against the pinned SHA-256."""
+    try:
+        data = SHIM.read_bytes()
+    except OSError:
+        raise AssetError(
+            f"{SHIM} is missing from the installed package; run `{REFETCH}` to restore it"
+        ) from None
+    if hashlib.sha256(data).hexdigest() != SHIM_SHA256:
+        raise AssetError(f"{SHIM} does not match its pinned SHA-256; run `{REFETCH}` to restore it")
+    return SHIM
+
+
+def fetch() -> Path:
+    """Download the pinned tarball, check it, and write the shim and its licence into assets/."""
+    try:
+        with urllib.request.urlopen(TARBALL, timeout=60) as response:
+            data = response.read()
+    except (urllib.error.URLError, OSError) as exc:
+        raise AssetError(f"cannot download {TARBALL}: {getattr(exc, 'reason', exc)}") from None
     digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
     if digest != INTEGRITY:
-        raise SystemExit(f"{PACKAGE}@{VERSION}: checksum mismatch ({digest}); refusing to use it")
-    target.parent.mkdir(parents=True, exist_ok=True)
+        raise AssetError(f"{PACKAGE}@{VERSION}: checksum mismatch ({digest}); refusing to use it")
+    files: dict[Path, bytes] = {}
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        for member, name in MEMBERS.items():
-            handle = archive.extractfile(member)
+        for member, target in MEMBERS.items():
+            try:
+                handle = archive.extractfile(member)
+            except KeyError:
+                handle = None
             if handle is None:
-                raise SystemExit(f"{PACKAGE}@{VERSION}: {member} missing from the package")
-            (target.parent / name).write_bytes(handle.read())
-    return target
+                raise AssetError(f"{PACKAGE}@{VERSION}: {member} missing from the package")
+            files[target] = handle.read()
+    if hashlib.sha256(files[SHIM]).hexdigest() != SHIM_SHA256:
+        raise AssetError(f"{PACKAGE}@{VERSION}: the shim does not match SHIM_SHA256")
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    for target, content in files.items():
+        target.write_bytes(content)
+    return SHIM
+
+
+def main() -> int:
+    try:
+        path = fetch()
+    except AssetError as exc:
+        print(f"offline assets: {exc}", file=sys.stderr)
+        return 1
+    print(f"offline assets: {path} ({PACKAGE}@{VERSION}, sha256 {SHIM_SHA256})")
+    return 0
 
 
 if __name__ == "__main__":
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
-    print(f"offline assets: {fetch(root).relative_to(root)}")
+    sys.exit(main())

@@ -784,11 +784,9 @@ def test_the_model_is_released_before_mkdocs_runs(
     """MkDocs holds every page itself: while it runs, no corpus, briefing or rendered page of
     the generator may still be alive, so the peak memory is MkDocs' own."""
     import gc
-    import shutil
     import weakref
 
     from generator import mkdocs_adapter, model, pipeline
-    from tests.helpers import ROOT
 
     root = write_project(
         tmp_path / "p",
@@ -800,12 +798,6 @@ def test_the_model_is_released_before_mkdocs_runs(
             },
         },
     )
-
-    if command == "bundle":
-        shim = ROOT / ".cache" / "offline" / "iframe-worker-shim.js"
-        assert shim.is_file(), "run `make test` (it fetches the offline shim) or `make bundle`"
-        (root / ".cache" / "offline").mkdir(parents=True)
-        shutil.copy2(shim, root / ".cache" / "offline" / shim.name)
 
     class Pages(dict):  # a dict that can be watched with a weak reference
         pass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from tests.helpers import EXAMPLE_SLUG, ROOT, copy_example
 from tests.helpers import run as invoke_cli
 
 CHROMIUM = "/usr/bin/chromium"
-SHIM = ROOT / ".cache" / "offline" / "iframe-worker-shim.js"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 pytestmark = pytest.mark.skipif(
@@ -39,11 +37,7 @@ def browser() -> Iterator[object]:
 
 
 def _project(tmp: Path) -> Path:
-    root = copy_example(tmp / "project")
-    assert SHIM.is_file(), "run `make test` (it fetches the offline shim) or `make bundle`"
-    (root / ".cache" / "offline").mkdir(parents=True)
-    shutil.copy2(SHIM, root / ".cache" / "offline" / SHIM.name)
-    return root
+    return copy_example(tmp / "project")
 
 
 @pytest.fixture(scope="module")
