@@ -30,18 +30,20 @@ import os
 import pickle
 import re
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markdown
 from mkdocs import utils
 from mkdocs.commands import build as mkbuild
 from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor
+from mkdocs.structure.toc import get_toc
 
 log = logging.getLogger("mkdocs.commands.build")
 
@@ -130,29 +132,54 @@ def split_blocks(markdown_text: str) -> list[str] | None:
     return blocks
 
 
-def _render_fast(page: Page, config: Any, files: Files, blocks: list[str]) -> None:
-    """Render only the headings through Markdown (TOC, ids, permalinks), then splice."""
-    original = page.markdown
+class _Headings:
+    """One Markdown converter, with the project's extensions, for the headings of generated
+    pages: building a converter per page (as ``Page.render`` does) cost more than the
+    conversion itself.  Headings have no links, so MkDocs' link processors are not needed;
+    its title extractor is."""
+
+    def __init__(self, config: Any) -> None:
+        self.md = markdown.Markdown(
+            extensions=config["markdown_extensions"],
+            extension_configs=config["mdx_configs"] or {},
+        )
+        self.title = _ExtractTitleTreeprocessor()
+        self.title._register(self.md)
+
+    def convert(self, text: str) -> tuple[str, list[Any], str | None]:
+        self.title.title = None
+        html = self.md.reset().convert(text)
+        return html, list(getattr(self.md, "toc_tokens", [])), self.title.title
+
+
+def _token_ids(tokens: Iterable[Any]) -> Iterator[str]:
+    for token in tokens:
+        yield token["id"]
+        yield from _token_ids(token.get("children", ()))
+
+
+def _render_fast(page: Page, headings_md: _Headings, blocks: list[str]) -> bool:
+    """Convert only the headings (TOC, ids, permalinks), then splice the HTML blocks back."""
     headings = [b for b in blocks if not b.startswith("<")]
-    page.markdown = "\n\n".join(headings)
-    page.render(config, files)
-    rendered = (page.content or "").split("\n")
-    if len(rendered) != len(headings):  # a heading that Markdown did not keep as one line
-        page.markdown = original
-        page.render(config, files)
-        return
+    html, tokens, title = headings_md.convert("\n\n".join(headings))
+    rendered = html.split("\n") if html else []
+    if len(rendered) != len(headings):  # a heading that did not come out as one line
+        return False
     out: list[str] = []
     it = iter(rendered)
-    anchors = set(page.present_anchor_ids or ())
+    anchors = set(_token_ids(tokens))
     for block in blocks:
         if block.startswith("<"):
             out.append(block)
             anchors.update(_ID.findall(block))
         else:
             out.append(next(it))
-    page.markdown = original
     page.content = "\n".join(out)
+    page.toc = get_toc(tokens)
+    page._title_from_render = title
     page.present_anchor_ids = anchors
+    page.links_to_anchors = {}
+    return True
 
 
 # --- fingerprints ---
@@ -436,6 +463,7 @@ def run(
         raise
     finally:
         logging.getLogger("mkdocs").removeHandler(warning_counter)
+        _HEADINGS.clear()
 
 
 def _populate(page: Page, config: Any, files: Files, generated: frozenset[str]) -> None:
@@ -449,9 +477,7 @@ def _populate(page: Page, config: Any, files: Files, generated: frozenset[str]) 
             page.markdown, page=page, config=config, files=files
         )
         blocks = split_blocks(page.markdown) if page.file.src_uri in generated else None
-        if blocks is not None:
-            _render_fast(page, config, files, blocks)
-        else:
+        if blocks is None or not _render_fast(page, _headings(config), blocks):
             page.render(config, files)
         assert page.content is not None
         page.content = config.plugins.on_page_content(
@@ -465,6 +491,18 @@ def _populate(page: Page, config: Any, files: Files, generated: frozenset[str]) 
         raise
     finally:
         config._current_page = None
+
+
+_HEADINGS: dict[int, _Headings] = {}
+
+
+def _headings(config: Any) -> _Headings:
+    """The heading converter for this configuration (one per build)."""
+    converter = _HEADINGS.get(id(config))
+    if converter is None:
+        _HEADINGS.clear()
+        converter = _HEADINGS[id(config)] = _Headings(config)
+    return converter
 
 
 def memo_to_json(memo: dict[str, PageMemo]) -> dict[str, Any]:
