@@ -7,8 +7,11 @@ process with the project's own ``mkdocs.yml``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,136 @@ class MkDocsMissing(Exception):
     """MkDocs or the Material theme is not installed."""
 
 
+#: The builders that can build the generated docs/, by the name used in mkdocs.yml.
+BUILDERS = ("mkdocs", "properdocs", "zensical")
+_NAMES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs", "zensical": "Zensical"}
+
+
+def choose_builder(chosen: str | None, *, mkdocs_api: bool = False) -> str:
+    """The builder to run: the one ``mkdocs.yml`` chooses, else ProperDocs if installed, else MkDocs.
+
+    ProperDocs wins when nothing is chosen because MkDocs is always installed (Material
+    requires it), so ProperDocs being there is the user's choice.  What needs MkDocs'
+    Python API (``mkdocs_api``: the offline bundle's plugin overrides, the live-reload
+    server) runs on ProperDocs or MkDocs even when Zensical builds the site.  A chosen
+    builder that is missing is a failed dependency.
+    """
+    import importlib.util
+
+    if chosen is None or (mkdocs_api and chosen == "zensical"):
+        return "properdocs" if importlib.util.find_spec("properdocs") else "mkdocs"
+    if chosen == "zensical":
+        found = _zensical_command() is not None
+    else:
+        found = importlib.util.find_spec(chosen) is not None
+    if not found:
+        raise MkDocsMissing(
+            f"mkdocs.yml chooses {_NAMES.get(chosen, chosen)} (extra.briefing.builder) but it "
+            f"is not installed; install it with pip install {chosen}"
+        )
+    return chosen
+
+
+def _use(builder: str) -> None:
+    """Make ``import mkdocs…`` load ProperDocs when it is the builder (as its own CLI does)."""
+    if builder != "properdocs":
+        return
+    import sys
+
+    loaded = sys.modules.get("mkdocs")
+    if loaded is not None and loaded.__name__ != "properdocs":
+        raise BuildFailed("ProperDocs cannot build in a process that has already loaded MkDocs")
+    import importlib
+
+    importlib.import_module("properdocs.replacement")  # redirects mkdocs.* to properdocs.*
+
+
+def _zensical_command() -> list[str] | None:
+    """How to run Zensical: from this Python environment, else from the PATH."""
+    import importlib.util
+    import shutil
+    import sys
+
+    if importlib.util.find_spec("zensical") is not None:
+        return [sys.executable, "-m", "zensical"]
+    found = shutil.which("zensical")
+    return [found] if found else None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ISSUE = re.compile(r"(Warning|Error): (.+)")
+_WHERE = re.compile(r"\[ (\S+:\d+:\d+) \]")
+
+
+def _zensical_issues(lines: list[str]) -> list[str]:
+    """Zensical's warnings and errors, each on one line with the file, line and column it names."""
+    out = []
+    for i, line in enumerate(lines):
+        issue = _ISSUE.match(line)
+        if issue:
+            where = _WHERE.search(lines[i + 1]) if i + 1 < len(lines) else None
+            at = f"{where.group(1)}: " if where else ""
+            out.append(f"{issue.group(1).lower()}: {at}{issue.group(2)}")
+    return out
+
+
+def build_with_zensical(
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    strict: bool,
+    verbose: bool = False,
+    source_date_epoch: str | None = None,
+    progress: Progress = SILENT,
+) -> BuildReport:
+    """Run ``zensical build`` on a staged docs folder, in a subprocess.
+
+    Zensical runs no MkDocs plugins or hooks and needs no adapter code: it gets the
+    generated Markdown as it is.  It insists that ``docs_dir`` lies inside the folder of
+    its config file and keeps a cache there, so it is given a small config beside the
+    staged docs that inherits the project's ``mkdocs.yml`` (``INHERIT``); its cache goes
+    away with the staging folder, and nothing is written into the project.
+    """
+    import subprocess
+
+    command = _zensical_command()
+    if command is None:
+        raise MkDocsMissing("Zensical is not installed; install it with pip install zensical")
+    folder = docs_dir.parent
+    if site_dir.parent != folder:
+        raise BuildFailed("Zensical needs the docs and site folders side by side")
+    config = folder / "zensical-mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {json.dumps(str(config_file))}\n"
+        f"docs_dir: {json.dumps(docs_dir.name)}\nsite_dir: {json.dumps(site_dir.name)}\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, NO_COLOR="1")
+    if source_date_epoch is not None:
+        env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch)
+    progress.stage("Zensical: building the site")
+    args = [*command, "build", "--config-file", str(config), *(["--strict"] if strict else [])]
+    try:
+        done = subprocess.run(
+            args, cwd=folder, env=env, capture_output=True, text=True, check=False
+        )
+    except OSError as exc:
+        raise MkDocsMissing(f"Zensical cannot be started ({exc.strerror or exc})") from None
+    import sys
+
+    lines = [_ANSI.sub("", line).strip() for line in (done.stdout + done.stderr).splitlines()]
+    lines = [line for line in lines if line]
+    progress.close()
+    for line in lines if verbose else _zensical_issues(lines):
+        print(f"zensical: {line}", file=sys.stderr)
+    if done.returncode != 0:
+        reason = next((ln for ln in reversed(lines) if ln.startswith("Error")), None)
+        raise BuildFailed(f"Zensical failed: {reason or (lines[-1] if lines else done.returncode)}")
+    pages = sum(1 for _ in site_dir.rglob("*.html")) if site_dir.is_dir() else 0
+    return BuildReport(pages, 0, {})
+
+
 def build(
     config_file: Path,
     docs_dir: Path,
@@ -44,10 +177,11 @@ def build(
     verbose: bool = False,
     source_date_epoch: str | None = None,
     progress: Progress = SILENT,
-    generated: frozenset[str] = frozenset(),
+    generated: Mapping[str, str] | None = None,
     memo: Any = None,
     previous_site: Path | None = None,
     jobs: int = 1,
+    builder: str | None = None,
 ) -> BuildReport:
     """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings.
 
@@ -56,8 +190,22 @@ def build(
     ``generated`` names the generated pages (headings and HTML blocks, handed over
     finished); ``memo`` and ``previous_site`` are what the last build left, so that
     unchanged generated pages are reused (see :mod:`mkdocs_engine`); ``jobs`` > 1
-    builds pages in two processes.
+    builds pages in two processes.  ``builder`` is ``extra.briefing.builder`` (see
+    :func:`choose_builder`).
     """
+    # Settings overridden in process (the offline bundle's) need MkDocs' API.
+    chosen = choose_builder(builder, mkdocs_api=bool(overrides) or directory_urls is not None)
+    if chosen == "zensical":
+        return build_with_zensical(
+            config_file,
+            docs_dir,
+            site_dir,
+            strict=strict,
+            verbose=verbose,
+            source_date_epoch=source_date_epoch,
+            progress=progress,
+        )
+    _use(chosen)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if source_date_epoch is not None and not saved_epoch:
@@ -106,7 +254,7 @@ def build(
                 config,
                 config_text=config_file.read_text(encoding="utf-8"),
                 settings=options,
-                generated=generated,
+                generated=generated or {},
                 previous=previous,
                 previous_site=previous_site,
                 jobs=jobs,
@@ -183,13 +331,22 @@ class _OneLineHandler(logging.Handler):
         print(f"mkdocs: {record.levelname.lower()}: {message}", file=sys.stderr)
 
 
-def serve(config_file: Path, *, host: str, port: int, dirty: bool, verbose: bool = False) -> None:
-    """Run MkDocs' live-reloading server on ``docs/`` until interrupted.
+def serve(
+    config_file: Path,
+    *,
+    host: str,
+    port: int,
+    dirty: bool,
+    verbose: bool = False,
+    builder: str | None = None,
+) -> None:
+    """Run MkDocs' (or ProperDocs') live-reloading server on ``docs/`` until interrupted.
 
     MkDocs watches ``docs/``; the caller regenerates pages there when seeds
     change, writing only files whose bytes changed, so each edit causes one
     rebuild and no loop.  ``dirty`` rebuilds only the pages whose files changed.
     """
+    _use(choose_builder(builder, mkdocs_api=True))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         from mkdocs import exceptions

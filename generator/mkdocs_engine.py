@@ -30,7 +30,7 @@ import os
 import pickle
 import re
 import struct
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -339,12 +339,15 @@ def run(
     *,
     config_text: str,
     settings: dict[str, Any],
-    generated: frozenset[str],
+    generated: Mapping[str, str],
     previous: dict[str, PageMemo],
     previous_site: Path | None,
     jobs: int,
 ) -> EngineResult:
-    """``mkdocs build`` on ``config`` (already loaded), reusing what ``previous`` proves unchanged."""
+    """``mkdocs build`` on ``config`` (already loaded), reusing what ``previous`` proves unchanged.
+
+    ``generated`` maps each generated page's docs path to the SHA-256 of its text.
+    """
     warning_counter = utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
     if config.strict:
@@ -387,7 +390,7 @@ def run(
         site_dir = config.site_dir
         for page in reusable:
             src = page.file.src_uri
-            key = _digest(global_key, src, page.file.dest_uri, page.file.content_bytes)
+            key = _digest(global_key, src, page.file.dest_uri, generated[src])
             old = previous.get(src)
             if (
                 previous_site is not None
@@ -466,7 +469,7 @@ def run(
         _HEADINGS.clear()
 
 
-def _populate(page: Page, config: Any, files: Files, generated: frozenset[str]) -> None:
+def _populate(page: Page, config: Any, files: Files, generated: Mapping[str, str]) -> None:
     """MkDocs' ``_populate_page``, with generated pages' HTML blocks passed through."""
     config._current_page = page
     try:

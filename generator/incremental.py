@@ -1,0 +1,361 @@
+"""Page-level dependencies: which generated pages an edit touches, and nothing more.
+
+The render stage's unit of work is a **unit**: a briefing's page, an entity card
+(with its numbered list pages) or a tag page (likewise).  Each unit's **key** is a
+hash of every value its pages read — the record itself, a digest of every entity
+name (body text links any of them), and for each briefing, event or claim it
+lists, the digest of what is shown of it.  The dependencies are values, not
+files: a page's key changes exactly when something it shows changes, however the
+change came about (an edit, a new report of a shared event, a moved timeline
+page).  ``Dependencies.explain(unit)`` prints them.
+
+Every other page (home, lists, indexes, timelines, network, data, feed and
+calendar) reads the whole project and is rendered every time; together they are a
+small share of the work.
+
+A unit is reused when its key equals the one recorded when its pages were last
+written and those files in ``docs/`` are still the ones written then (size and
+modification time, as git's index checks a work tree).  The exactness tests
+compare incremental builds after random edits with clean builds, byte for byte.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import struct
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .model import Claim, Corpus, Event
+from .progress import SILENT, Progress
+from .render import Renderer
+
+Unit = tuple[str, str]  # ("briefing", slug) | ("entity", id) | ("tag", tag)
+
+
+def _h(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+class Dependencies:
+    """Digests of what pages show of each record, and each unit's dependency list."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.corpus: Corpus = renderer.corpus
+
+    @functools.cached_property
+    def setting(self) -> str:
+        return _h(self.renderer.site)
+
+    @functools.cached_property
+    def names(self) -> str:
+        """Every entity's id, name, type and aliases: any page may name or link any entity
+        (mentions in bodies are found through all names and aliases)."""
+        return _h([(e.id, e.name, e.type, e.aliases) for e in self.corpus.entities.values()])
+
+    @functools.cached_property
+    def _cards(self) -> dict[str, str]:
+        out = {}
+        for b in self.corpus.briefings:
+            out[b.slug] = _h(
+                (b.slug, b.title, b.date, b.source, b.via, b.summary_text, b.draft, b.url)
+            )
+        return out
+
+    def card(self, slug: str) -> str:
+        """What lists and links show of a briefing (absent: a draft left out)."""
+        return self._cards.get(slug, "absent")
+
+    @functools.cached_property
+    def _events(self) -> dict[str, str]:
+        out = {}
+        for e in self.corpus.events:
+            out[e.id] = _h(
+                (
+                    e.id,
+                    e.title,
+                    e.date,
+                    e.entities,
+                    e.tags,
+                    [(r.briefing, r.date, r.title, self.card(r.briefing)) for r in e.reports],
+                    self.renderer.timeline_doc(e),
+                )
+            )
+        return out
+
+    def event(self, e: Event) -> str:
+        return self._events[e.id]
+
+    def claim(self, c: Claim) -> str:
+        return _h((c, self.card(c.briefing)))
+
+    @functools.cached_property
+    def _related_index(self) -> str:
+        """What related briefings are computed from (they change only with it)."""
+        return _h([(b.slug, b.date, b.tags, b.entities) for b in self.corpus.briefings])
+
+    def explain(self, unit: Unit) -> list[tuple[str, str]]:
+        """The unit's dependencies as (what, digest) rows: its key is their hash."""
+        kind, name = unit
+        c = self.corpus
+        rows: list[tuple[str, str]] = [("settings", self.setting), ("entity names", self.names)]
+        if kind == "briefing":
+            b = c.by_slug[name]
+            rows.append((f"briefing {name}", _h(b)))
+            for eid in b.events:
+                rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
+            rows.append(("related index", self._related_index))
+            for other, score in c.related(name):
+                rows.append((f"related {other.slug} ({score})", self.card(other.slug)))
+        elif kind == "entity":
+            e = c.entities[name]
+            rows.append((f"entity {name}", _h(e)))
+            for f in e.facts:
+                if f.source:
+                    rows.append((f"fact source {f.source}", self.card(f.source)))
+            for rel in e.relations:
+                if rel.source:
+                    rows.append((f"relation source {rel.source}", self.card(rel.source)))
+            for eid in c.events_of.get(name, []):
+                rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
+            for claim in c.claims_about.get(name, []):
+                rows.append((f"claim in {claim.briefing}", self.claim(claim)))
+            for slug in c.mentions.get(name, []):
+                rows.append((f"mentioned in {slug}", self.card(slug)))
+            rows.append(("co-mentions", _h(sorted(c.co_mentions.get(name, {}).items()))))
+        elif kind == "tag":
+            for slug in c.tags[name]:
+                rows.append((f"tagged {slug}", self.card(slug)))
+            for eid in c.tag_events.get(name, []):
+                rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
+        else:  # pragma: no cover - units are made below
+            raise ValueError(kind)
+        return rows
+
+    def key(self, unit: Unit) -> str:
+        return _h((unit, self.explain(unit)))
+
+
+def units(corpus: Corpus) -> list[Unit]:
+    out: list[Unit] = [("briefing", b.slug) for b in corpus.briefings]
+    out += [("entity", eid) for eid in corpus.entities]
+    out += [("tag", t) for t in corpus.tags]
+    return out
+
+
+def render_unit(renderer: Renderer, unit: Unit) -> dict[str, str]:
+    """The pages of one unit (a page and any numbered list pages it links to)."""
+    kind, name = unit
+    renderer._extra.clear()
+    if kind == "briefing":
+        main = {paths.briefing_doc(name): renderer.briefing(renderer.corpus.by_slug[name])}
+    elif kind == "entity":
+        main = {paths.entity_doc(name): renderer.entity(renderer.corpus.entities[name])}
+    else:
+        main = {paths.tag_doc(name): renderer.tag(name)}
+    main.update(renderer._extra)
+    renderer._extra.clear()
+    return main
+
+
+def render_rest(renderer: Renderer, progress: Progress = SILENT) -> dict[str, str]:
+    """Every page that is not part of a unit: rendered on every build."""
+    out: dict[str, str] = {}
+    renderer._extra.clear()
+    out[paths.HOME] = renderer.home()
+    out.update(renderer.briefings_index())
+    out[paths.ENTITIES_INDEX] = renderer.entities_index()
+    out[paths.TAGS_INDEX] = renderer.tags_index()
+    progress.stage("rendering the timeline and the network")
+    out.update(renderer.timelines())
+    out[paths.GRAPH_INDEX] = renderer.graph()
+    progress.stage("writing data exports, feed and calendar")
+    out.update(renderer.exports())
+    out.update(renderer._extra)
+    renderer._extra.clear()
+    return out
+
+
+@dataclass
+class Rendered:
+    """The outcome of an incremental render."""
+
+    #: pages rendered this time: docs path → text
+    pages: dict[str, str]
+    #: pages whose file in docs/ is reused as it is: docs path → SHA-256 of its text
+    reused: dict[str, str]
+    #: unit → (key, its docs paths), for the memo written after docs/ is updated
+    units: dict[Unit, tuple[str, list[str]]] = field(default_factory=dict)
+    rendered_units: int = 0
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def parse_memo(raw: Any) -> dict[str, tuple[str, dict[str, tuple[str, int, int]]]]:
+    """The render memo as saved by :func:`make_memo`; anything malformed is an empty memo."""
+    out: dict[str, tuple[str, dict[str, tuple[str, int, int]]]] = {}
+    if not isinstance(raw, dict):
+        return out
+    for unit, value in raw.items():
+        try:
+            key, files = value
+            parsed = {
+                str(rel): (str(h), int(size), int(mtime)) for rel, (h, size, mtime) in files.items()
+            }
+        except (TypeError, ValueError, AttributeError):
+            return {}
+        if not isinstance(key, str) or not all(paths_ok(r) for r in parsed):
+            return {}
+        out[str(unit)] = (key, parsed)
+    return out
+
+
+def paths_ok(rel: str) -> bool:
+    from .write import plain_relative
+
+    return plain_relative(rel)
+
+
+def _unit_name(unit: Unit) -> str:
+    return f"{unit[0]}:{unit[1]}"
+
+
+def render(
+    renderer: Renderer,
+    docs_dir: Path,
+    memo: Mapping[str, tuple[str, dict[str, tuple[str, int, int]]]],
+    managed: set[str],
+    *,
+    jobs: int = 1,
+    progress: Progress = SILENT,
+    place: Callable[[str], str] = lambda doc: doc,
+) -> Rendered:
+    """Render what changed; reuse the rest from ``docs/`` (see the module's docstring).
+
+    ``place`` turns a page's docs path into the file it is written to.
+    """
+    deps = Dependencies(renderer)
+    result = Rendered({}, {})
+    todo: list[Unit] = []
+    all_units = units(renderer.corpus)
+    for unit in all_units:
+        key = deps.key(unit)
+        old = memo.get(_unit_name(unit))
+        if old is not None and old[0] == key and _still_there(docs_dir, old[1], managed):
+            result.reused.update({rel: h for rel, (h, _, _) in old[1].items()})
+            result.units[unit] = (key, sorted(old[1]))
+        else:
+            todo.append(unit)
+            result.units[unit] = (key, [])
+    label = "rendering briefings, entity cards and tags"
+    done = 0
+
+    def record(unit: Unit, pages: dict[str, str]) -> None:
+        nonlocal done
+        pages = {place(doc): text for doc, text in pages.items()}
+        result.pages.update(pages)
+        result.units[unit] = (result.units[unit][0], sorted(pages))
+        done += 1
+        progress.update(done, len(todo), label)
+
+    if jobs > 1 and len(todo) > 200 and hasattr(os, "fork"):
+        _render_parallel(renderer, todo, record)
+    else:
+        for unit in todo:
+            record(unit, render_unit(renderer, unit))
+    result.rendered_units = len(todo)
+    result.pages.update((place(d), t) for d, t in render_rest(renderer, progress).items())
+    return result
+
+
+def _still_there(docs_dir: Path, files: dict[str, tuple[str, int, int]], managed: set[str]) -> bool:
+    return all(
+        rel in managed and _stat(docs_dir / rel) == (size, mtime)
+        for rel, (_, size, mtime) in files.items()
+    )
+
+
+def _render_parallel(
+    renderer: Renderer, todo: list[Unit], record: Callable[[Unit, dict[str, str]], None]
+) -> None:
+    """Half of the units in a forked child (which has the model already), half here."""
+    half = len(todo) // 2
+    mine, theirs = todo[:half], todo[half:]
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            os.close(read_fd)
+            try:
+                result: Any = ("ok", [(u, render_unit(renderer, u)) for u in theirs])
+            except BaseException as exc:
+                result = ("error", f"{type(exc).__name__}: {exc}")
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(struct.pack("<Q", len(payload)))
+                pipe.write(payload)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        for unit in mine:
+            record(unit, render_unit(renderer, unit))
+    finally:
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or len(data) < 8:
+        raise RuntimeError("a rendering process failed")
+    (size,) = struct.unpack("<Q", data[:8])
+    kind, value = pickle.loads(data[8 : 8 + size])  # our own child's bytes, through a pipe
+    if kind == "error":
+        raise RuntimeError(value)
+    for unit, pages in value:
+        record(unit, pages)
+
+
+def make_memo(
+    docs_dir: Path, rendered: Rendered, page_sha: Callable[[str], str]
+) -> dict[str, list[Any]]:
+    """The render memo for the next build: each unit's key and its files as written now."""
+    memo: dict[str, list[Any]] = {}
+    for unit, (key, rels) in rendered.units.items():
+        files = {}
+        for rel in rels:
+            st = _stat(docs_dir / rel)
+            if st is None:
+                break
+            files[rel] = [page_sha(rel), st[0], st[1]]
+        else:
+            memo[_unit_name(unit)] = [key, files]
+    return memo
+
+
+def explain_all(renderer: Renderer, selected: Iterable[Unit]) -> list[str]:
+    """Printable dependency lists (``unit: what digest`` lines), for debugging a rebuild."""
+    deps = Dependencies(renderer)
+    lines = []
+    for unit in selected:
+        lines.append(f"{_unit_name(unit)} key {deps.key(unit)}")
+        lines += [f"  {what} {digest}" for what, digest in deps.explain(unit)]
+    return lines
