@@ -18,9 +18,10 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from .write import new_temp_file
 
 CACHE_DIR = Path(".cache") / "briefing"
 _MAGIC = "briefing-cache"
@@ -85,7 +86,7 @@ class Store:
         ).encode()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+            fd, tmp = new_temp_file(self.folder)  # the umask's mode, not mkstemp's 0600
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(header + b"\n" + payload)

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -151,15 +152,144 @@ def sanitise(fragment: str) -> str:
 
 _CONVERTER: markdown.Markdown | None = None
 
+#: What a page does with an image from another host: show it as a link, or keep the image.
+REMOTE_IMAGE_MODES = ("link", "keep")
 
-def body_html(body: str) -> str:
-    """A briefing body (Markdown) as sanitised HTML; headings are shifted below the page's h1."""
+
+def body_html(body: str, remote_images: str = "link") -> str:
+    """A briefing body (Markdown) as sanitised HTML; headings are shifted below the page's h1.
+
+    Unless ``remote_images`` is ``keep``, images from other hosts become links
+    (:func:`link_remote_images`): loading them would tell those hosts who reads the page.
+    """
+    cleaned = _sanitised_html(body)
+    if "<img" not in cleaned:
+        return cleaned
+    return link_remote_images(cleaned, keep=remote_images == "keep")
+
+
+def _sanitised_html(body: str) -> str:
+    """The body converted and sanitised, images untouched (what ``check`` inspects)."""
     global _CONVERTER
     if _CONVERTER is None:  # building a converter costs more than converting a body
         _CONVERTER = markdown.Markdown(extensions=_BODY_EXTENSIONS, output_format="html")
     rendered = _CONVERTER.reset().convert(body)
     rendered = re.sub(r"<(/?)h1\b", r"<\1h2", rendered)
     return sanitise(rendered)
+
+
+# --- images from other hosts ------------------------------------------------------
+
+#: Characters a browser strips from both ends of a URL, and those it removes inside one.
+_URL_STRIP = "".join(chr(i) for i in range(0x21))
+_URL_DROP = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_IMG_TAG = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+
+
+def remote_image(src: str) -> tuple[str, str] | None:
+    """``(absolute URL, host)`` when a browser would fetch image ``src`` from another host.
+
+    ``src`` is read as a browser reads it: surrounding spaces and control characters
+    and inner tabs and newlines do not count and a backslash is a slash, so
+    ``/<tab>/host`` and ``\\host`` are remote too.  A remote URL without a usable host
+    gives ``("", "")``: nothing should be made of it.  Local (relative) URLs give None.
+    """
+    url = _URL_DROP.sub("", src).strip(_URL_STRIP).replace("\\", "/")
+    scheme = _SCHEME.match(url)
+    if scheme:
+        if scheme.group(1).lower() not in ("http", "https"):
+            return "", ""  # mailto: and the like are no image (others never pass sanitising)
+    elif url.startswith("//"):
+        url = "https:" + url
+    else:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        host = None
+    return (url, host) if host else ("", "")
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    """The attributes of one sanitised start tag, values unescaped."""
+    body = re.sub(r"^<[a-zA-Z0-9]+|/?>$", "", tag)
+    return {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTRIBUTE.finditer(body)
+    }
+
+
+def link_remote_images(fragment: str, keep: bool = False) -> str:
+    """Images from other hosts in sanitised HTML as links that show their alt text and host.
+
+    An image inside a link becomes plain text (a link may not hold another).  One whose
+    URL names no usable host is dropped, also with ``keep`` (which keeps the others):
+    a browser may still read a host into it.  Local images are kept.
+    """
+    out: list[str] = []
+    in_link = 0
+    for i, token in enumerate(_TAG.split(fragment)):
+        if i % 2 == 0 or not _IMG_TAG.fullmatch(token):
+            if i % 2:
+                name = _TAG_NAME.match(token)
+                if name and name.group(2).lower() == "a":
+                    in_link = max(0, in_link + (-1 if name.group(1) else 1))
+            out.append(token)
+            continue
+        attributes = _attributes(token)
+        remote = remote_image(attributes.get("src", ""))
+        if remote is None:
+            out.append(token)
+            continue
+        url, host = remote
+        if not url:
+            continue
+        if keep:
+            out.append(token)
+            continue
+        alt = _SPACE.sub(" ", attributes.get("alt", "")).strip()
+        label = text(f"Image: {alt} ({host})" if alt else f"Image ({host})")
+        if in_link:
+            out.append(f'<span class="bf-remote-image">{label}</span>')
+        else:
+            out.append(
+                f'<a href="{attr(url)}" class="bf-remote-image" '
+                f'rel="noopener noreferrer nofollow">{label}</a>'
+            )
+    return "".join(out)
+
+
+def remote_images_in(body: str, first_line: int, publish: str) -> list[tuple[int, str]]:
+    """``(line, host)`` of every image from another host in the published part of a body;
+    the host is ``""`` when the URL names no usable one (the page drops that image).
+
+    For ``briefing check``: the body is converted as the page converts it (so only
+    images a page would show count), but only when its text could hold an image.
+    """
+    if publish == "summary":
+        return []
+    published = first_paragraph(body) if publish == "excerpt" else body
+    if "![" not in published and "<img" not in published.lower():
+        return []
+    start = body.find(published)
+    found: list[tuple[int, str]] = []
+    pos = 0
+    for tag in _IMG_TAG.findall(_sanitised_html(published)):
+        src = _attributes(tag).get("src", "")
+        remote = remote_image(src)
+        if remote is None:
+            continue
+        host = remote[1]
+        at = published.find(src, pos) if src else -1
+        if at < 0 and host:
+            at = published.find(host, pos)
+        if at >= 0:
+            pos = at + 1
+        offset = max(start, 0) + max(at, 0)
+        found.append((first_line + body.count("\n", 0, offset), host))
+    return found
 
 
 def first_paragraph(body: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .load import DEFAULT_MAX_BYTES
+from .markup import REMOTE_IMAGE_MODES
 from .render import SiteInfo
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -35,6 +36,17 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
 _LenientLoader.add_multi_constructor("", _ignore_tag)
 _LenientLoader.add_multi_constructor("!", _ignore_tag)
 _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def _remote_images(options: dict[str, Any]) -> str:
+    """``extra.briefing.remote_images``: what pages do with images from other hosts."""
+    value = options.get("remote_images", "link")
+    if value not in REMOTE_IMAGE_MODES:
+        raise UsageError(
+            "extra.briefing.remote_images in mkdocs.yml must be link (images from other "
+            f"hosts are shown as links, the default) or keep (they are loaded), not {value!r}"
+        )
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ class Project:
             description=str(settings.get("site_description") or ""),
             directory_urls=bool(settings.get("use_directory_urls", True)),
             url=str(settings["site_url"]) if settings.get("site_url") else None,
+            remote_images=_remote_images(options),
         )
         max_bytes = options.get("max_file_bytes", DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or max_bytes <= 0:

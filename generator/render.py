@@ -60,6 +60,8 @@ class SiteInfo:
     description: str = ""
     directory_urls: bool = True
     url: str | None = None
+    #: images from other hosts in bodies: ``link`` (shown as links) or ``keep``
+    remote_images: str = "link"
 
 
 def _finalize(value: Any) -> Any:
@@ -409,9 +411,9 @@ class Renderer:
         if b.publish == "summary":
             fragment = ""
         elif b.publish == "excerpt":
-            fragment = body_html(first_paragraph(b.body))
+            fragment = body_html(first_paragraph(b.body), self.site.remote_images)
         else:
-            fragment = body_html(b.body)
+            fragment = body_html(b.body, self.site.remote_images)
         if fragment:
             fragment = link_mentions(
                 fragment, self.finder, lambda eid: self._mention_target(page, eid)
