@@ -8,15 +8,17 @@ run leaves the previous ``docs/`` and ``site/`` exactly as they were.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import incremental, paths
 from .cache import Store
 from .load import FileCache, SeedFile, Sources, load
 from .markup import MentionFinder, remote_images_in
@@ -162,7 +164,9 @@ def render(
         # Only the offline bundle chooses its URL style; it never loads images from other
         # hosts (SPEC §6), whatever remote_images says for the hosted site.
         site = SiteInfo(site.name, site.description, directory_urls, remote_images="link")
-    return Renderer(corpus, site).pages(progress)
+    pages = Renderer(corpus, site).pages(progress)
+    # Each page in its URL's folder, so that every builder reads its links alike.
+    return {paths.page_file(doc, site.directory_urls): text for doc, text in pages.items()}
 
 
 class StagedPages(Mapping[str, str]):
@@ -196,18 +200,60 @@ class Built:
     reused: int = 0
 
 
+@dataclass
+class Planned:
+    """What a build writes: pages rendered now, pages reused from ``docs/``, notes."""
+
+    pages: dict[str, str]
+    managed: set[str]
+    notes: list[str]
+    #: file in docs/ → SHA-256 of its text, for pages whose file is reused as it is
+    reused: dict[str, str] = field(default_factory=dict)
+    rendered: incremental.Rendered | None = None
+
+    def digests(self) -> dict[str, str]:
+        """Every generated file's SHA-256 (the site build keys its reuse on them)."""
+        out = dict(self.reused)
+        out.update((rel, incremental.sha(text)) for rel, text in self.pages.items())
+        return out
+
+
+RENDER_MEMO = "render"
+
+
 def _pages_or_none(
     project: Project,
     checked: Checked,
     strict: bool,
     directory_urls: bool | None = None,
     progress: Progress = SILENT,
-) -> tuple[dict[str, str], set[str], list[str]] | None:
-    """The pages to write, the managed set and notes; None when the input or docs/ has problems."""
+    store: Store | None = None,
+) -> Planned | None:
+    """The pages to write, the managed set and notes; None when the input or docs/ has problems.
+
+    With a ``store`` (hosted builds), only the units whose dependencies changed are
+    rendered; the others' files in ``docs/`` are reused (:mod:`incremental`).
+    """
     if checked.corpus is None or (strict and checked.problems.warnings):
         return None
-    pages = render(project, checked.corpus, directory_urls=directory_urls, progress=progress)
     managed = read_manifest(project.docs_dir)
+    reused: dict[str, str] = {}
+    rendered = None
+    if store is not None and directory_urls is None:
+        site = project.site
+        place = functools.partial(paths.page_file, directory_urls=site.directory_urls)
+        rendered = incremental.render(
+            Renderer(checked.corpus, site),
+            project.docs_dir,
+            incremental.parse_memo(store.read(RENDER_MEMO)),
+            managed,
+            jobs=jobs(),
+            progress=progress,
+            place=place,
+        )
+        pages, reused = rendered.pages, rendered.reused
+    else:
+        pages = render(project, checked.corpus, directory_urls=directory_urls, progress=progress)
     notes: list[str] = []
     conflicts = user_conflicts(project.docs_dir, pages, managed)
     if HOME in conflicts:
@@ -223,7 +269,7 @@ def _pages_or_none(
         )
     if conflicts:
         return None
-    return pages, managed, notes
+    return Planned(pages, managed, notes, reused, rendered)
 
 
 STAGING_PREFIX = ".briefing-staging-"
@@ -251,11 +297,19 @@ def _stage(
     scratch: Path,
     progress: Progress,
     extra_files: dict[str, Path] | None = None,
+    reused: Iterable[str] = (),
 ) -> Path:
-    """A complete docs folder in ``scratch``: the user's files, ``pages`` and ``extra_files``."""
+    """A complete docs folder in ``scratch``: the user's files, ``pages``, the ``reused``
+    generated files of ``docs/`` (hard links: they are only read) and ``extra_files``."""
     progress.stage("staging docs/")
     staged = scratch / "docs"
     stage_docs(project.docs_dir, staged, pages, managed)
+    for rel in reused:
+        (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(project.docs_dir / rel, staged / rel)
+        except OSError:
+            shutil.copyfile(project.docs_dir / rel, staged / rel)
     for rel, source in (extra_files or {}).items():
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, staged / rel)
@@ -271,7 +325,7 @@ def _mkdocs(
     strict: bool,
     verbose: bool,
     progress: Progress = SILENT,
-    generated: Iterable[str] = (),
+    generated: Mapping[str, str] | None = None,
     store: Store | None = None,
     variant: str = "site",
     previous_site: Path | None = None,
@@ -294,10 +348,11 @@ def _mkdocs(
         verbose=verbose,
         source_date_epoch=epoch,
         progress=progress,
-        generated=frozenset(g for g in generated if g.endswith(".md")),
+        generated={g: h for g, h in (generated or {}).items() if g.endswith(".md")},
         memo=store.read(memo_name) if store is not None else None,
         previous_site=previous_site,
         jobs=jobs(),
+        builder=project.builder,
         **options,
     )
     _LAST_REPORT[memo_name] = report
@@ -364,16 +419,18 @@ def build(
     """
     store = Store(project.root, enabled=cache)
     checked = check(project, drafts=drafts, progress=progress)
-    planned = _pages_or_none(project, checked, strict, progress=progress)
+    planned = _pages_or_none(project, checked, strict, progress=progress, store=store)
     if planned is None or checked.corpus is None:
         return Built(checked)
-    pages, managed, notes = planned
-    del planned  # it holds the pages too; see below
+    pages, managed, notes, reused = planned.pages, planned.managed, planned.notes, planned.reused
+    digests = planned.digests()
+    units = planned.rendered
+    planned.pages = {}  # it held the pages too; see below
     epoch = source_date_epoch(checked.corpus)
     scratch = _staging(project)
     try:
-        staged_docs = _stage(project, pages, managed, scratch, progress)
-        generated = sorted(pages)
+        staged_docs = _stage(project, pages, managed, scratch, progress, reused=reused)
+        generated = sorted(digests)
         # MkDocs holds every page in memory itself: let go of the model and the page
         # texts first (the staged copies are read back for docs/ afterwards), so the
         # peak is MkDocs' own rather than MkDocs' plus ours.
@@ -388,7 +445,7 @@ def build(
             strict=strict,
             verbose=verbose,
             progress=progress,
-            generated=generated,
+            generated=digests,
             store=store,
             variant="site",
             previous_site=project.site_dir if project.site_dir.is_dir() else None,
@@ -397,14 +454,23 @@ def build(
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
         previous = swap_in(site, project.site_dir, scratch)
         try:
-            stats = sync(project.docs_dir, StagedPages(staged_docs, generated), managed)
+            stats = sync(
+                project.docs_dir,
+                StagedPages(staged_docs, generated),
+                managed,
+                unchanged=set(reused),
+            )
         except BaseException:
             put_back(previous, project.site_dir)
             raise
-        rendered, reused = _keep_memo(store, "site")
+        if units is not None:
+            store.write(
+                RENDER_MEMO, incremental.make_memo(project.docs_dir, units, digests.__getitem__)
+            )
+        rendered, reused_pages = _keep_memo(store, "site")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return Built(checked, len(generated), stats, tuple(notes), rendered, reused)
+    return Built(checked, len(generated), stats, tuple(notes), rendered, reused_pages)
 
 
 @dataclass
@@ -434,7 +500,7 @@ def bundle(
     planned = _pages_or_none(project, checked, strict, directory_urls=False, progress=progress)
     if planned is None or checked.corpus is None:
         return Bundled(checked)
-    pages, managed, _ = planned
+    pages, managed = planned.pages, planned.managed
     del planned
     name = f"{suggest_slug(project.site.name) or 'site'}-offline"
     epoch = source_date_epoch(checked.corpus)
@@ -513,8 +579,9 @@ def generate(
     planned = _pages_or_none(project, checked, strict)
     if planned is None:
         return Generated(checked)
-    pages, managed, notes = planned
-    return Generated(checked, sync(project.docs_dir, pages, managed), tuple(notes))
+    return Generated(
+        checked, sync(project.docs_dir, planned.pages, planned.managed), tuple(planned.notes)
+    )
 
 
 def refresh_briefings(
@@ -551,7 +618,7 @@ def refresh_briefings(
     renderer = Renderer(corpus, project.site)
     written = []
     for b in edited:
-        rel = paths.briefing_doc(b.slug)
+        rel = paths.page_file(paths.briefing_doc(b.slug), project.site.directory_urls)
         if rel in managed and write_file(project.docs_dir / rel, renderer.briefing(b).encode()):
             written.append(rel)
     return written

@@ -12,11 +12,11 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import HOME, inside
+from .paths import HOME, inside, url_twin
 
 MANIFEST = ".briefing-manifest.json"
 
@@ -50,8 +50,16 @@ def plain_relative(rel: str) -> bool:
 
 
 def user_conflicts(docs_dir: Path, pages: dict[str, str], managed: set[str]) -> list[str]:
-    """Generated paths where a file exists that the generator did not write."""
-    return sorted(p for p in pages if p not in managed and (docs_dir / p).exists())
+    """Files the generator did not write that are in a generated page's place: at its path,
+    or at the other path MkDocs would build to the same URL (``a/b.md`` for ``a/b/index.md``)."""
+    found = []
+    for page in pages:
+        if page not in managed and (docs_dir / page).exists():
+            found.append(page)
+        twin = url_twin(page)
+        if twin and twin not in managed and twin not in pages and (docs_dir / twin).exists():
+            found.append(twin)
+    return sorted(found)
 
 
 #: Flags for a new temporary file: created here and now, never an existing file or link.
@@ -95,11 +103,24 @@ def write_file(path: Path, data: bytes) -> bool:
     return True
 
 
-def sync(docs_dir: Path, pages: Mapping[str, str], managed: set[str]) -> WriteStats:
-    """Make the generated files in ``docs_dir`` equal to ``pages``; delete only stale managed files."""
-    written = unchanged = deleted = 0
+def sync(
+    docs_dir: Path,
+    pages: Mapping[str, str],
+    managed: set[str],
+    unchanged: Collection[str] = frozenset(),
+) -> WriteStats:
+    """Make the generated files in ``docs_dir`` equal to ``pages``; delete only stale managed files.
+
+    ``unchanged`` names pages known to be in ``docs_dir`` already as they are (an
+    incremental build checked them), which are neither read nor written.
+    """
+    written = deleted = 0
+    kept = 0
     checked_folders: set[str] = set()
     for rel in sorted(pages):
+        if rel in unchanged:
+            kept += 1
+            continue
         target = docs_dir / rel
         if not plain_relative(rel):  # pragma: no cover - paths are built from checked slugs
             raise ValueError(f"refusing to write outside docs/: {rel}")
@@ -112,7 +133,7 @@ def sync(docs_dir: Path, pages: Mapping[str, str], managed: set[str]) -> WriteSt
         if write_file(target, pages[rel].encode("utf-8")):
             written += 1
         else:
-            unchanged += 1
+            kept += 1
     for rel in sorted(managed - set(pages)):
         target = docs_dir / rel
         if inside(docs_dir, target) and target.is_file():
@@ -121,7 +142,7 @@ def sync(docs_dir: Path, pages: Mapping[str, str], managed: set[str]) -> WriteSt
             _prune_empty(target.parent, docs_dir)
     manifest = {"generator": "briefing", "files": sorted(pages)}
     write_file(docs_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
-    return WriteStats(written, unchanged, deleted)
+    return WriteStats(written, kept, deleted)
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:
