@@ -11,7 +11,6 @@ bundle never does.
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +21,10 @@ from bs4 import BeautifulSoup
 from generator import markup
 from generator.markup import body_html
 from generator.project import Project, UsageError
-from tests.helpers import ROOT, SMALL_MKDOCS_YML, write_project
+from tests.helpers import SMALL_MKDOCS_YML, write_project
 from tests.helpers import run as invoke_cli
 
 CHROMIUM = "/usr/bin/chromium"
-SHIM = ROOT / ".cache" / "offline" / "iframe-worker-shim.js"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 LINK = '<a href="{url}" class="bf-remote-image" rel="noopener noreferrer nofollow">{label}</a>'
 
@@ -320,9 +318,6 @@ def browser() -> Iterator[object]:
 def test_offline_bundle_makes_no_request_for_remote_images(browser: object, tmp_path: Path) -> None:
     # remote_images: keep is for the hosted site; the bundle shows links all the same.
     root = write_project(tmp_path / "p", SITE_FILES, _yml("keep"))
-    assert SHIM.is_file(), "run `make test` (it fetches the offline shim) or `make bundle`"
-    (root / ".cache" / "offline").mkdir(parents=True)
-    shutil.copy2(SHIM, root / ".cache" / "offline" / SHIM.name)
     code, out, err = invoke_cli(root, "bundle")
     assert code == 0, out + err
     (archive,) = (root / "dist").glob("*-offline.zip")
