@@ -29,10 +29,15 @@ _MAGIC = "briefing-cache"
 
 @functools.cache
 def code_digest() -> str:
-    """A digest of the generator's own code and templates: a new version is a new cache."""
+    """A digest of the generator's own code and templates: a new version is a new cache.
+
+    The importer is left out: it writes seeds, never pages.
+    """
     package = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for path in sorted(package.rglob("*")):
+        if "importer" in path.relative_to(package).parts or "__pycache__" in path.parts:
+            continue
         if path.is_file() and path.suffix in (".py", ".j2", ".json", ".js", ".html", ".css"):
             h.update(path.relative_to(package).as_posix().encode())
             h.update(b"\0")
