@@ -1,9 +1,11 @@
-"""Paths have kinds: a seed path, a slug or id, a docs path and a URL.
+"""Paths have kinds: a seed path, a slug or id, a docs path, a page file and a URL.
 
 Every conversion between them lives here so that the rest of the code never
 builds a path or URL by string concatenation.  A *docs path* is POSIX, relative
-to ``docs/`` (``briefings/<slug>.md``); a *URL* is relative to the site root and
-depends on MkDocs' ``use_directory_urls`` (``briefings/<slug>/`` online,
+to ``docs/``, and names a page as the renderer knows it (``briefings/<slug>.md``);
+a *page file* is where that page is written in ``docs/`` (``briefings/<slug>/index.md``
+with directory URLs, see :func:`page_file`); a *URL* is relative to the site root
+and depends on MkDocs' ``use_directory_urls`` (``briefings/<slug>/`` online,
 ``briefings/<slug>.html`` in the offline bundle).
 """
 
@@ -105,6 +107,33 @@ def doc_url(docs_path: str, directory_urls: bool = True) -> str:
     if stem.endswith("/index"):
         return stem[: -len("index")]
     return stem + "/"
+
+
+def page_file(docs_path: str, directory_urls: bool = True) -> str:
+    """The file in ``docs/`` that a generated page is written to: one in the folder of its URL.
+
+    Generated pages link in raw HTML with URLs relative to the page's URL. MkDocs and
+    ProperDocs pass such links through as written, while Zensical reads every relative
+    link as relative to the *source file* and rewrites it. Both readings agree only
+    when the file sits in its URL's folder, so with directory URLs
+    ``entities/nvidia.md`` (URL ``entities/nvidia/``) is written as
+    ``entities/nvidia/index.md``; with ``.html`` URLs the flat name already does.
+    """
+    if not directory_urls or not docs_path.endswith(".md"):
+        return docs_path
+    stem = docs_path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return docs_path
+    return stem + "/index.md"
+
+
+def url_twin(page_file_path: str) -> str | None:
+    """The other docs file that MkDocs would build to the same URL (``a/b/index.md`` ↔ ``a/b.md``)."""
+    if not page_file_path.endswith(".md") or page_file_path == HOME:
+        return None
+    if page_file_path.endswith("/index.md"):
+        return page_file_path[: -len("/index.md")] + ".md"
+    return page_file_path[: -len(".md")] + "/index.md"
 
 
 class UrlsFrom:

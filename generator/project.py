@@ -49,6 +49,19 @@ def _remote_images(options: dict[str, Any]) -> str:
     return str(value)
 
 
+def _builder(options: dict[str, Any]) -> str | None:
+    """``extra.briefing.builder``: the site builder to run; None lets the adapter choose."""
+    from .mkdocs_adapter import BUILDERS
+
+    value = options.get("builder")
+    if value is not None and value not in BUILDERS:
+        raise UsageError(
+            f"extra.briefing.builder in mkdocs.yml must be one of {', '.join(BUILDERS)}, "
+            f"not {value!r}"
+        )
+    return None if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Project:
     """The folders and settings of one briefing project."""
@@ -62,6 +75,8 @@ class Project:
     site: SiteInfo
     max_file_bytes: int
     settings: dict[str, Any]
+    #: ``extra.briefing.builder`` (mkdocs, properdocs or zensical), None when not set
+    builder: str | None = None
 
     @classmethod
     def open(cls, root: Path) -> Project:
@@ -115,4 +130,5 @@ class Project:
             site=site,
             max_file_bytes=max_bytes,
             settings=settings,
+            builder=_builder(options),
         )

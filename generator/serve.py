@@ -114,6 +114,8 @@ def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) 
     thread = threading.Thread(target=regenerator.watch, name="briefing-watch", daemon=True)
     thread.start()
     try:
-        mkdocs_adapter.serve(project.config_file, host=host, port=port, dirty=dirty)
+        mkdocs_adapter.serve(
+            project.config_file, host=host, port=port, dirty=dirty, builder=project.builder
+        )
     finally:
         regenerator.stop.set()

@@ -501,7 +501,7 @@ def test_failed_mkdocs_build_changes_nothing(tmp_path: Path) -> None:
     assert tree_diff(before.site, after.site) == []
     assert tree_diff(before.docs, after.docs) == []
     assert before.mtimes == after.mtimes
-    assert not (root / "docs" / "briefings" / "2025-09-12-copy.md").exists()
+    assert not (root / "docs" / "briefings" / "2025-09-12-copy").exists()
     assert not list(root.glob(".briefing-staging*")), "a staging folder was left behind"
 
 
@@ -525,7 +525,7 @@ def test_users_own_file_in_generated_folder_survives(tmp_path: Path) -> None:
     seed_file.write_text(text, encoding="utf-8")
     code, _out, err = build(root, "--strict")
     assert code == 0, err
-    assert not (root / "docs" / "tags" / "china.md").exists(), "the stale tag page was not removed"
+    assert not (root / "docs" / "tags" / "china").exists(), "the stale tag page was not removed"
     assert mine.read_text(encoding="utf-8") == "# My notes\n\nKept by hand.\n"
     assert own_tag_file.read_text(encoding="utf-8") == "# About our tags\n"
 
@@ -569,7 +569,7 @@ def test_drafts_appear_only_with_drafts_flag(tmp_path: Path) -> None:
     assert code == 0, err
     assert (root / "site" / "briefings" / "2025-05-01-public" / "index.html").is_file()
     assert not draft_page.exists()
-    assert not (root / "docs" / "briefings" / "2025-05-02-secret.md").exists()
+    assert not (root / "docs" / "briefings" / "2025-05-02-secret").exists()
     assert "Secret draft briefing" not in site_text(), "the draft leaks into the public site"
 
     code, _out, err = build(root, "--drafts")
@@ -582,7 +582,7 @@ def test_drafts_appear_only_with_drafts_flag(tmp_path: Path) -> None:
     code, _out, err = build(root)
     assert code == 0, err
     assert not draft_page.exists(), "a public build after a preview still has the draft"
-    assert not (root / "docs" / "briefings" / "2025-05-02-secret.md").exists()
+    assert not (root / "docs" / "briefings" / "2025-05-02-secret").exists()
     assert "Secret draft briefing" not in site_text()
 
 
@@ -701,13 +701,15 @@ def test_quick_refresh_rewrites_only_the_edited_briefings_page(tmp_path: Path) -
     project = Project.open(root)
     cache = FileCache()
     assert generate(project, cache=cache).stats is not None
-    page = root / "docs" / "briefings" / "2025-05-01-one.md"
+    page = root / "docs" / "briefings" / "2025-05-01-one" / "index.md"
     index = root / "docs" / "briefings" / "index.md"
-    other = root / "docs" / "briefings" / "2025-05-02-two.md"
+    other = root / "docs" / "briefings" / "2025-05-02-two" / "index.md"
     before = {p: p.stat().st_mtime_ns for p in (index, other)}
 
     (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
-    assert refresh_briefings(project, {root / one}, cache=cache) == ["briefings/2025-05-01-one.md"]
+    assert refresh_briefings(project, {root / one}, cache=cache) == [
+        "briefings/2025-05-01-one/index.md"
+    ]
     assert "Edited title" in page.read_text(encoding="utf-8")
     assert "Edited title" not in index.read_text(encoding="utf-8"), "lists wait for the full run"
     assert {p: p.stat().st_mtime_ns for p in (index, other)} == before
@@ -721,7 +723,7 @@ def test_quick_refresh_rewrites_only_the_edited_briefings_page(tmp_path: Path) -
     new = root / "seeds" / "2025" / "2025-05-03-new.md"
     new.write_text(seed("A new briefing", "2025-05-03"), encoding="utf-8")
     assert refresh_briefings(project, {new}, cache=cache) == []
-    assert not (root / "docs" / "briefings" / "2025-05-03-new.md").exists()
+    assert not (root / "docs" / "briefings" / "2025-05-03-new").exists()
     generated = generate(project, cache=cache)
     assert generated.stats is not None and generated.stats.written >= 2
     assert "A new briefing" in index.read_text(encoding="utf-8")
