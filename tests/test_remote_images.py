@@ -347,3 +347,15 @@ def test_offline_bundle_makes_no_request_for_remote_images(browser: object, tmp_
     assert re.search(r"Image: second \(cdn\.example\.org\)", page.locator("article").inner_text())
     context.close()  # type: ignore[attr-defined]
     assert requests == [], f"the offline page made {len(requests)} requests: {requests[:5]}"
+
+
+def test_changing_the_setting_rebuilds_the_pages(tmp_path: Path) -> None:
+    """A build that reuses earlier work must not keep images the setting now turns into links."""
+    root = write_project(tmp_path / "p", SITE_FILES, _yml("keep"))
+    code, out, err = invoke_cli(root, "build")
+    assert code == 0, out + err
+    assert _remote_imgs(root / "site")
+    (root / "mkdocs.yml").write_text(_yml("link"), encoding="utf-8")
+    code, out, err = invoke_cli(root, "build")
+    assert code == 0, out + err
+    assert _remote_imgs(root / "site") == {}
