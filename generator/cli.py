@@ -163,29 +163,59 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Turn raw articles (.txt: title on the first line, then the text) into draft seeds in seeds/.
+    """Turn articles into draft seeds in seeds/: plain text, saved web pages, feeds, folders.
 
-    Proposes the source from the dateline, entities from the registry's names and
-    aliases, events from relative dates ("late last month"), claims from
-    attributions and quotes, each with the sentence it came from as a comment.
-    Never overwrites a seed; the draft passes briefing check.
+    FILE may be a .txt article (title on the first line, source from a dateline such as
+    "(Reuters) -"), a saved web page (.html, .htm: title, date, author, publisher and URL
+    from its metadata), an RSS or Atom feed (.xml, .rss, .atom: one draft per item; items
+    whose URL a seed already has are skipped), a folder of these, or an http(s) URL.
+    Proposes entities from the registry (and new ones with a guessed type), events from
+    relative dates, claims with who makes them and their status, and quotes with their
+    speakers, each with the sentence it came from as a comment. --date and --source are
+    needed only where the file does not say. Never overwrites a seed; every draft passes
+    briefing check. Prints one line per article: what it wrote, or why not.
     """
-    from .importer import ImportFailed, import_article
+    from .importer import BadOption, Importer, MissingDependency
+    from .problems import Problem
 
     project = Project.open(args.directory)
+    try:
+        importer = Importer(project, date=args.date, source=args.source)
+    except BadOption as exc:
+        raise UsageError(str(exc)) from None
     failed = 0
-    for source_file in args.files:
-        try:
-            done = import_article(project, source_file, date=args.date, source=args.source)
-        except ImportFailed as exc:
-            print(f"briefing: {source_file}: {exc}", file=sys.stderr)
-            failed += 1
-            continue
+    try:
+        for outcome in importer.run(args.files):
+            if outcome.failed is not None:
+                why = outcome.failed
+                print(Problem(outcome.label, why.line, why.field, str(why)), file=sys.stderr)
+                failed += 1
+            elif outcome.skipped is not None:
+                print(f"skipped {outcome.label}: {outcome.skipped}")
+            elif outcome.imported is not None:
+                done = outcome.imported
+                new = len(done.candidates)
+                print(
+                    f"wrote {posix_rel(done.path, project.root)} from {outcome.label} (draft: "
+                    f"{len(done.found_entities)} entities, {done.events} events, {done.claims} "
+                    f"claims, {done.quotes} quotes; {new} new-entity candidate{'s' * (new != 1)})"
+                )
+    except MissingDependency as exc:
+        raise UsageError(str(exc)) from None
+    if failed:
         print(
-            f"wrote {done.path.relative_to(project.root)} (draft: {len(done.found_entities)} entities, "
-            f"{done.events} events, {done.claims} claims proposed; review it, then briefing check)"
+            f"briefing: {failed} input{'s' * (failed != 1)} not imported; the rest were",
+            file=sys.stderr,
         )
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def posix_rel(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when inside it, with forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _iso_date(value: str) -> datetime.date:
@@ -235,7 +265,9 @@ def cmd_new_briefing(args: argparse.Namespace) -> int:
     problem = slug_problem(args.slug, "slug")
     if problem:
         raise UsageError(problem)
-    day = datetime.date.fromisoformat(args.date) if args.date else None
+    if args.source is not None and slug_problem(args.source, "id"):
+        raise UsageError(f"--source: {slug_problem(args.source, 'id')}")
+    day: datetime.date | None = args.date
     if day is None:
         import re
 
@@ -346,11 +378,20 @@ def make_parser() -> argparse.ArgumentParser:
     _cache_options(p)
 
     p = add("import", cmd_import)
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE.txt", help="raw article(s)")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="article(s): .txt, .html/.htm, a feed (.xml/.rss/.atom), a folder, or a URL",
+    )
     p.add_argument(
         "--date", type=_iso_date, help="publication date YYYY-MM-DD (default: from the text)"
     )
-    p.add_argument("--source", help="entity id of the publisher (default: from the dateline)")
+    p.add_argument(
+        "--source",
+        help="entity id of the publisher (default: from the page's or feed's metadata, or the "
+        "dateline)",
+    )
 
     p = add("serve", cmd_serve)
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
@@ -376,7 +417,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "slug", help="the briefing's slug and URL, e.g. 2025-09-11-alibaba-baidu-own-chips"
     )
-    p.add_argument("--date", help="publication date YYYY-MM-DD (default: from the slug)")
+    p.add_argument(
+        "--date", type=_iso_date, help="publication date YYYY-MM-DD (default: from the slug)"
+    )
     p.add_argument("--source", help="entity id of the publisher")
     p.set_defaults(func=cmd_new_briefing)
     return parser

@@ -270,8 +270,22 @@ def details(scores: dict[str, Score]) -> str:
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Score]:
-    return evaluate(make_project(tmp_path_factory.mktemp("intake") / "project"))
+def gold_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Score]]:
+    root = make_project(tmp_path_factory.mktemp("intake") / "project")
+    return root, evaluate(root)
+
+
+@pytest.fixture(scope="module")
+def scores(gold_project: tuple[Path, dict[str, Score]]) -> dict[str, Score]:
+    return gold_project[1]
+
+
+def test_every_gold_draft_passes_check(gold_project: tuple[Path, dict[str, Score]]) -> None:
+    from tests.helpers import run
+
+    code, out, err = run(gold_project[0], "check")
+    assert code == 0, err
+    assert "checked 13 briefings" in out and "0 errors" in out
 
 
 def test_gold_set_is_large_enough() -> None:

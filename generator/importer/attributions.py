@@ -423,6 +423,9 @@ _MIDDLE = re.compile(
     r",\s*(?P<who>[^,\"“”]{1,50}?)\s+(?P<verb>said|says|reported|reports|added|noted|wrote)"
     r"(?:\s+(?:on|in|at|last|earlier|this)\b[^,\"“”]{0,30})?\s*,\s+(?=\S)"
 )
+_CLAUSE_VERB = re.compile(
+    r"\b(?:would|will|had|has|have|was|were|is|are|could|can|may|might|should|did|does)\b"
+)
 _TRAILING_INVERTED = re.compile(
     r",\s*(?P<verb>said|says|added|adds|wrote|noted)\s+(?P<who>[^\"“”]{2,120}?)\s*$"
 )
@@ -549,6 +552,8 @@ def attribution(
             speaker, verb, content, _status(verb, text, content), middle.start(), middle.end()
         )
     inverted = _TRAILING_INVERTED.search(body)
+    if inverted is not None and _CLAUSE_VERB.search(inverted["who"]):
+        inverted = None  # ", said the company would hire ...": a statement, not a speaker
     if inverted is not None:
         speaker = resolve(inverted["who"], inverted.start("who"))
         if speaker is not None:
@@ -612,6 +617,9 @@ def _front(
         before = body[lead : m.start()]
         # The subject, then at most a short phrase ("on Monday", "earlier this month").
         subject, between = _split_subject(before)
+        if "," in subject and not before.rstrip().endswith(","):
+            # "Neither has abandoned Nvidia, the report said": not "X, role, said"
+            continue
         if not subject or not _BETWEEN.match(between):
             continue
         if re.search(r"[;:]", subject) or len(subject.split()) > 14:

@@ -147,6 +147,8 @@ def _declining_party(s: Sentence, discourse: Discourse) -> Speaker:
         )
     if found is None or found.basis:
         return Speaker(discourse.source, discourse.source)
+    if found.entity is None and re.fullmatch(r"[A-Z][a-z]+s", found.by):
+        return Speaker(discourse.source, discourse.source)  # "Representatives": nobody named
     return found
 
 
