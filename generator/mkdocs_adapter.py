@@ -12,7 +12,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ class BuildReport:
     built: int
     reused: int
     memo: dict[str, Any]
+    #: site files of reused pages, which stay in the previous site as they are
+    kept: list[str] = field(default_factory=list)
 
 
 class BuildFailed(Exception):
@@ -181,6 +183,8 @@ def build(
     memo: Any = None,
     previous_site: Path | None = None,
     jobs: int = 1,
+    overlay: Path | None = None,
+    hidden: frozenset[str] = frozenset(),
     builder: str | None = None,
 ) -> BuildReport:
     """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings.
@@ -258,10 +262,14 @@ def build(
                 previous=previous,
                 previous_site=previous_site,
                 jobs=jobs,
+                overlay=overlay,
+                hidden=hidden,
             )
         finally:
             config.plugins.on_shutdown()
-        return BuildReport(result.built, result.reused, mkdocs_engine.memo_to_json(result.memo))
+        return BuildReport(
+            result.built, result.reused, mkdocs_engine.memo_to_json(result.memo), result.kept
+        )
     except exceptions.ConfigurationError as exc:
         raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
     except exceptions.Abort as exc:

@@ -24,13 +24,14 @@ differences that never change what a reader gets:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import pickle
 import re
 import struct
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,14 @@ import markdown
 from mkdocs import utils
 from mkdocs.commands import build as mkbuild
 from mkdocs.exceptions import Abort, BuildError
-from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import (
+    File,
+    Files,
+    InclusionLevel,
+    _file_sort_key,
+    get_files,
+    set_exclusions,
+)
 from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
 from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor
 from mkdocs.structure.toc import get_toc
@@ -95,6 +103,8 @@ class EngineResult:
     built: int = 0
     reused: int = 0
     memo: dict[str, PageMemo] = field(default_factory=dict)
+    #: site files of reused pages: left in the previous site, not written again
+    kept: list[str] = field(default_factory=list)
 
 
 # --- splitting a generated page ---
@@ -180,6 +190,90 @@ def _render_fast(page: Page, headings_md: _Headings, blocks: list[str]) -> bool:
     page.present_anchor_ids = anchors
     page.links_to_anchors = {}
     return True
+
+
+# --- the files: docs/ with the newly rendered pages laid over it ---
+
+
+def _walk_merged(docs: str, overlay: str | None) -> Iterator[tuple[str, list[str], str]]:
+    """(folder, sorted file names, folder each file is in) as ``os.walk`` of one merged tree
+    would give them: a folder's files first (index and README leading), then its
+    subfolders in name order, so the pages come in the clean build's order."""
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        names: dict[str, str] = {}
+        subdirs: set[str] = set()
+        for base in (docs, overlay):
+            if base is None:
+                continue
+            try:
+                entries = list(os.scandir(os.path.join(base, rel) if rel else base))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=True):
+                    subdirs.add(entry.name)
+                else:
+                    names[entry.name] = base
+        ordered = sorted(names, key=_file_sort_key)
+        yield rel, ordered, ""
+        for name in ordered:
+            yield rel, [name], names[name]
+        stack.extend(os.path.join(rel, d) if rel else d for d in sorted(subdirs, reverse=True))
+
+
+def virtual_files(config: Any, overlay: str | None, hidden: Collection[str]) -> Files:
+    """MkDocs' ``get_files`` over ``docs_dir`` with ``overlay``'s files laid over it and the
+    ``hidden`` (stale generated) files left out; README/index conflicts as MkDocs does."""
+    files: list[File] = []
+    conflicting: list[tuple[File, File]] = []
+    docs = config["docs_dir"]
+    by_dest: dict[str, File] = {}
+    current = None
+    for rel, names, base in _walk_merged(docs, overlay):
+        if not base:
+            if rel != current:
+                by_dest = {}
+                current = rel
+            continue
+        path = os.path.join(rel, names[0]) if rel else names[0]
+        uri = path.replace(os.sep, "/")
+        if base == docs and (uri in hidden or (overlay and uri in _overlay_names(overlay))):
+            continue
+        file = File(path, base, config["site_dir"], config["use_directory_urls"])
+        previous = by_dest.setdefault(file.dest_uri, file)
+        if previous is not file:
+            conflicting.append((previous, file))
+        files.append(file)
+    set_exclusions(files, config)
+    for a, b in conflicting:
+        if b.inclusion.is_included():  # type: ignore[no-untyped-call]
+            if a.inclusion.is_included():  # type: ignore[no-untyped-call]
+                log.warning(
+                    f"Excluding '{a.src_uri}' from the site because it conflicts with '{b.src_uri}'."
+                )
+            with contextlib.suppress(ValueError):
+                files.remove(a)
+        else:
+            with contextlib.suppress(ValueError):
+                files.remove(b)
+    return Files(files)
+
+
+_OVERLAY_NAMES: dict[str, frozenset[str]] = {}
+
+
+def _overlay_names(overlay: str) -> frozenset[str]:
+    names = _OVERLAY_NAMES.get(overlay)
+    if names is None:
+        found = []
+        for dirpath, _dirnames, filenames in os.walk(overlay):
+            rel = os.path.relpath(dirpath, overlay)
+            for name in filenames:
+                found.append(name if rel == "." else os.path.join(rel, name).replace(os.sep, "/"))
+        names = _OVERLAY_NAMES[overlay] = frozenset(found)
+    return names
 
 
 # --- fingerprints ---
@@ -343,10 +437,16 @@ def run(
     previous: dict[str, PageMemo],
     previous_site: Path | None,
     jobs: int,
+    overlay: Path | None = None,
+    hidden: Collection[str] = frozenset(),
 ) -> EngineResult:
     """``mkdocs build`` on ``config`` (already loaded), reusing what ``previous`` proves unchanged.
 
     ``generated`` maps each generated page's docs path to the SHA-256 of its text.
+    ``overlay`` holds the pages rendered this time, read in place of ``docs_dir``'s;
+    ``hidden`` names files of ``docs_dir`` to leave out (stale generated pages).
+    A reused page is not written to ``site_dir``: it stays where it is in
+    ``previous_site`` (``EngineResult.kept``), for :func:`write.update_site`.
     """
     warning_counter = utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
@@ -357,7 +457,10 @@ def run(
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         utils.clean_directory(config.site_dir)
-        files = get_files(config)
+        if overlay is None and not hidden:
+            files = get_files(config)
+        else:
+            files = virtual_files(config, str(overlay) if overlay else None, hidden)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
@@ -399,9 +502,6 @@ def run(
                 and old.dest == page.file.dest_uri
                 and _same_file(str(previous_site / old.dest), old.stat)
             ):
-                target = os.path.join(site_dir, old.dest)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(previous_site / old.dest, target)
                 page.present_anchor_ids = set(old.anchors)
                 memo[src] = old
                 reused.add(src)
@@ -456,6 +556,7 @@ def run(
             raise Abort(f"Aborted with {msg} in strict mode!")
         result.built = len(to_build)
         result.reused = len(reused)
+        result.kept = sorted(memo[src].dest for src in reused)
         result.memo = memo
         return result
     except Exception as e:
@@ -467,6 +568,7 @@ def run(
     finally:
         logging.getLogger("mkdocs").removeHandler(warning_counter)
         _HEADINGS.clear()
+        _OVERLAY_NAMES.clear()
 
 
 def _populate(page: Page, config: Any, files: Files, generated: Mapping[str, str]) -> None:

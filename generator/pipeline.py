@@ -30,12 +30,12 @@ from .project import Project, UsageError
 from .render import Renderer, SiteInfo
 from .write import (
     HOME,
+    MANIFEST,
     WriteStats,
-    put_back,
     read_manifest,
     stage_docs,
-    swap_in,
     sync,
+    update_site,
     user_conflicts,
     write_file,
 )
@@ -298,18 +298,29 @@ def _stage(
     progress: Progress,
     extra_files: dict[str, Path] | None = None,
     reused: Iterable[str] = (),
+    *,
+    full: bool = True,
 ) -> Path:
-    """A complete docs folder in ``scratch``: the user's files, ``pages``, the ``reused``
-    generated files of ``docs/`` (hard links: they are only read) and ``extra_files``."""
+    """The docs for MkDocs in ``scratch``: ``pages`` and ``extra_files``, and when ``full``
+    also the user's files and the ``reused`` generated files of ``docs/`` (hard links:
+    they are only read), making a complete docs folder.
+
+    Without ``full`` it is an overlay: the site build reads everything else from
+    ``docs/`` itself (see :func:`mkdocs_engine.virtual_files`), so an edit stages
+    only what it changed.  Zensical, which runs as a command of its own, gets a full one.
+    """
     progress.stage("staging docs/")
     staged = scratch / "docs"
-    stage_docs(project.docs_dir, staged, pages, managed)
-    for rel in reused:
-        (staged / rel).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(project.docs_dir / rel, staged / rel)
-        except OSError:
-            shutil.copyfile(project.docs_dir / rel, staged / rel)
+    if full:
+        stage_docs(project.docs_dir, staged, pages, managed)
+        for rel in reused:
+            (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(project.docs_dir / rel, staged / rel)
+            except OSError:
+                shutil.copyfile(project.docs_dir / rel, staged / rel)
+    else:
+        stage_docs(None, staged, pages, managed)
     for rel, source in (extra_files or {}).items():
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, staged / rel)
@@ -329,6 +340,8 @@ def _mkdocs(
     store: Store | None = None,
     variant: str = "site",
     previous_site: Path | None = None,
+    overlay: Path | None = None,
+    hidden: frozenset[str] = frozenset(),
     **options: Any,
 ) -> Path:
     """Build a staged docs folder with the project's ``mkdocs.yml``; returns ``site``.
@@ -352,6 +365,8 @@ def _mkdocs(
         memo=store.read(memo_name) if store is not None else None,
         previous_site=previous_site,
         jobs=jobs(),
+        overlay=overlay,
+        hidden=hidden,
         builder=project.builder,
         **options,
     )
@@ -426,10 +441,13 @@ def build(
     digests = planned.digests()
     units = planned.rendered
     planned.pages = {}  # it held the pages too; see below
+    if units is not None:
+        units.pages = {}
     epoch = source_date_epoch(checked.corpus)
+    full = project.builder == "zensical"
     scratch = _staging(project)
     try:
-        staged_docs = _stage(project, pages, managed, scratch, progress, reused=reused)
+        staged_docs = _stage(project, pages, managed, scratch, progress, reused=reused, full=full)
         generated = sorted(digests)
         # MkDocs holds every page in memory itself: let go of the model and the page
         # texts first (the staged copies are read back for docs/ afterwards), so the
@@ -439,7 +457,7 @@ def build(
         _release_memory()
         site = _mkdocs(
             project,
-            staged_docs,
+            staged_docs if full else project.docs_dir,
             scratch / "site",
             epoch,
             strict=strict,
@@ -449,10 +467,14 @@ def build(
             store=store,
             variant="site",
             previous_site=project.site_dir if project.site_dir.is_dir() else None,
+            overlay=None if full else staged_docs,
+            hidden=frozenset((managed - set(digests)) | {MANIFEST}),
         )
         progress.stage("updating docs/")
+        report = _LAST_REPORT.get("site-site")
+        kept = report.kept if report is not None else []
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
-        previous = swap_in(site, project.site_dir, scratch)
+        undo = update_site(site, project.site_dir, kept, scratch)
         try:
             stats = sync(
                 project.docs_dir,
@@ -461,16 +483,45 @@ def build(
                 unchanged=set(reused),
             )
         except BaseException:
-            put_back(previous, project.site_dir)
+            undo()
             raise
         if units is not None:
             store.write(
                 RENDER_MEMO, incremental.make_memo(project.docs_dir, units, digests.__getitem__)
             )
         rendered, reused_pages = _keep_memo(store, "site")
+    except BaseException:
+        _LAST_REPORT.pop("site-site", None)
+        raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        _discard(scratch)
     return Built(checked, len(generated), stats, tuple(notes), rendered, reused_pages)
+
+
+def _discard(scratch: Path) -> None:
+    """Remove the staging folder; a big one (an old site swapped out) in the background.
+
+    Deleting thousands of folders can take longer than the build; the folder keeps its
+    staging name, so a run that finds it left over removes it first (:func:`_staging`).
+    """
+    previous = scratch / "previous"
+    if previous.is_dir():
+        import subprocess
+        import sys
+
+        with contextlib.suppress(OSError):
+            subprocess.Popen(
+                [sys.executable, "-c", _RMTREE, str(scratch)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            return
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+_RMTREE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
 @dataclass

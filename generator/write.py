@@ -8,11 +8,12 @@ mtimes stay and ``mkdocs serve`` does not loop.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import shutil
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,9 +155,13 @@ def _prune_empty(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def stage_docs(docs_dir: Path, staging: Path, pages: dict[str, str], managed: set[str]) -> None:
-    """A complete docs folder in ``staging``: the user's files plus the new generated pages."""
-    if docs_dir.is_dir():
+def stage_docs(
+    docs_dir: Path | None, staging: Path, pages: dict[str, str], managed: set[str]
+) -> None:
+    """A complete docs folder in ``staging``: the user's files plus the new generated pages
+    (only the pages when ``docs_dir`` is None)."""
+    staging.mkdir(parents=True, exist_ok=True)
+    if docs_dir is not None and docs_dir.is_dir():
         for dirpath, dirnames, filenames in os.walk(docs_dir):
             here = Path(dirpath)
             dirnames.sort()
@@ -210,4 +215,78 @@ __all__ = [
     "stage_docs",
     "swap_in",
     "sync",
+    "update_site",
 ]
+
+
+def _files_under(folder: Path) -> set[str]:
+    found: set[str] = set()
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        rel = os.path.relpath(dirpath, folder)
+        for name in filenames:
+            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def update_site(
+    new: Path, target: Path, kept: Collection[str], scratch: Path
+) -> Callable[[], None]:
+    """Make ``target`` hold ``new``'s files plus its own ``kept`` ones, and nothing else.
+
+    An incremental build writes only what changed into ``new``; its other pages are
+    ``kept`` in ``target`` as they are.  The few changed files are moved in one by
+    one, and what they replace is first hard-linked into ``scratch`` so that the
+    returned function can undo the update.  When most files change (a first or
+    clean build), the folders are swapped instead, as :func:`swap_in` does.
+    """
+    if not target.exists():
+        previous = swap_in(new, target, scratch)
+        return lambda: put_back(previous, target)
+    incoming = _files_under(new)
+    if len(kept) < len(incoming):  # mostly new: link the few kept files across and swap
+        for rel in kept:
+            (new / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(target / rel, new / rel)
+        previous = swap_in(new, target, scratch)
+        return lambda: put_back(previous, target)
+    present = _files_under(target)
+    expected = incoming | set(kept)
+    stale = present - expected
+    replaced = incoming & present
+    added = incoming - present
+    backup = scratch / "replaced"
+    made_folders: list[Path] = []
+    done: list[str] = []
+
+    def undo() -> None:
+        for rel in added & set(done):
+            (target / rel).unlink(missing_ok=True)
+        for rel in sorted((replaced & set(done)) | stale):
+            saved = backup / rel
+            if saved.exists():
+                (target / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(saved, target / rel)
+        for folder in reversed(made_folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+    try:
+        for rel in sorted(replaced | stale):
+            (backup / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(target / rel, backup / rel)
+        for rel in sorted(incoming):
+            destination = target / rel
+            parent = destination.parent
+            if not parent.is_dir():
+                missing = [p for p in [parent, *parent.parents] if not p.exists()]
+                parent.mkdir(parents=True, exist_ok=True)
+                made_folders.extend(reversed(missing))
+            os.replace(new / rel, destination)
+            done.append(rel)
+        for rel in sorted(stale):
+            (target / rel).unlink()
+            _prune_empty((target / rel).parent, target)
+    except BaseException:
+        undo()
+        raise
+    return undo

@@ -788,7 +788,7 @@ def test_the_model_is_released_before_mkdocs_runs(
     import gc
     import weakref
 
-    from generator import mkdocs_adapter, model, pipeline
+    from generator import incremental, mkdocs_adapter, model, pipeline
 
     root = write_project(
         tmp_path / "p",
@@ -806,11 +806,18 @@ def test_the_model_is_released_before_mkdocs_runs(
 
     refs: list[weakref.ref] = []
     original_render = pipeline.render
+    original_incremental = incremental.render
 
     def watched_render(*args, **kwargs):
         pages = Pages(original_render(*args, **kwargs))
         refs.append(weakref.ref(pages))
         return pages
+
+    def watched_incremental(*args, **kwargs):  # build renders through the incremental stage
+        rendered = original_incremental(*args, **kwargs)
+        rendered.pages = Pages(rendered.pages)
+        refs.append(weakref.ref(rendered.pages))
+        return rendered
 
     seen: dict[str, int] = {}
     original_build = mkdocs_adapter.build
@@ -824,6 +831,7 @@ def test_the_model_is_released_before_mkdocs_runs(
         return original_build(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "render", watched_render)
+    monkeypatch.setattr(incremental, "render", watched_incremental)
     monkeypatch.setattr(mkdocs_adapter, "build", counting_build)
     code, _out, err = run(root, command)
     assert code == 0, err
