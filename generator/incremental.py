@@ -35,6 +35,7 @@ from . import paths
 from .model import Claim, Corpus, Event
 from .progress import SILENT, Progress
 from .render import Renderer
+from .search import EXPLORE_DOC
 
 Unit = tuple[str, str]  # ("briefing", slug) | ("entity", id) | ("tag", tag)
 
@@ -176,6 +177,7 @@ def render_rest(renderer: Renderer, progress: Progress = SILENT) -> dict[str, st
     progress.stage("rendering the timeline and the network")
     out.update(renderer.timelines())
     out[paths.GRAPH_INDEX] = renderer.graph()
+    out[EXPLORE_DOC] = renderer.explore()
     progress.stage("writing data exports, feed and calendar")
     out.update(renderer.exports())
     out.update(renderer._extra)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import incremental, paths
+from . import incremental, paths, search
 from .cache import Store
 from .load import FileCache, SeedFile, Sources, load
 from .markup import MentionFinder, remote_images_in
@@ -469,7 +469,9 @@ def build(
             previous_site=project.site_dir if project.site_dir.is_dir() else None,
             overlay=None if full else staged_docs,
             hidden=frozenset((managed - set(digests)) | {MANIFEST}),
+            overrides=search.hosted_overrides(project.settings, project.config_file.parent, scratch),
         )
+        search.index_site(site, fallback=project.site_dir, progress=progress)
         progress.stage("updating docs/")
         report = _LAST_REPORT.get("site-site")
         kept = report.kept if report is not None else []
@@ -580,7 +582,7 @@ def bundle(
             verbose=verbose,
             progress=progress,
             directory_urls=False,
-            overrides={"plugins": plugins, "extra": extra},
+            overrides={"plugins": search.bundle_plugins(plugins), "extra": extra},
         )
         project.dist_dir.mkdir(parents=True, exist_ok=True)
         archive = project.dist_dir / f"{name}.zip"

@@ -25,6 +25,7 @@ from .fuzzydate import MONTH_NAMES
 from .markup import MentionFinder, attr, body_html, first_paragraph, link_mentions, md
 from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
 from .progress import SILENT, Progress
+from .search import EXPLORE_DOC
 
 TYPE_TITLES = {
     "company": ("Company", "Companies"),
@@ -201,10 +202,12 @@ class Links:
             out += f'<br>\n<span class="bf-conflict">Reports disagree on the date:</span> {dates}'
         return Markup(out + "</li>")
 
-    def claim_item(self, c: Claim, show_briefing: bool = False) -> Markup:
+    def claim_item(self, c: Claim, show_briefing: bool = False, anchor: str = "") -> Markup:
+        """A claim; on its briefing's page with an ``anchor`` id, which search results link to."""
         where = f" · in {self.briefing(c.briefing)}" if show_briefing else ""
+        opening = f'<li class="bf-anchor" id="{anchor}">' if anchor else "<li>"
         return Markup(
-            f"<li>{self.status(c.status)} {md(c.text)}<br>\n"
+            f"{opening}{self.status(c.status)} {md(c.text)}<br>\n"
             f'<span class="bf-meta">{self.provenance(c)}{where}</span></li>'
         )
 
@@ -273,6 +276,7 @@ class Renderer:
         progress.stage("rendering the timeline and the network")
         out.update(self.timelines())
         out[paths.GRAPH_INDEX] = self.graph()
+        out[EXPLORE_DOC] = self.explore()
         progress.stage("writing data exports, feed and calendar")
         out.update(self.exports())
         out.update(self._extra)
@@ -657,6 +661,10 @@ class Renderer:
             relations=rows[:GRAPH_TABLE_ROWS],
             more_relations=max(len(rows) - GRAPH_TABLE_ROWS, 0),
         )
+
+    def explore(self) -> str:
+        """The browse page: search and facets run in the reader's browser (see search.py)."""
+        return self._render("explore.md.j2", EXPLORE_DOC)
 
     def tags_index(self) -> str:
         rows = [

@@ -1,0 +1,360 @@
+// Search and browse for the hosted briefing site, on Pagefind's chunked index.
+//
+// The header box shows the first results as you type (kind, date, source and a
+// snippet); Enter opens /explore/ with the query.  /explore/ lists results with
+// facets (entity, entity type, tag, source, year, claim status) and keeps every
+// choice in the URL, so a filtered view is a link.  Pagefind downloads only the
+// index chunks and result fragments a query needs.
+
+const FACETS = [
+  ["kind", "Kind"],
+  ["entity", "Entity"],
+  ["type", "Entity type"],
+  ["tag", "Tag"],
+  ["source", "Source"],
+  ["year", "Year"],
+  ["status", "Claim status"],
+];
+// Facets a record has one value of: several chosen values mean "any of them".
+// Entities, types and tags may be several on one record: chosen values must all be there.
+const ANY_OF = new Set(["kind", "source", "year", "status"]);
+const KIND_LABELS = { briefing: "Briefing", entity: "Entity", event: "Event" };
+const TYPE_LABELS = {
+  company: "Company", person: "Person", product: "Product", organization: "Organization",
+  government: "Government", media: "Media", place: "Place", other: "Other",
+};
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+const PAGE = 20;
+const SHOWN_VALUES = 8;
+
+function siteRoot() {
+  const config = document.getElementById("__config");
+  let base = ".";
+  try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* the page's own folder */ }
+  return new URL(base.endsWith("/") ? base : base + "/", location.href);
+}
+
+let loading = null;
+function pagefind() {
+  if (!loading) {
+    const root = siteRoot();
+    loading = import(new URL("pagefind/pagefind.js", root).href).then(async (pf) => {
+      await pf.options({ baseUrl: root.pathname, excerptLength: 24 });
+      await pf.init();
+      return pf;
+    });
+  }
+  return loading;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "html") node.innerHTML = value; // only Pagefind's excerpts (escaped, with <mark>)
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+// A facet value "Name|id" shows the name and puts the id in the URL.
+function valueId(facet, value) {
+  return facet === "entity" || facet === "source" ? value.slice(value.lastIndexOf("|") + 1) : value;
+}
+function valueLabel(facet, value) {
+  if (facet === "entity" || facet === "source") return value.slice(0, value.lastIndexOf("|"));
+  if (facet === "type") return TYPE_LABELS[value] || value;
+  if (facet === "kind") return KIND_LABELS[value] || value;
+  if (facet === "status") return value.replace(/-/g, " ");
+  return value;
+}
+
+function dateWords(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : iso || "";
+}
+
+function kindLabel(meta) {
+  return meta.kind === "entity" ? TYPE_LABELS[meta.type] || "Entity" : KIND_LABELS[meta.kind] || "";
+}
+
+// Claims of a briefing that the query matched (by the words' positions) or whose
+// status is chosen: [{anchor, status, text}].
+function claimsOf(data, statuses) {
+  const status = {};
+  for (const part of (data.meta.claims || "").split(";")) {
+    const [anchor, value] = part.split(":");
+    if (anchor) status[anchor] = value;
+  }
+  const anchors = (data.anchors || []).filter((a) => a.id && a.id.startsWith("claim-"));
+  const all = (data.anchors || []).slice().sort((a, b) => a.location - b.location);
+  const hit = new Set();
+  for (const loc of data.locations || []) {
+    let current = null;
+    for (const a of all) {
+      if (a.location <= loc) current = a;
+      else break;
+    }
+    if (current && current.id.startsWith("claim-")) hit.add(current.id);
+  }
+  return anchors
+    .filter((a) => hit.has(a.id) || (statuses.length && statuses.includes(status[a.id])))
+    .map((a) => ({ anchor: a.id, status: status[a.id] || "", text: (a.text || "").trim() }));
+}
+
+function resultItem(data, statuses, tag = "li") {
+  const meta = data.meta || {};
+  const date = meta.kind === "briefing" ? dateWords(meta.date) : meta.date || "";
+  const facts = [kindLabel(meta), date, meta.source].filter(Boolean).join(" · ");
+  const item = el(tag, { class: `bf-result bf-result--${meta.kind || "page"}` },
+    el("a", { class: "bf-result__title", href: data.url, text: meta.title || data.url }),
+    el("span", { class: "bf-result__meta", text: facts }),
+    data.excerpt ? el("span", { class: "bf-result__excerpt", html: data.excerpt }) : null);
+  if (meta.kind === "briefing") {
+    const claims = claimsOf(data, statuses);
+    if (claims.length) {
+      const list = el("ul", { class: "bf-result__claims" });
+      for (const c of claims.slice(0, 4)) {
+        list.append(el("li", {},
+          el("span", { class: `bf-status bf-status-${c.status}`, text: c.status.replace(/-/g, " ") }), " ",
+          el("a", { href: `${data.url}#${c.anchor}`, text: c.text || "claim" })));
+      }
+      item.append(list);
+    }
+  }
+  return item;
+}
+
+// --- the header box -------------------------------------------------------------------
+
+function headerSearch(form) {
+  if (form.dataset.bfBound) return; // Material's instant navigation keeps the header
+  form.dataset.bfBound = "1";
+  const input = form.querySelector("input[name=q]");
+  const box = form.querySelector(".bf-search__results");
+  let timer = null;
+  let current = -1;
+  let asked = 0;
+
+  const links = () => Array.from(box.querySelectorAll("a.bf-result__title, a.bf-search__all"));
+  const close = () => {
+    box.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    current = -1;
+  };
+  const focusItem = (n) => {
+    const all = links();
+    if (!all.length) return;
+    current = (n + all.length) % all.length;
+    all[current].focus();
+  };
+
+  async function run() {
+    const query = input.value.trim();
+    const ticket = ++asked;
+    if (!query) { close(); return; }
+    const pf = await pagefind();
+    const search = await pf.search(query);
+    if (ticket !== asked || !search) return;
+    const shown = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
+    if (ticket !== asked) return;
+    box.replaceChildren();
+    const list = el("ul", { class: "bf-search__list" });
+    for (const data of shown) list.append(resultItem(data, []));
+    box.append(shown.length ? list : el("p", { class: "bf-search__none", text: "Nothing found." }));
+    const all = new URL(form.action);
+    all.searchParams.set("q", query);
+    box.append(el("a", { class: "bf-search__all", href: all.href,
+      text: `All ${search.results.length} results, with filters →` }));
+    box.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    current = -1;
+  }
+
+  input.addEventListener("focus", () => { pagefind().catch(() => null); }, { once: true });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => run().catch(() => close()), 150);
+  });
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") { event.preventDefault(); focusItem(current + 1); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); focusItem(current - 1); }
+    else if (event.key === "Escape") { close(); input.focus(); }
+  });
+  document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
+  // "/" focuses the box, as in Material's own search.
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.key === "/" && !(target instanceof HTMLInputElement) && !(target instanceof HTMLTextAreaElement)) {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+}
+
+// --- /explore/ --------------------------------------------------------------------------
+
+function readState() {
+  const params = new URLSearchParams(location.search);
+  const state = { q: params.get("q") || "", chosen: {} };
+  for (const [facet] of FACETS) state.chosen[facet] = params.getAll(facet);
+  return state;
+}
+
+function writeState(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const [facet] of FACETS) for (const id of state.chosen[facet]) params.append(facet, id);
+  const query = params.toString();
+  const url = location.pathname + (query ? `?${query}` : "");
+  if (url !== location.pathname + location.search) history.pushState(null, "", url);
+}
+
+async function explore(mount) {
+  const pf = await pagefind();
+  const all = await pf.filters(); // every value, for turning URL ids into facet values
+  const state = readState();
+
+  const input = el("input", { type: "search", class: "bf-explore__query", id: "bf-explore-q",
+    placeholder: "Words to look for (optional)", value: state.q, autocomplete: "off" });
+  const status = el("p", { class: "bf-explore__status", role: "status", "aria-live": "polite" });
+  const facets = el("div", { class: "bf-explore__facets" });
+  const list = el("ol", { class: "bf-explore__results" });
+  const more = el("button", { type: "button", class: "md-button bf-explore__more", hidden: true, text: "Show more" });
+  const clear = el("button", { type: "button", class: "bf-explore__clear", text: "Clear all" });
+  mount.replaceChildren(
+    el("form", { class: "bf-explore__form", role: "search" },
+      el("label", { for: "bf-explore-q", class: "bf-explore__label", text: "Search" }), input, clear),
+    el("div", { class: "bf-explore__body" },
+      el("aside", { class: "bf-explore__aside", "aria-label": "Filters" }, facets),
+      el("section", { class: "bf-explore__main", "aria-label": "Results" }, status, list, more)));
+
+  const valueFor = (facet, id) => Object.keys(all[facet] || {}).find((v) => valueId(facet, v) === id);
+  const expanded = new Set();
+  let ticket = 0;
+  let results = [];
+  let shown = 0;
+
+  function filters() {
+    const out = {};
+    for (const [facet] of FACETS) {
+      const values = state.chosen[facet].map((id) => valueFor(facet, id) || id);
+      if (values.length) out[facet] = ANY_OF.has(facet) ? { any: values } : values;
+    }
+    // With neither words nor a kind, list what has a date: briefings and events.
+    if (!state.q && !out.kind) out.kind = { any: ["briefing", "event"] };
+    return out;
+  }
+
+  async function showMore() {
+    const mine = ticket;
+    const next = results.slice(shown, shown + PAGE);
+    const datas = await Promise.all(next.map((r) => r.data()));
+    if (mine !== ticket) return;
+    for (const data of datas) list.append(resultItem(data, state.chosen.status));
+    shown += next.length;
+    more.hidden = shown >= results.length;
+  }
+
+  function renderFacets(counts) {
+    const open = new Set(Array.from(facets.querySelectorAll("details[open]")).map((d) => d.dataset.facet));
+    facets.replaceChildren();
+    for (const [facet, title] of FACETS) {
+      const chosen = new Set(state.chosen[facet]);
+      const entries = Object.entries(counts[facet] || {})
+        .filter(([value, n]) => n > 0 || chosen.has(valueId(facet, value)))
+        .sort((a, b) => (facet === "year" ? b[0].localeCompare(a[0]) : b[1] - a[1] || valueLabel(facet, a[0]).localeCompare(valueLabel(facet, b[0]))));
+      if (!entries.length) continue;
+      const visible = expanded.has(facet) ? entries
+        : entries.filter(([v], i) => i < SHOWN_VALUES || chosen.has(valueId(facet, v)));
+      const group = el("fieldset", { class: "bf-facet__values" }, el("legend", { class: "bf-visually-hidden", text: title }));
+      for (const [value, n] of visible) {
+        const id = valueId(facet, value);
+        const box = el("input", { type: "checkbox", name: facet, value: id, checked: chosen.has(id) });
+        box.addEventListener("change", () => {
+          state.chosen[facet] = box.checked ? [...state.chosen[facet], id] : state.chosen[facet].filter((x) => x !== id);
+          update(true);
+        });
+        group.append(el("label", { class: "bf-facet__value" }, box,
+          el("span", { class: "bf-facet__name", text: valueLabel(facet, value) }),
+          el("span", { class: "bf-facet__count", text: String(n) })));
+      }
+      if (entries.length > visible.length || expanded.has(facet)) {
+        const toggle = el("button", { type: "button", class: "bf-facet__toggle",
+          text: expanded.has(facet) ? "Fewer" : `All ${entries.length}` });
+        toggle.addEventListener("click", () => {
+          if (expanded.has(facet)) expanded.delete(facet); else expanded.add(facet);
+          renderFacets(counts);
+          facets.querySelector(`details[data-facet="${facet}"] .bf-facet__toggle`)?.focus();
+        });
+        group.append(toggle);
+      }
+      const details = el("details", { class: "bf-facet", "data-facet": facet,
+        open: chosen.size > 0 || open.has(facet) || (window.innerWidth > 720 && facet !== "tag") },
+        el("summary", { text: chosen.size ? `${title} (${chosen.size})` : title }), group);
+      facets.append(details);
+    }
+  }
+
+  async function update(push) {
+    const mine = ++ticket;
+    state.q = input.value.trim();
+    if (push) writeState(state);
+    status.textContent = "Searching…";
+    const search = state.q
+      ? await pf.search(state.q, { filters: filters() })
+      : await pf.search(null, { filters: filters() });
+    if (mine !== ticket) return;
+    results = search ? search.results : [];
+    shown = 0;
+    list.replaceChildren();
+    const chosen = FACETS.flatMap(([f]) => state.chosen[f].map((id) => {
+      const v = valueFor(f, id);
+      return v ? valueLabel(f, v) : id;
+    }));
+    status.textContent = `${results.length} ${results.length === 1 ? "result" : "results"}`
+      + (state.q ? ` for “${state.q}”` : "") + (chosen.length ? ` · ${chosen.join(" · ")}` : "")
+      + (state.q ? " · best matches first" : " · newest first");
+    renderFacets(search ? search.filters : {});
+    await showMore();
+  }
+
+  let typing = null;
+  input.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => update(true), 250);
+  });
+  mount.querySelector("form").addEventListener("submit", (event) => { event.preventDefault(); update(true); });
+  clear.addEventListener("click", () => {
+    input.value = "";
+    for (const [facet] of FACETS) state.chosen[facet] = [];
+    update(true);
+  });
+  more.addEventListener("click", () => showMore());
+  window.addEventListener("popstate", () => {
+    const next = readState();
+    input.value = next.q;
+    state.chosen = next.chosen;
+    update(false);
+  });
+  mount.classList.add("bf-explore--ready");
+  await update(false);
+}
+
+function start() {
+  for (const form of document.querySelectorAll("form[data-bf-search]")) headerSearch(form);
+  const mount = document.getElementById("bf-explore");
+  if (mount && location.protocol !== "file:") {
+    explore(mount).catch(() => {
+      mount.classList.add("bf-explore--failed"); // the page's own text stays: it says what to do
+    });
+  }
+}
+
+// Material swaps pages without reloading when navigation.instant is on.
+if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

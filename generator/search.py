@@ -1,0 +1,588 @@
+"""Search and filters: a Pagefind index for the hosted site, Material's search for the bundle.
+
+Material's own search downloads its whole index before the first query (110 MB at
+10,000 seeds).  The hosted site instead gets a Pagefind index, split into chunks
+so that a query downloads only the parts it needs, with facets (entity, entity
+type, tag, source, year, claim status) that the browse page ``/explore/`` and the
+search box in the header use.  The offline bundle opens from ``file://``, where
+Pagefind cannot load, so it keeps Material's search, restricted to briefings,
+entity cards and timelines (``search: exclude`` on the other generated pages).
+
+:func:`index_site` reads only the built site (the data exports and the briefing
+and entity pages), so it is a pure function of what MkDocs wrote and can run
+again on an unchanged site with the same result.  It talks to the Pagefind binary
+from the ``pagefind[bin]`` wheel directly, one request at a time: the ``pagefind``
+Python wrapper waits 0.1 s per request (2,000 records took 200 s).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .mkdocs_adapter import BuildFailed, MkDocsMissing
+from .progress import SILENT, Progress
+
+#: The browse page (a generated docs path).
+EXPLORE_DOC = "explore/index.md"
+#: Where the index goes inside the site.
+INDEX_FOLDER = "pagefind"
+#: Facets, in the order the browse page shows them.  ``kind`` tells briefings,
+#: entity cards and events apart.
+FACETS = ("kind", "entity", "type", "tag", "source", "year", "status")
+#: Theme overrides shipped in the package: the header search box and its script.
+OVERRIDES = Path(__file__).resolve().parent / "overrides"
+#: What Pagefind leaves out of a page's text: lists of other pages (marked in the
+#: templates with ``data-search-exclude``, which Material's search honours too),
+#: drawings and heading permalinks.
+EXCLUDE_SELECTORS = ("[data-search-exclude]", "svg", "figure", ".headerlink")
+#: Pagefind's extra files that the site's own script does not use.
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+#: Requests sent before reading the answers: few enough that the answers fit in the
+#: pipe (so neither side blocks), and one at a time keeps the page order, which
+#: decides the order of results without a query (newest first).
+_BATCH = 1
+
+
+class SearchMissing(MkDocsMissing):
+    """Pagefind's binary is not installed (exit 2, like a missing MkDocs)."""
+
+
+class SearchFailed(BuildFailed):
+    """Indexing failed; the build fails and the previous site stays."""
+
+
+# --- MkDocs configuration for the two kinds of build ---------------------------------
+
+
+def _plugin_name(entry: object) -> str:
+    return (
+        entry
+        if isinstance(entry, str)
+        else next(iter(entry), "")
+        if isinstance(entry, dict)
+        else ""
+    )
+
+
+def _is_search(entry: object) -> bool:
+    return _plugin_name(entry) in ("search", "material/search")
+
+
+def hosted_overrides(
+    settings: Mapping[str, Any], config_dir: Path, scratch: Path
+) -> dict[str, Any]:
+    """MkDocs settings for the hosted site: no lunr search (Pagefind replaces it, and it
+    was 27 % of MkDocs' time) and the theme overrides with the Pagefind search box.
+
+    A project that has its own ``theme.custom_dir`` keeps it: both folders are merged
+    into ``scratch`` with the project's files taking precedence.
+    """
+    plugins = [p for p in (settings.get("plugins") or ["search"]) if not _is_search(p)]
+    theme_setting = settings.get("theme") or {"name": "material"}
+    theme = dict(theme_setting) if isinstance(theme_setting, dict) else {"name": theme_setting}
+    custom = theme.get("custom_dir")
+    if custom:
+        merged = scratch / "theme-overrides"
+        shutil.copytree(OVERRIDES, merged, dirs_exist_ok=True)
+        shutil.copytree(config_dir / str(custom), merged, dirs_exist_ok=True)
+        theme["custom_dir"] = str(merged)
+    else:
+        theme["custom_dir"] = str(OVERRIDES)
+    extra_css = [*(settings.get("extra_css") or []), "assets/briefing/search.css"]
+    scripts = [*(settings.get("extra_javascript") or [])]
+    scripts.append({"path": "assets/briefing/search.js", "type": "module"})
+    return {"plugins": plugins, "theme": theme, "extra_css": extra_css, "extra_javascript": scripts}
+
+
+def bundle_plugins(plugins: list[Any]) -> list[Any]:
+    """The bundle's plugins: Material's search stays (it works from ``file://``), added if absent."""
+    return plugins if any(_is_search(p) for p in plugins) else ["search", *plugins]
+
+
+# --- records: what is indexed, with which facets ---------------------------------------
+
+
+@dataclass
+class Record:
+    """One search result: a briefing, an entity card or an event."""
+
+    url: str
+    kind: str
+    title: str
+    filters: dict[str, list[str]]
+    meta: dict[str, str]
+    #: A page's HTML (briefings, entity cards) or plain text (events).
+    html: str = ""
+    text: str = ""
+    day: str = ""  # for the order: newest first
+
+
+@dataclass
+class IndexStats:
+    records: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    files: int = 0
+    bytes: int = 0
+
+
+def _label(name: str, ident: str) -> str:
+    """A facet value that carries both what readers see and what the URL says: ``Name|id``."""
+    return f"{name.replace('|', '/')}|{ident}"
+
+
+def _years(earliest: str | None, latest: str | None) -> list[str]:
+    """The years a fuzzy date may fall in (an open end counts only its known side)."""
+    first = int((earliest or latest or "0")[:4])
+    last = int((latest or earliest or "0")[:4])
+    if not first:
+        return []
+    return [str(y) for y in range(first, min(last, first + 20) + 1)]
+
+
+_ARTICLE = re.compile(r"<article\b[^>]*>(.*)</article>", re.S)
+
+
+def _article(page: Path) -> str:
+    """The main content of a built page (Material's ``<article>``), without the theme around it."""
+    try:
+        text = page.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SearchFailed(f"search index: cannot read {page.name}: {exc.strerror}") from None
+    found = _ARTICLE.search(text)
+    return found.group(1) if found else ""
+
+
+def _page_file(url: str) -> str:
+    """The file a page URL is served from (``briefings/x/`` → ``briefings/x/index.html``)."""
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+def records(site_dir: Path, fallback: Path | None = None) -> Iterator[Record]:
+    """Every search record of a built site, newest first (entity cards last).
+
+    Read from the site's data exports (the model as JSON) and its briefing and
+    entity pages, so nothing but the built site is needed.
+    """
+
+    def find(rel: str) -> Path:
+        path = site_dir / rel
+        if not path.is_file() and fallback is not None and (fallback / rel).is_file():
+            return fallback / rel
+        return path
+
+    try:
+        briefings = json.loads(find("data/briefings.json").read_text(encoding="utf-8"))
+        entities = json.loads(find("data/entities.json").read_text(encoding="utf-8"))
+        events = json.loads(find("data/events.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SearchFailed(f"search index: cannot read the site's data exports: {exc}") from None
+    by_id = {e["id"]: e for e in entities}
+    url_of = {b["slug"]: "/" + b["url"] for b in briefings}
+    source_of = {b["slug"]: b["source"] for b in briefings}
+
+    def name(ident: str) -> str:
+        e = by_id.get(ident)
+        return str(e["name"]) if e else ident
+
+    def entity_values(ids: list[str]) -> list[str]:
+        return [_label(name(i), i) for i in dict.fromkeys(ids)]
+
+    def types(ids: list[str]) -> list[str]:
+        return sorted({by_id[i]["type"] for i in ids if i in by_id})
+
+    dated: list[Record] = []
+    for b in briefings:
+        statuses = sorted({c["status"] for c in b["claims"]})
+        claims = ";".join(f"claim-{n}:{c['status']}" for n, c in enumerate(b["claims"], 1))
+        dated.append(
+            Record(
+                url="/" + b["url"],
+                kind="briefing",
+                title=b["title"],
+                filters={
+                    "kind": ["briefing"],
+                    "entity": entity_values(b["entities"]),
+                    "type": types(b["entities"]),
+                    "tag": list(b["tags"]),
+                    "source": [_label(name(b["source"]), b["source"])],
+                    "year": [b["date"][:4]],
+                    "status": statuses,
+                },
+                meta={
+                    "kind": "briefing",
+                    "date": b["date"],
+                    "source": name(b["source"]),
+                    "claims": claims,
+                },
+                html=_article(find(_page_file(b["url"]))),
+                day=b["date"],
+            )
+        )
+    for ev in events:
+        reports = [r["briefing"] for r in ev["reports"] if r["briefing"] in url_of]
+        if not reports:
+            continue
+        sources = list(dict.fromkeys(source_of[r] for r in reports))
+        names = [name(i) for i in ev["entities"]]
+        date = ev["date"]
+        dated.append(
+            Record(
+                url=f"{url_of[reports[0]]}#ev-{ev['id']}",
+                kind="event",
+                title=ev["title"],
+                filters={
+                    "kind": ["event"],
+                    "entity": entity_values(ev["entities"]),
+                    "type": types(ev["entities"]),
+                    "tag": list(ev["tags"]),
+                    "source": [_label(name(s), s) for s in sources],
+                    "year": _years(date["earliest"], date["latest"]),
+                },
+                meta={
+                    "kind": "event",
+                    "date": date["words"],
+                    "source": ", ".join(name(s) for s in sources),
+                },
+                text=" ".join([ev["title"], date["words"], *names]),
+                day=date["earliest"] or date["latest"] or "",
+            )
+        )
+    # Newest first: without a query, Pagefind lists results in the order they were added.
+    dated.sort(key=lambda r: r.day, reverse=True)
+    yield from dated
+    for e in sorted(entities, key=lambda e: str(e["name"]).casefold()):
+        yield Record(
+            url="/" + e["url"],
+            kind="entity",
+            title=e["name"],
+            filters={
+                "kind": ["entity"],
+                "entity": [_label(e["name"], e["id"])],
+                "type": [e["type"]],
+            },
+            meta={"kind": "entity", "type": e["type"]},
+            html=_article(find(_page_file(e["url"]))),
+        )
+
+
+def _page_html(record: Record) -> str:
+    """What Pagefind reads for a page record: its article, with the facets as hidden data."""
+    parts = ['<div hidden data-pagefind-ignore="index">']
+    parts.append(f'<span data-pagefind-meta="title">{html.escape(record.title)}</span>')
+    for key, value in record.meta.items():
+        if value:
+            parts.append(f'<span data-pagefind-meta="{key}">{html.escape(value)}</span>')
+    for key, values in record.filters.items():
+        for value in values:
+            parts.append(f'<span data-pagefind-filter="{key}">{html.escape(value)}</span>')
+    parts.append("</div>")
+    return f"<html><body>{''.join(parts)}<main>{record.html}</main></body></html>"
+
+
+# --- the Pagefind service ---------------------------------------------------------------
+
+
+class _Pagefind:
+    """The ``pagefind --service`` binary: base64 JSON messages, each ended by a comma."""
+
+    def __init__(self) -> None:
+        try:
+            import pagefind_bin  # type: ignore[import-untyped]
+        except ImportError:
+            raise SearchMissing(
+                "the search index needs Pagefind: pip install 'pagefind[bin]' (or pip install -e .)"
+            ) from None
+        binary = pagefind_bin.get_executable()
+        self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self._proc = subprocess.Popen(
+            [str(binary), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+        )
+        self._buffer = b""
+        self._next = 0
+
+    def request(self, *payloads: dict[str, Any]) -> list[dict[str, Any]]:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        ids = []
+        try:
+            for payload in payloads:
+                self._next += 1
+                ids.append(self._next)
+                message = json.dumps({"message_id": self._next, "payload": payload}).encode()
+                self._proc.stdin.write(base64.b64encode(message) + b",")
+            self._proc.stdin.flush()
+            answers: dict[int, dict[str, Any]] = {}
+            while len(answers) < len(ids):
+                while b"," not in self._buffer:
+                    chunk = os.read(self._proc.stdout.fileno(), 1 << 16)
+                    if not chunk:
+                        raise SearchFailed(f"search index: Pagefind stopped: {self._stderr()}")
+                    self._buffer += chunk
+                raw, _, self._buffer = self._buffer.partition(b",")
+                answer = json.loads(base64.b64decode(raw))
+                answers[int(answer.get("message_id") or 0)] = answer["payload"]
+        except BrokenPipeError:
+            raise SearchFailed(f"search index: Pagefind stopped: {self._stderr()}") from None
+        out = [answers.get(i, {"type": "Error", "message": "no answer"}) for i in ids]
+        for answer in out:
+            if answer.get("type") == "Error":
+                raise SearchFailed(f"search index: Pagefind: {answer.get('message', '?')}")
+        return out
+
+    def _stderr(self) -> str:
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return text[-1] if text else f"exit code {self._proc.poll()}"
+
+    def close(self) -> None:
+        if self._proc.stdin:
+            self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        self._log.close()
+
+
+def _language(site_dir: Path) -> str:
+    """The site's language, as Material writes it on the home page (``<html lang="en">``)."""
+    for name in ("index.html", "404.html"):
+        page = site_dir / name
+        if page.is_file():
+            found = re.search(
+                r'<html[^>]*\blang="([A-Za-z-]+)"', page.read_text(encoding="utf-8")[:2000]
+            )
+            if found:
+                return found.group(1).split("-")[0].lower()
+    return "en"
+
+
+def index_site(
+    site_dir: Path, *, fallback: Path | None = None, progress: Progress = SILENT
+) -> IndexStats:
+    """Index a built site into ``site_dir/pagefind/``: briefings, entity cards and events.
+
+    ``fallback`` is an earlier site whose files stand in for those ``site_dir`` lacks
+    (an incremental build writes only the pages that changed).  Raises
+    :class:`SearchMissing` when Pagefind is not installed and :class:`SearchFailed`
+    when indexing fails; either way the caller's build fails.
+    """
+    progress.stage("indexing the site for search (Pagefind)")
+    started = time.perf_counter()
+    output = site_dir / INDEX_FOLDER
+    if output.exists():
+        shutil.rmtree(output)
+    language = _language(site_dir)
+    service = _Pagefind()
+    stats = IndexStats()
+    try:
+        config = {"exclude_selectors": list(EXCLUDE_SELECTORS), "force_language": language}
+        (created,) = service.request({"type": "NewIndex", "config": config})
+        index = created["index_id"]
+        batch: list[dict[str, Any]] = []
+        for record in records(site_dir, fallback):
+            stats.records[record.kind] = stats.records.get(record.kind, 0) + 1
+            if record.html:
+                batch.append(
+                    {
+                        "type": "AddFile",
+                        "index_id": index,
+                        "url": record.url,
+                        "file_path": None,
+                        "file_contents": _page_html(record),
+                    }
+                )
+            else:
+                batch.append(
+                    {
+                        "type": "AddRecord",
+                        "index_id": index,
+                        "url": record.url,
+                        "content": record.text,
+                        "language": language,
+                        "meta": {"title": record.title, **record.meta},
+                        "filters": record.filters,
+                        "sort": None,
+                    }
+                )
+            if len(batch) >= _BATCH:
+                service.request(*batch)
+                batch = []
+        if batch:
+            service.request(*batch)
+        # The files come back in the answer and are written here: the service's own
+        # WriteFiles answers before its writes are done, and a file could be left empty.
+        (answer,) = service.request({"type": "GetFiles", "index_id": index})
+    finally:
+        service.close()
+    output.mkdir(parents=True)
+    for item in answer["files"]:
+        rel = Path(str(item["path"]))
+        if rel.is_absolute() or ".." in rel.parts:
+            raise SearchFailed(f"search index: unexpected file name from Pagefind: {rel}")
+        if rel.name in UNUSED_FILES or rel.parts[0] == "playground":
+            continue
+        (output / rel).parent.mkdir(parents=True, exist_ok=True)
+        (output / rel).write_bytes(base64.b64decode(item["content"]))
+    canonicalise(output)
+    files = [p for p in output.rglob("*") if p.is_file()]
+    stats.files = len(files)
+    stats.bytes = sum(p.stat().st_size for p in files)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+# --- byte-identical output ---------------------------------------------------------------
+#
+# Pagefind 1.5 writes the values of a filter, and the filters in its metadata file,
+# in hash-map order, which changes from run to run (upstream issue #638).  The site
+# must be byte-identical for the same input, so those two structures are put in
+# order here: the files are gzip-compressed CBOR behind a ``pagefind_dcd`` signature,
+# and each is named by a hash of its content, which the metadata file and
+# ``pagefind-entry.json`` refer to.
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _cbor_decode(data: bytes, at: int = 0) -> tuple[Any, int]:
+    """The subset of CBOR Pagefind writes: integers, strings, arrays, maps, booleans, null."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        arg = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        arg = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise ValueError(f"unsupported CBOR item {head:#x}")
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major in (2, 3):
+        raw = data[at : at + arg]
+        return (raw if major == 2 else raw.decode("utf-8")), at + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = []
+        for _ in range(arg):
+            key, at = _cbor_decode(data, at)
+            value, at = _cbor_decode(data, at)
+            pairs.append((key, value))
+        return dict(pairs), at
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], at
+    raise ValueError(f"unsupported CBOR item {head:#x}")
+
+
+def _cbor_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if value is None or isinstance(value, bool):
+        return bytes([0xF6 if value is None else 0xF5 if value else 0xF4])
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _cbor_head(5, len(value)) + b"".join(
+            _cbor_encode(k) + _cbor_encode(v) for k, v in value.items()
+        )
+    raise TypeError(f"cannot encode {type(value).__name__} as CBOR")
+
+
+def _read_pf(path: Path) -> Any:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_SIGNATURE):
+        raise ValueError(f"{path.name}: not a Pagefind file")
+    value, end = _cbor_decode(raw, len(_SIGNATURE))
+    if end != len(raw):
+        raise ValueError(f"{path.name}: trailing bytes")
+    return value
+
+
+def _encode_pf(value: Any) -> tuple[bytes, str]:
+    """A Pagefind file's bytes (gzip without a timestamp) and the hex digest that names it."""
+    raw = _SIGNATURE + _cbor_encode(value)
+    return gzip.compress(raw, compresslevel=9, mtime=0), hashlib.sha256(raw).hexdigest()
+
+
+def canonicalise(output: Path) -> None:
+    """Put Pagefind's hash-ordered structures in a fixed order (see above)."""
+    entry_path = output / "pagefind-entry.json"
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        for language, info in entry["languages"].items():
+            prefix = f"{language}_"
+            meta_path = output / f"pagefind.{info['hash']}.pf_meta"
+            meta = _read_pf(meta_path)
+            renamed: dict[str, str] = {}
+            for old in sorted({str(f[1]) for f in meta[3]}):
+                old_path = output / "filter" / f"{old}.pf_filter"
+                name, values = _read_pf(old_path)
+                values.sort(key=lambda v: v[0])
+                data, digest = _encode_pf([name, values])
+                new = prefix + digest[: len(old) - len(prefix)]
+                old_path.unlink()
+                (output / "filter" / f"{new}.pf_filter").write_bytes(data)
+                renamed[old] = new
+            meta[3] = sorted(([f[0], renamed[f[1]]] for f in meta[3]), key=lambda f: str(f[0]))
+            data, digest = _encode_pf(meta)
+            new_hash = prefix + digest[: len(info["hash"]) - len(prefix)]
+            meta_path.unlink()
+            (output / f"pagefind.{new_hash}.pf_meta").write_bytes(data)
+            info["hash"] = new_hash
+    except (OSError, ValueError, IndexError, KeyError, TypeError) as exc:
+        raise SearchFailed(f"search index: unexpected Pagefind output ({exc})") from None
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+
+
+def size_of(folder: Path) -> int:
+    """Bytes of every file under ``folder`` (for the reports)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
