@@ -185,6 +185,7 @@ def build(
     jobs: int = 1,
     overlay: Path | None = None,
     hidden: frozenset[str] = frozenset(),
+    keep_session: bool = False,
     builder: str | None = None,
 ) -> BuildReport:
     """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings.
@@ -264,6 +265,7 @@ def build(
                 jobs=jobs,
                 overlay=overlay,
                 hidden=hidden,
+                keep_session=keep_session,
             )
         finally:
             config.plugins.on_shutdown()
@@ -339,43 +341,12 @@ class _OneLineHandler(logging.Handler):
         print(f"mkdocs: {record.levelname.lower()}: {message}", file=sys.stderr)
 
 
-def serve(
-    config_file: Path,
-    *,
-    host: str,
-    port: int,
-    dirty: bool,
-    verbose: bool = False,
-    builder: str | None = None,
-) -> None:
-    """Run MkDocs' (or ProperDocs') live-reloading server on ``docs/`` until interrupted.
+def render_one(src_uri: str, markdown_text: str) -> tuple[str, bytes] | None:
+    """One page of the last kept build drawn again from new Markdown (``serve``'s quick step);
+    None when there is no kept build or the page is not in it."""
+    from . import mkdocs_engine
 
-    MkDocs watches ``docs/``; the caller regenerates pages there when seeds
-    change, writing only files whose bytes changed, so each edit causes one
-    rebuild and no loop.  ``dirty`` rebuilds only the pages whose files changed.
-    """
-    _use(choose_builder(builder, mkdocs_api=True))
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    try:
-        from mkdocs import exceptions
-        from mkdocs.commands.serve import serve as mkdocs_serve
-    except ImportError as exc:  # pragma: no cover
-        raise MkDocsMissing(f"MkDocs is not installed ({exc})") from None
-    logger = logging.getLogger("mkdocs")
-    handler = _OneLineHandler()
-    handler.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        mkdocs_serve(
-            config_file=str(config_file),
-            livereload=True,
-            build_type="dirty" if dirty else None,
-            dev_addr=f"{host}:{port}",
-        )
-    except exceptions.ConfigurationError as exc:
-        raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
-    except OSError as exc:
-        raise BuildFailed(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-    finally:
-        logger.removeHandler(handler)
+    session = mkdocs_engine.SESSION
+    if session is None:
+        return None
+    return session.render_page(src_uri, markdown_text)

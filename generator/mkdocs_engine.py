@@ -439,6 +439,7 @@ def run(
     jobs: int,
     overlay: Path | None = None,
     hidden: Collection[str] = frozenset(),
+    keep_session: bool = False,
 ) -> EngineResult:
     """``mkdocs build`` on ``config`` (already loaded), reusing what ``previous`` proves unchanged.
 
@@ -554,6 +555,9 @@ def run(
         if counts := warning_counter.get_counts():
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {msg} in strict mode!")
+        if keep_session:
+            global SESSION
+            SESSION = Session(config, files, nav, env, doc_files)
         result.built = len(to_build)
         result.reused = len(reused)
         result.kept = sorted(memo[src].dest for src in reused)
@@ -597,6 +601,44 @@ def _populate(page: Page, config: Any, files: Files, generated: Mapping[str, str
     finally:
         config._current_page = None
 
+
+@dataclass
+class Session:
+    """What a finished build knows (settings, files, nav, theme), kept by ``serve`` to draw
+    one page again in milliseconds after an edit, before the full build catches up."""
+
+    config: Any
+    files: Files
+    nav: Navigation
+    env: jinja2.Environment
+    doc_files: Sequence[File]
+
+    def render_page(self, src_uri: str, markdown_text: str) -> tuple[str, bytes] | None:
+        """``(site path, HTML)`` of the page built from ``src_uri`` with this text, or None
+        when the page was not part of the build."""
+        file = self.files.get_file_from_path(src_uri)
+        if file is None or file.page is None:
+            return None
+        page = file.page
+        file.content_string = markdown_text
+        try:
+            _populate(page, self.config, self.files, {src_uri: ""})
+            page.active = True
+            context = mkbuild.get_context(self.nav, self.doc_files, self.config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = self.config.plugins.on_page_context(
+                context, page=page, config=self.config, nav=self.nav
+            )
+            output = template.render(context)
+            output = self.config.plugins.on_post_page(output, page=page, config=self.config)
+        finally:
+            page.active = False
+            _HEADINGS.clear()
+        return file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")
+
+
+#: The session of the last build run with ``keep_session`` (``serve``'s).
+SESSION: Session | None = None
 
 _HEADINGS: dict[int, _Headings] = {}
 

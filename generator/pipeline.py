@@ -13,13 +13,13 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import incremental, paths, search
-from .cache import Store
+from .cache import CACHE_DIR, Store
 from .load import FileCache, SeedFile, Sources, load
 from .markup import MentionFinder, remote_images_in
 from .model import Corpus, build_corpus, unused_entities
@@ -418,6 +418,47 @@ def _release_memory() -> None:
         pass
 
 
+@contextlib.contextmanager
+def exclusive(project: Project) -> Iterator[None]:
+    """One build of a project at a time (``serve`` and ``build`` side by side, say): each
+    clears stale staging folders and updates the same docs/, site/ and cache."""
+    import fcntl
+
+    folder = project.root / CACHE_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / "build.lock", "a+b")  # noqa: SIM115 - held until the end
+    except OSError:  # a read-only cache folder: nothing to share, nothing to lock
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            import sys
+
+            print("briefing: waiting for another build of this project to finish", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(func: Callable[Concatenate[Project, _P], _R]) -> Callable[Concatenate[Project, _P], _R]:
+    """Run ``func`` while holding the project's build lock (:func:`exclusive`)."""
+
+    def locked(project: Project, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with exclusive(project):
+            return func(project, *args, **kwargs)
+
+    locked.__doc__ = func.__doc__
+    locked.__name__ = func.__name__
+    return locked
+
+
+@_locked
 def build(
     project: Project,
     *,
@@ -426,14 +467,24 @@ def build(
     verbose: bool = False,
     progress: Progress = SILENT,
     cache: bool = True,
+    site_dir: Path | None = None,
+    files: FileCache | None = None,
+    variant: str = "site",
+    keep_session: bool = False,
+    on_model: Callable[[Corpus], None] | None = None,
 ) -> Built:
     """Check, generate the pages, run MkDocs; ``docs/`` and ``site/`` change only on success.
 
     With ``cache`` (the default) the work of earlier builds kept in ``.cache/briefing/``
     is reused where it provably still holds; the output is the same either way.
+    ``serve`` builds into its own ``site_dir`` (memo ``variant`` "serve"), keeps parsed
+    files in ``files`` and asks for the MkDocs session (``keep_session``) to redraw
+    one page quickly after an edit.
     """
+    target = site_dir or project.site_dir
+    memo_key = f"site-{variant}"
     store = Store(project.root, enabled=cache)
-    checked = check(project, drafts=drafts, progress=progress)
+    checked = check(project, drafts=drafts, progress=progress, cache=files)
     planned = _pages_or_none(project, checked, strict, progress=progress, store=store)
     if planned is None or checked.corpus is None:
         return Built(checked)
@@ -453,6 +504,8 @@ def build(
         # texts first (the staged copies are read back for docs/ afterwards), so the
         # peak is MkDocs' own rather than MkDocs' plus ours.
         del pages
+        if on_model is not None:
+            on_model(checked.corpus)
         checked = checked.without_model()
         _release_memory()
         site = _mkdocs(
@@ -465,18 +518,21 @@ def build(
             progress=progress,
             generated=digests,
             store=store,
-            variant="site",
-            previous_site=project.site_dir if project.site_dir.is_dir() else None,
+            variant=variant,
+            previous_site=target if target.is_dir() else None,
+            keep_session=keep_session,
             overlay=None if full else staged_docs,
             hidden=frozenset((managed - set(digests)) | {MANIFEST}),
-            overrides=search.hosted_overrides(project.settings, project.config_file.parent, scratch),
+            overrides=search.hosted_overrides(
+                project.settings, project.config_file.parent, scratch
+            ),
         )
-        search.index_site(site, fallback=project.site_dir, progress=progress)
+        search.index_site(site, fallback=target, progress=progress)
         progress.stage("updating docs/")
-        report = _LAST_REPORT.get("site-site")
+        report = _LAST_REPORT.get(memo_key)
         kept = report.kept if report is not None else []
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
-        undo = update_site(site, project.site_dir, kept, scratch)
+        undo = update_site(site, target, kept, scratch)
         try:
             stats = sync(
                 project.docs_dir,
@@ -491,9 +547,9 @@ def build(
             store.write(
                 RENDER_MEMO, incremental.make_memo(project.docs_dir, units, digests.__getitem__)
             )
-        rendered, reused_pages = _keep_memo(store, "site")
+        rendered, reused_pages = _keep_memo(store, variant)
     except BaseException:
-        _LAST_REPORT.pop("site-site", None)
+        _LAST_REPORT.pop(memo_key, None)
         raise
     finally:
         _discard(scratch)
@@ -536,6 +592,7 @@ class Bundled:
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
 
 
+@_locked
 def bundle(
     project: Project, *, strict: bool = False, verbose: bool = False, progress: Progress = SILENT
 ) -> Bundled:

@@ -1,28 +1,57 @@
-"""``briefing serve``: regenerate pages when a seed or entity changes, while MkDocs serves them.
+"""``briefing serve``: a live preview on 127.0.0.1, built by the same engine as ``build``.
 
-A background thread polls ``seeds/`` (sizes and mtimes; cheap even for
-thousands of files) and re-runs the generator with a file cache, so only
-edited files are parsed again and only changed pages are written.  A broken
-seed prints its problems and leaves the last good pages in place.
+Each change to ``seeds/`` (or to the user's pages in ``docs/``) runs the
+incremental build into a folder of the cache (``.cache/briefing/serve-site/``),
+so an edit renders only the pages it touches.  Before that, a quick step draws
+the edited briefing's own page with the MkDocs session the last build kept, so it
+is on screen in a fraction of a second.  Pages reload themselves: each served
+HTML page carries a small script that waits on ``.briefing/reload`` for the next
+version of the site.  A broken seed prints its problems and the last good pages
+stay.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import http.server
 import os
+import posixpath
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
-from .load import FileCache
-from .pipeline import generate, refresh_briefings
+from . import paths
+from .cache import CACHE_DIR
+from .load import FileCache, SeedFile, _load_seed
+from .model import Corpus, _briefing, _Refs
+from .problems import Problems
 from .project import Project
+from .render import BriefingView, Renderer, _day_words
 
 POLL_SECONDS = 0.3
+RELOAD_PATH = ".briefing/reload"
+_RELOAD_SCRIPT = """<script>
+(function () {
+  var version = %d;
+  function wait() {
+    fetch("%s%s?since=" + version, {cache: "no-store"})
+      .then(function (r) { return r.text(); })
+      .then(function (t) {
+        var now = parseInt(t, 10);
+        if (now > version) { location.reload(); } else { wait(); }
+      })
+      .catch(function () { setTimeout(wait, 1000); });
+  }
+  wait();
+})();
+</script>"""
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """``{path: (mtime_ns, size)}`` of every file under ``folder``."""
+    """``{path: (mtime_ns, size)}`` of every file under ``folder`` (hidden folders skipped)."""
     state: dict[str, tuple[int, int]] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
@@ -36,86 +65,284 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return state
 
 
-class Regenerator:
-    """Keeps ``docs/`` in step with ``seeds/``."""
+class LiveSite:
+    """The served folder and its version number, which pages wait on to reload."""
 
-    def __init__(self, project: Project, *, drafts: bool) -> None:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.version = 1
+        self.changed = threading.Condition()
+
+    def bump(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    def wait(self, since: int, timeout: float = 25.0) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version > since, timeout=timeout)
+            return self.version
+
+
+class Preview:
+    """Keeps the served site in step with ``seeds/``: quick page first, then the rest."""
+
+    def __init__(self, project: Project, *, drafts: bool, full: bool = False) -> None:
         self.project = project
         self.drafts = drafts
-        self.cache = FileCache()
-        self.state: dict[str, tuple[int, int]] = {}
+        self.full = full
+        self.files = FileCache()
+        self.site = LiveSite(project.root / CACHE_DIR / "serve-site")
+        self.corpus: Corpus | None = None
         self.stop = threading.Event()
+        self.state: dict[str, tuple[int, int]] = {}
 
-    def run_once(self) -> bool:
-        """Regenerate; True when the pages were written (False: problems, nothing written)."""
+    def _keep_corpus(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    def build(self) -> bool:
+        """The incremental build into the served folder; False when the input has problems."""
+        from .pipeline import build
+
         started = time.perf_counter()
-        result = generate(self.project, drafts=self.drafts, cache=self.cache)
-        for problem in result.checked.problems:
+        built = build(
+            self.project,
+            drafts=self.drafts,
+            cache=not self.full,
+            site_dir=self.site.folder,
+            files=self.files,
+            variant="serve",
+            keep_session=True,
+            on_model=self._keep_corpus,
+        )
+        for problem in built.checked.problems:
             print(problem, file=sys.stderr)
-        took = time.perf_counter() - started
-        if result.stats is None:
+        if built.stats is None:
             print(
                 "briefing: problems above; the last good pages stay until they are fixed",
                 file=sys.stderr,
             )
             return False
-        s = result.stats
+        took = time.perf_counter() - started
+        self.site.bump()
         print(
-            f"briefing: regenerated in {took:.2f}s ({s.written} written, {s.deleted} removed)",
+            f"briefing: regenerated in {took:.2f}s ({built.rendered} pages rendered, "
+            f"{built.reused} reused)",
             file=sys.stderr,
         )
         return True
 
-    def quick(self, changed: set[Path]) -> None:
-        """Show an edited briefing's own page first; the full run then updates the rest."""
-        started = time.perf_counter()
-        written = refresh_briefings(self.project, changed, drafts=self.drafts, cache=self.cache)
+    def quick(self, changed: set[Path]) -> list[str]:
+        """Draw the edited briefings' own pages from the last model; returns the site paths.
+
+        Approximate on purpose (other briefings' data is as of the last build); the full
+        build that follows puts every page right, this one included.
+        """
+        from . import mkdocs_adapter
+
+        corpus = self.corpus
+        if corpus is None:
+            return []
+        written = []
+        for path in sorted(changed):
+            problems = Problems()
+            seed = _load_seed(self.project.root, path, problems, self.project.max_file_bytes)
+            if not isinstance(seed, SeedFile) or problems.errors:
+                continue
+            events: dict[str, Any] = {}
+            b = _briefing(seed, _Refs(corpus.entities, problems), events, problems, keep=True)
+            if problems.errors or any(e not in corpus.events_by_id for e in b.events):
+                continue
+            if b.slug not in corpus.by_slug:
+                continue  # a new briefing: the full build adds it with everything that lists it
+            swapped = dataclasses.replace(corpus, by_slug={**corpus.by_slug, b.slug: b})
+            renderer = Renderer(swapped, self.project.site)
+            renderer.views[b.slug] = BriefingView(b, _day_words(b))
+            rel = paths.page_file(paths.briefing_doc(b.slug), self.project.site.directory_urls)
+            drawn = mkdocs_adapter.render_one(rel, renderer.briefing(b))
+            if drawn is None:
+                continue
+            dest, html = drawn
+            target = self.site.folder / dest
+            tmp = target.with_name(target.name + ".quick")
+            tmp.write_bytes(html)
+            os.replace(tmp, target)
+            written.append(dest)
         if written:
-            print(
-                f"briefing: updated {', '.join(written)} in {time.perf_counter() - started:.2f}s; "
-                "now the pages that list it",
-                file=sys.stderr,
-            )
+            self.site.bump()
+        return written
 
     def watch(self) -> None:
-        self.state = snapshot(self.project.seeds_dir)
+        self.state = self._snapshot()
         while not self.stop.wait(POLL_SECONDS):
-            current = snapshot(self.project.seeds_dir)
-            if current != self.state:
-                changed = {
-                    Path(path)
-                    for path in current.keys() | self.state.keys()
-                    if current.get(path) != self.state.get(path)
-                }
-                self.state = current
-                if all(path.suffix == ".md" and str(path) in current for path in changed):
-                    try:
-                        self.quick(changed)
-                    except Exception as exc:  # the full run below still updates every page
-                        print(
-                            f"briefing: internal error in the quick update: {type(exc).__name__}: {exc}",
-                            file=sys.stderr,
-                        )
+            current = self._snapshot()
+            if current == self.state:
+                continue
+            changed = {
+                Path(p)
+                for p in current.keys() | self.state.keys()
+                if current.get(p) != self.state.get(p)
+            }
+            self.state = current
+            seeds = {
+                p for p in changed if p.suffix == ".md" and str(p) in current and self._is_seed(p)
+            }
+            if seeds:
+                started = time.perf_counter()
                 try:
-                    self.run_once()
-                except Exception as exc:  # keep serving; report the bug in one line
+                    shown = self.quick(seeds)
+                except Exception as exc:  # the full build below still updates every page
                     print(
-                        f"briefing: internal error while regenerating: {type(exc).__name__}: {exc}",
+                        f"briefing: internal error in the quick update: {type(exc).__name__}: {exc}",
                         file=sys.stderr,
                     )
+                    shown = []
+                if shown:
+                    print(
+                        f"briefing: showed {', '.join(shown)} in "
+                        f"{time.perf_counter() - started:.2f}s; now every page it touches",
+                        file=sys.stderr,
+                    )
+            try:
+                self.build()
+            except Exception as exc:  # keep serving; report the bug in one line
+                print(
+                    f"briefing: internal error while rebuilding: {type(exc).__name__}: {exc}",
+                    file=sys.stderr,
+                )
+
+    def _is_seed(self, path: Path) -> bool:
+        try:
+            rel = path.resolve().relative_to(self.project.seeds_dir)
+        except ValueError:
+            return False
+        return rel.parts[:1] != ("entities",)
+
+    def _snapshot(self) -> dict[str, tuple[int, int]]:
+        """Seeds, the user's own pages and mkdocs.yml (generated pages are ours, not watched)."""
+        from .write import read_manifest
+
+        state = snapshot(self.project.seeds_dir)
+        managed = read_manifest(self.project.docs_dir)
+        for path, stamp in snapshot(self.project.docs_dir).items():
+            rel = Path(path).relative_to(self.project.docs_dir).as_posix()
+            if rel not in managed and not rel.startswith("."):
+                state[path] = stamp
+        try:
+            st = self.project.config_file.stat()
+            state[str(self.project.config_file)] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            pass
+        return state
+
+
+def _mount(site_url: str | None) -> str:
+    """The path the site lives under (``/briefing/`` for ``https://example.org/briefing/``)."""
+    path = urllib.parse.urlsplit(site_url or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def make_handler(site: LiveSite, mount: str) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "briefing-serve"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet, like MkDocs
+            return
+
+        def do_GET(self) -> None:
+            parts = urllib.parse.urlsplit(self.path)
+            path = urllib.parse.unquote(parts.path)
+            if path == "/" and mount != "/":
+                return self._redirect(mount)
+            if not path.startswith(mount):
+                return self._send(404, b"not found", "text/plain")
+            rel = path[len(mount) :]
+            if rel == RELOAD_PATH:
+                query = urllib.parse.parse_qs(parts.query)
+                try:
+                    since = int(query.get("since", ["0"])[0])
+                except ValueError:
+                    since = 0
+                return self._send(200, str(site.wait(since)).encode(), "text/plain")
+            clean = posixpath.normpath("/" + rel).lstrip("/")
+            target = site.folder / clean if clean not in ("", ".") else site.folder
+            if target.is_dir():
+                if rel and not rel.endswith("/"):
+                    return self._redirect(path + "/")
+                target = target / "index.html"
+            if not target.is_file() or ".." in Path(clean).parts:
+                missing = site.folder / "404.html"
+                body = missing.read_bytes() if missing.is_file() else b"not found"
+                return self._send(404, self._live(body), "text/html; charset=utf-8")
+            data = target.read_bytes()
+            kind = _content_type(target.name)
+            if kind.startswith("text/html"):
+                data = self._live(data)
+            return self._send(200, data, kind)
+
+        def _live(self, html: bytes) -> bytes:
+            script = (_RELOAD_SCRIPT % (site.version, mount, RELOAD_PATH)).encode()
+            marker = b"</body>"
+            at = html.rfind(marker)
+            return html[:at] + script + html[at:] if at >= 0 else html + script
+
+        def _redirect(self, where: str) -> None:
+            self.send_response(302)
+            self.send_header("Location", where)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _send(self, code: int, data: bytes, kind: str) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".ics": "text/calendar; charset=utf-8",
+    ".wasm": "application/wasm",
+}
+
+
+def _content_type(name: str) -> str:
+    return _TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
 
 
 def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) -> None:
-    """Generate once, then serve with live reload until interrupted."""
-    from . import mkdocs_adapter
-
-    regenerator = Regenerator(project, drafts=drafts)
-    regenerator.run_once()
-    thread = threading.Thread(target=regenerator.watch, name="briefing-watch", daemon=True)
-    thread.start()
+    """Build once, then serve with live reload until interrupted (``dirty=False``: no reuse)."""
+    preview = Preview(project, drafts=drafts, full=not dirty)
+    preview.build()
+    mount = _mount(project.site.url)
     try:
-        mkdocs_adapter.serve(
-            project.config_file, host=host, port=port, dirty=dirty, builder=project.builder
-        )
+        server = http.server.ThreadingHTTPServer((host, port), make_handler(preview.site, mount))
+    except OSError as exc:
+        from .mkdocs_adapter import BuildFailed
+
+        raise BuildFailed(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    server.daemon_threads = True
+    thread = threading.Thread(target=preview.watch, name="briefing-watch", daemon=True)
+    thread.start()
+    print(
+        f"Serving on http://{host}:{server.server_address[1]}{mount}", file=sys.stderr, flush=True
+    )
+    try:
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        pass
     finally:
-        regenerator.stop.set()
+        preview.stop.set()
+        server.server_close()

@@ -240,6 +240,7 @@ def update_site(
     clean build), the folders are swapped instead, as :func:`swap_in` does.
     """
     if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
         previous = swap_in(new, target, scratch)
         return lambda: put_back(previous, target)
     incoming = _files_under(new)
