@@ -122,9 +122,16 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     from .pipeline import bundle
 
     project = Project.open(args.directory)
+    _clear_cache(args, project)
     progress = Progress()
     try:
-        bundled = bundle(project, strict=args.strict, verbose=args.verbose, progress=progress)
+        bundled = bundle(
+            project,
+            strict=args.strict,
+            verbose=args.verbose,
+            progress=progress,
+            cache=not args.no_cache,
+        )
     except MkDocsMissing as exc:
         raise UsageError(str(exc)) from None
     except BuildFailed as exc:

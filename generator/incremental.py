@@ -288,10 +288,22 @@ def render(
 
 
 def _still_there(docs_dir: Path, files: dict[str, tuple[str, int, int]], managed: set[str]) -> bool:
-    return all(
-        rel in managed and _stat(docs_dir / rel) == (size, mtime)
-        for rel, (_, size, mtime) in files.items()
-    )
+    """Whether the unit's files in docs/ are the ones it wrote: the same size and time, or
+    (a restored or copied docs/) the same size and SHA-256."""
+    for rel, (digest, size, mtime) in files.items():
+        if rel not in managed:
+            return False
+        now = _stat(docs_dir / rel)
+        if now == (size, mtime):
+            continue
+        if now is None or now[0] != size:
+            return False
+        try:
+            if hashlib.sha256((docs_dir / rel).read_bytes()).hexdigest() != digest:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _render_parallel(

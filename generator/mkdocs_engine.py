@@ -25,6 +25,7 @@ differences that never change what a reader gets:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import os
@@ -68,21 +69,22 @@ _ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 
 @dataclass
 class PageMemo:
-    """What a reused page needs: the key it was built under, its output file, its search
-    entries and the anchors other pages may link to."""
+    """What a reused page needs: the key it was built under, its output file (path, stat
+    and SHA-256), its search entries and the anchors other pages may link to."""
 
     key: str
     dest: str
     stat: tuple[int, int, int]
     entries: list[dict[str, Any]]
     anchors: list[str]
+    sha: str = ""
 
     def to_json(self) -> list[Any]:
-        return [self.key, self.dest, list(self.stat), self.entries, self.anchors]
+        return [self.key, self.dest, list(self.stat), self.entries, self.anchors, self.sha]
 
     @classmethod
     def from_json(cls, raw: Any) -> PageMemo:
-        key, dest, stat, entries, anchors = raw
+        key, dest, stat, entries, anchors, sha = raw
         if not (
             isinstance(key, str)
             and isinstance(dest, str)
@@ -93,9 +95,29 @@ class PageMemo:
             and all(isinstance(e, dict) for e in entries)
             and isinstance(anchors, list)
             and all(isinstance(a, str) for a in anchors)
+            and isinstance(sha, str)
         ):
             raise ValueError("malformed page memo")
-        return cls(key, dest, (stat[0], stat[1], stat[2]), entries, anchors)
+        return cls(key, dest, (stat[0], stat[1], stat[2]), entries, anchors, sha)
+
+    def still_in(self, site: Path) -> PageMemo | None:
+        """This memo if its file in ``site`` is the one it describes, with the stat brought
+        up to date when only the stat moved (a restored or copied site); else None."""
+        path = os.path.join(site, self.dest)
+        try:
+            now = _stat(path)
+        except OSError:
+            return None
+        if now == self.stat:
+            return self
+        if now[0] != self.stat[0] or not self.sha:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                same = hashlib.sha256(handle.read()).hexdigest() == self.sha
+        except OSError:
+            return None
+        return dataclasses.replace(self, stat=now) if same else None
 
 
 @dataclass
@@ -352,13 +374,6 @@ def _stat(path: str) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _same_file(path: str, expected: tuple[int, int, int]) -> bool:
-    try:
-        return _stat(path) == expected
-    except OSError:
-        return False
-
-
 def _build_pages(
     pages: Sequence[Page],
     config: Any,
@@ -501,10 +516,10 @@ def run(
                 and old is not None
                 and old.key == key
                 and old.dest == page.file.dest_uri
-                and _same_file(str(previous_site / old.dest), old.stat)
+                and (still := old.still_in(previous_site)) is not None
             ):
                 page.present_anchor_ids = set(old.anchors)
-                memo[src] = old
+                memo[src] = still
                 reused.add(src)
             else:
                 _populate(page, config, files, generated)
@@ -537,15 +552,18 @@ def run(
             if src in memo and src not in reused:
                 old = memo[src]
                 path = os.path.join(site_dir, old.dest)
-                if os.path.exists(path):
+                try:
+                    with open(path, "rb") as handle:
+                        digest = hashlib.sha256(handle.read()).hexdigest()
                     memo[src] = PageMemo(
                         old.key,
                         old.dest,
                         _stat(path),
                         entries.get(src, []),
                         sorted(page.present_anchor_ids or ()),
+                        digest,
                     )
-                else:
+                except OSError:
                     del memo[src]
 
         log_level = config.validation.links.anchors

@@ -594,11 +594,17 @@ OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
 
 @_locked
 def bundle(
-    project: Project, *, strict: bool = False, verbose: bool = False, progress: Progress = SILENT
+    project: Project,
+    *,
+    strict: bool = False,
+    verbose: bool = False,
+    progress: Progress = SILENT,
+    cache: bool = True,
 ) -> Bundled:
     """An offline copy of the public site (``.html`` URLs, search from disk) as one zip file.
 
-    Built wholly in a staging folder: ``docs/`` and ``site/`` are not touched.
+    ``docs/`` and ``site/`` are not touched.  The bundle's site is kept in the cache
+    (``.cache/briefing/bundle-site/``) so that the next bundle reuses its unchanged pages.
     """
     from . import offline_assets
 
@@ -606,18 +612,22 @@ def bundle(
         shim = offline_assets.shim()  # shipped in the package, checked against its SHA-256
     except offline_assets.AssetError as exc:
         raise UsageError(str(exc)) from None
+    store = Store(project.root, enabled=cache)
     checked = check(project, drafts=False, progress=progress)
     planned = _pages_or_none(project, checked, strict, directory_urls=False, progress=progress)
     if planned is None or checked.corpus is None:
         return Bundled(checked)
     pages, managed = planned.pages, planned.managed
+    digests = planned.digests()
     del planned
     name = f"{suggest_slug(project.site.name) or 'site'}-offline"
     epoch = source_date_epoch(checked.corpus)
+    kept_site = store.folder / "bundle-site" if store.enabled else None
     scratch = _staging(project)
     try:
+        # The bundle's pages laid over docs/, whose own generated pages are left out.
         staged_docs = _stage(
-            project, pages, managed, scratch, progress, extra_files={OFFLINE_SHIM: shim}
+            project, pages, managed, scratch, progress, extra_files={OFFLINE_SHIM: shim}, full=False
         )
         del pages  # as in build: MkDocs' peak, not MkDocs' plus ours
         checked = checked.without_model()
@@ -632,7 +642,7 @@ def bundle(
         extra["polyfills"] = [OFFLINE_SHIM]
         staged_site = _mkdocs(
             project,
-            staged_docs,
+            project.docs_dir,
             scratch / name,
             epoch,
             strict=strict,
@@ -640,12 +650,26 @@ def bundle(
             progress=progress,
             directory_urls=False,
             overrides={"plugins": search.bundle_plugins(plugins), "extra": extra},
+            generated=digests,
+            store=store if kept_site is not None else None,
+            variant="bundle",
+            previous_site=kept_site if kept_site is not None and kept_site.is_dir() else None,
+            overlay=staged_docs,
+            hidden=frozenset(managed | {MANIFEST}),
         )
+        if kept_site is not None:
+            report = _LAST_REPORT.get("site-bundle")
+            update_site(staged_site, kept_site, report.kept if report else [], scratch)
+            _keep_memo(store, "bundle")
+            staged_site = kept_site
         project.dist_dir.mkdir(parents=True, exist_ok=True)
         archive = project.dist_dir / f"{name}.zip"
         count = write_zip(staged_site, archive, name, int(epoch))
+    except BaseException:
+        _LAST_REPORT.pop("site-bundle", None)
+        raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        _discard(scratch)
     return Bundled(checked, archive, count)
 
 
