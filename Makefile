@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check bundle serve lint golden clean
+.PHONY: install site test check bundle serve lint golden clean
 
 $(BIN)/briefing: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(BIN)/briefing: pyproject.toml
 $(VENV)/.test-extras: $(BIN)/briefing
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
+
+## install: create .venv and install the project (what CI does before restoring its cache)
+install: $(BIN)/briefing
 
 ## site: create .venv, install the project, build the example site into site/
 site: $(BIN)/briefing

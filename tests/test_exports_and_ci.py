@@ -154,6 +154,34 @@ def test_pages_workflow_builds_with_make_site_on_main() -> None:
     assert "actions/deploy-pages" in uses
 
 
+@pytest.mark.parametrize("name", ["pages.yml", "preview.yml"])
+def test_site_workflows_keep_the_build_cache_and_build_each_variant_once(name: str) -> None:
+    """A one-seed change builds warm in CI: the cache (memos, generated docs files) and site/
+    are restored keyed on the generator's code and the installed dependencies, and each
+    variant (public site or drafts preview, offline bundle) is built once."""
+    data = _workflow(name)
+    steps = [step for job in data["jobs"].values() for step in job["steps"]]  # type: ignore[union-attr]
+    caches = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+    assert len(caches) == 1, name
+    paths = caches[0]["with"]["path"].split()
+    assert paths == [".cache/briefing", "site"]
+    key = caches[0]["with"]["key"]
+    assert "hashFiles('generator/**', 'pyproject.toml', '.venv/dependencies.lock')" in key
+    assert caches[0]["with"]["restore-keys"].strip()
+    runs = [str(s.get("run", "")) for s in steps]
+    joined = "\n".join(runs)
+    order = [
+        joined.index("generator.cache import"),
+        joined.index("briefing build") if name == "preview.yml" else joined.index("make site"),
+        joined.index("generator.cache export"),
+    ]
+    assert order == sorted(order), "import the cache, build, then export it"
+    builds = joined.count("make site") + joined.count("briefing build")
+    bundles = joined.count("make bundle") + joined.count("briefing bundle")
+    assert builds == 1, f"{name}: the site is built {builds} times"
+    assert bundles == (1 if name == "preview.yml" else 0)
+
+
 TRICKY_TITLES = [
     'Comma, semicolon; back\\slash and "quotes" in one title',
     "华为与中芯国际在上海签署先进封装合作协议" * 4,  # multi-byte text across the folds
