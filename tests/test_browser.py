@@ -189,19 +189,19 @@ def test_entity_card(site_url: str, tab: tuple[Page, Network]) -> None:
 
 
 def test_home_and_search_make_no_outside_request(site_url: str, tab: tuple[Page, Network]) -> None:
-    """The home page, and typing into search (which loads the index and a worker)."""
+    """The home page, and typing into the header's search box (Pagefind: a script, its
+    WebAssembly and a few index chunks, all from the site itself)."""
     page, network = tab
     page.goto(site_url)
     settle(page)
     expect(
         page.locator("article a", has_text="Alibaba, Baidu begin using own chips").first
     ).to_be_visible()
-    page.keyboard.press("/")  # Material's search shortcut; falls back to clicking the label
-    search = page.locator("input.md-search__input")
-    if not search.is_visible():
-        page.locator("label.md-search__icon, label[for=__search]").first.click()
-    search.press_sequentially("Kunlun", delay=30)  # Material reacts to key events, not fill()
-    results = page.locator(".md-search-result__item")
+    page.keyboard.press("/")  # focuses the search box, as Material's own search does
+    search = page.locator("#bf-search-input")
+    expect(search).to_be_focused()
+    search.press_sequentially("Kunlun", delay=30)
+    results = page.locator("#bf-search-results .bf-result")
     expect(results.first).to_be_visible(timeout=10_000)
     shot(page, "home-search")
     assert_offline(network)

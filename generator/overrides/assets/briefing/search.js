@@ -26,6 +26,13 @@ const TYPE_LABELS = {
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 const PAGE = 20;
+// Every briefing and event carries this word in its metadata: browsing without a
+// query searches for it, which downloads one index chunk (a search without words
+// would download all of them).  With neutral ranking the results keep the index's
+// order, newest first.
+const BROWSE_WORD = "zzbrowse";
+const NEUTRAL = { termFrequency: 0, pageLength: 0, termSaturation: 0, termSimilarity: 0 };
+const DEFAULT_RANKING = { termFrequency: 1, pageLength: 0.75, termSaturation: 1.4, termSimilarity: 1 };
 const SHOWN_VALUES = 8;
 
 function siteRoot() {
@@ -36,6 +43,21 @@ function siteRoot() {
 }
 
 let loading = null;
+let queue = Promise.resolve();
+let neutral = false;
+// One search at a time, each with its ranking: relevance for words, index order for browsing.
+function runSearch(pf, query, options) {
+  const run = queue.then(async () => {
+    const browse = !query;
+    if (browse !== neutral) {
+      await pf.options({ ranking: browse ? NEUTRAL : DEFAULT_RANKING });
+      neutral = browse;
+    }
+    return pf.search(browse ? BROWSE_WORD : query, options);
+  });
+  queue = run.catch(() => null);
+  return run;
+}
 function pagefind() {
   if (!loading) {
     const root = siteRoot();
@@ -105,14 +127,15 @@ function claimsOf(data, statuses) {
     .map((a) => ({ anchor: a.id, status: status[a.id] || "", text: (a.text || "").trim() }));
 }
 
-function resultItem(data, statuses, tag = "li") {
+function resultItem(data, statuses, browsing = false, tag = "li") {
   const meta = data.meta || {};
   const date = meta.kind === "briefing" ? dateWords(meta.date) : meta.date || "";
   const facts = [kindLabel(meta), date, meta.source].filter(Boolean).join(" · ");
   const item = el(tag, { class: `bf-result bf-result--${meta.kind || "page"}` },
     el("a", { class: "bf-result__title", href: data.url, text: meta.title || data.url }),
     el("span", { class: "bf-result__meta", text: facts }),
-    data.excerpt ? el("span", { class: "bf-result__excerpt", html: data.excerpt }) : null);
+    data.excerpt && !(browsing && meta.kind === "event")
+      ? el("span", { class: "bf-result__excerpt", html: data.excerpt }) : null);
   if (meta.kind === "briefing") {
     const claims = claimsOf(data, statuses);
     if (claims.length) {
@@ -157,7 +180,7 @@ function headerSearch(form) {
     const ticket = ++asked;
     if (!query) { close(); return; }
     const pf = await pagefind();
-    const search = await pf.search(query);
+    const search = await runSearch(pf, query, {});
     if (ticket !== asked || !search) return;
     const shown = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
     if (ticket !== asked) return;
@@ -215,7 +238,7 @@ function writeState(state) {
 
 async function explore(mount) {
   const pf = await pagefind();
-  const all = await pf.filters(); // every value, for turning URL ids into facet values
+  const all = {}; // facet → its values with counts, for the facets loaded so far
   const state = readState();
 
   const input = el("input", { type: "search", class: "bf-explore__query", id: "bf-explore-q",
@@ -238,15 +261,27 @@ async function explore(mount) {
   let results = [];
   let shown = 0;
 
+  // Facets whose counts are shown: those a reader opened or chose values in.  Each
+  // facet is one file of Pagefind's, downloaded when it is first needed.
+  const opened = new Set();
+  const shownFacets = () => FACETS.map(([f]) => f).filter((f) => opened.has(f) || state.chosen[f].length);
+
   function filters() {
     const out = {};
-    for (const [facet] of FACETS) {
+    for (const facet of shownFacets()) {
       const values = state.chosen[facet].map((id) => valueFor(facet, id) || id);
-      if (values.length) out[facet] = ANY_OF.has(facet) ? { any: values } : values;
+      // an empty list narrows nothing but has Pagefind load the facet and count it
+      out[facet] = values.length && ANY_OF.has(facet) ? { any: values } : values;
     }
-    // With neither words nor a kind, list what has a date: briefings and events.
-    if (!state.q && !out.kind) out.kind = { any: ["briefing", "event"] };
     return out;
+  }
+
+  // Chosen values in the URL name ids; the facet's values ("Name|id") come with its file.
+  async function loadValues() {
+    const missing = shownFacets().filter((f) => !all[f]);
+    if (!missing.length) return;
+    const counts = await runSearch(pf, state.q, { filters: Object.fromEntries(missing.map((f) => [f, []])) });
+    for (const f of missing) all[f] = (counts && counts.totalFilters && counts.totalFilters[f]) || (counts && counts.filters[f]) || {};
   }
 
   async function showMore() {
@@ -254,7 +289,7 @@ async function explore(mount) {
     const next = results.slice(shown, shown + PAGE);
     const datas = await Promise.all(next.map((r) => r.data()));
     if (mine !== ticket) return;
-    for (const data of datas) list.append(resultItem(data, state.chosen.status));
+    for (const data of datas) list.append(resultItem(data, state.chosen.status, !state.q));
     shown += next.length;
     more.hidden = shown >= results.length;
   }
@@ -267,7 +302,22 @@ async function explore(mount) {
       const entries = Object.entries(counts[facet] || {})
         .filter(([value, n]) => n > 0 || chosen.has(valueId(facet, value)))
         .sort((a, b) => (facet === "year" ? b[0].localeCompare(a[0]) : b[1] - a[1] || valueLabel(facet, a[0]).localeCompare(valueLabel(facet, b[0]))));
-      if (!entries.length) continue;
+      if (!opened.has(facet) && !chosen.size) {
+        const details = el("details", { class: "bf-facet", "data-facet": facet }, el("summary", { text: title }));
+        details.addEventListener("toggle", () => {
+          if (details.open && !opened.has(facet)) {
+            opened.add(facet);
+            update(false).then(() => facets.querySelector(`details[data-facet="${facet}"] summary`)?.focus());
+          }
+        });
+        facets.append(details);
+        continue;
+      }
+      if (!entries.length) {
+        facets.append(el("details", { class: "bf-facet", "data-facet": facet, open: true },
+          el("summary", { text: title }), el("p", { class: "bf-facet__none", text: "None here." })));
+        continue;
+      }
       const visible = expanded.has(facet) ? entries
         : entries.filter(([v], i) => i < SHOWN_VALUES || chosen.has(valueId(facet, v)));
       const group = el("fieldset", { class: "bf-facet__values" }, el("legend", { class: "bf-visually-hidden", text: title }));
@@ -276,7 +326,7 @@ async function explore(mount) {
         const box = el("input", { type: "checkbox", name: facet, value: id, checked: chosen.has(id) });
         box.addEventListener("change", () => {
           state.chosen[facet] = box.checked ? [...state.chosen[facet], id] : state.chosen[facet].filter((x) => x !== id);
-          update(true);
+          update(true).then(() => facets.querySelector(`input[name="${facet}"][value="${CSS.escape(id)}"]`)?.focus());
         });
         group.append(el("label", { class: "bf-facet__value" }, box,
           el("span", { class: "bf-facet__name", text: valueLabel(facet, value) }),
@@ -293,8 +343,11 @@ async function explore(mount) {
         group.append(toggle);
       }
       const details = el("details", { class: "bf-facet", "data-facet": facet,
-        open: chosen.size > 0 || open.has(facet) || (window.innerWidth > 720 && facet !== "tag") },
+        open: chosen.size > 0 || open.has(facet) || opened.has(facet) },
         el("summary", { text: chosen.size ? `${title} (${chosen.size})` : title }), group);
+      details.addEventListener("toggle", () => {
+        if (details.open) opened.add(facet); else opened.delete(facet);
+      });
       facets.append(details);
     }
   }
@@ -304,9 +357,8 @@ async function explore(mount) {
     state.q = input.value.trim();
     if (push) writeState(state);
     status.textContent = "Searching…";
-    const search = state.q
-      ? await pf.search(state.q, { filters: filters() })
-      : await pf.search(null, { filters: filters() });
+    await loadValues();
+    const search = await runSearch(pf, state.q, { filters: filters() });
     if (mine !== ticket) return;
     results = search ? search.results : [];
     shown = 0;

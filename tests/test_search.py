@@ -1,0 +1,486 @@
+"""Search and filters: the Pagefind index of the hosted site, /explore/, and the settings
+of the two kinds of build.
+
+The browser tests run on a synthetic project of a few hundred seeds (bench/synth.py),
+built once per session and served on 127.0.0.1; every count they check is computed
+from the model the build came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import re
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator import search
+from generator.model import Corpus
+from generator.pipeline import check
+from generator.project import Project
+from tests.helpers import ROOT, copy_example, hashes, run
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+SEEDS = 300
+#: Bytes of search data one query may download (docs/performance.md).
+QUERY_BUDGET = 400 * 1024
+
+
+# --- settings for the two builds (no browser) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plugins", "kept"),
+    [
+        (None, []),
+        (["search"], []),
+        (["material/search", "tags"], ["tags"]),
+        ([{"search": {"lang": "en"}}, {"offline": {}}], [{"offline": {}}]),
+    ],
+)
+def test_hosted_builds_run_no_lunr_search(
+    tmp_path: Path, plugins: list[object] | None, kept: list[object]
+) -> None:
+    settings = {"theme": {"name": "material", "font": False}, "plugins": plugins}
+    out = search.hosted_overrides(settings, tmp_path, tmp_path)
+    assert out["plugins"] == kept
+    assert out["theme"] == {"name": "material", "font": False, "custom_dir": str(search.OVERRIDES)}
+    assert "assets/briefing/search.css" in out["extra_css"]
+    assert {"path": "assets/briefing/search.js", "type": "module"} in out["extra_javascript"]
+
+
+def test_a_projects_own_theme_overrides_win_over_ours(tmp_path: Path) -> None:
+    own = tmp_path / "overrides" / "partials"
+    own.mkdir(parents=True)
+    (own / "footer.html").write_text("mine", encoding="utf-8")
+    (own / "header.html").write_text("my header", encoding="utf-8")
+    out = search.hosted_overrides(
+        {"theme": {"name": "material", "custom_dir": "overrides"}}, tmp_path, tmp_path / "scratch"
+    )
+    merged = Path(out["theme"]["custom_dir"])
+    assert (merged / "partials" / "footer.html").read_text() == "mine"
+    assert (merged / "partials" / "header.html").read_text() == "my header"
+    assert (merged / "assets" / "briefing" / "search.js").is_file()
+
+
+@pytest.mark.parametrize(
+    ("plugins", "expected"),
+    [
+        (["offline"], ["search", "offline"]),
+        (["search", "offline"], ["search", "offline"]),
+        ([{"material/search": {}}, "offline"], [{"material/search": {}}, "offline"]),
+    ],
+)
+def test_the_bundle_keeps_materials_search(plugins: list[object], expected: list[object]) -> None:
+    assert search.bundle_plugins(plugins) == expected
+
+
+def test_cbor_round_trip() -> None:
+    value = ["entity", [["Baidu|baidu", [0, 3, 70000]], ["Zhipu|zhipu", []]], None, True, -5, b"x"]
+    encoded = search._cbor_encode(value)
+    assert search._cbor_decode(encoded) == (value, len(encoded))
+
+
+def test_records_carry_the_facets_of_the_model(example_site: Path) -> None:
+    records = list(search.records(example_site))
+    kinds = Counter(r.kind for r in records)
+    corpus = _corpus(ROOT)
+    assert kinds == {
+        "briefing": len(corpus.briefings),
+        "entity": len(corpus.entities),
+        "event": len(corpus.events),
+    }
+    briefing = next(r for r in records if r.kind == "briefing")
+    assert briefing.filters["source"] == ["Reuters|reuters"]
+    assert briefing.filters["year"] == ["2025"]
+    assert set(briefing.filters["status"]) == {"reported", "no-comment"}
+    assert "Baidu|baidu" in briefing.filters["entity"]
+    assert "claim-1:reported" in briefing.meta["claims"]
+    assert 'id="claim-1"' in briefing.html
+    assert "Related briefings" not in briefing.html or "data-search-exclude" in briefing.html
+    event = next(r for r in records if r.kind == "event")
+    assert event.url.startswith("/briefings/") and "#ev-" in event.url
+    # newest first, entity cards last
+    days = [r.day for r in records if r.kind != "entity"]
+    assert days == sorted(days, reverse=True)
+    assert [r.kind for r in records[-kinds["entity"] :]] == ["entity"] * kinds["entity"]
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_example(tmp_path_factory.mktemp("search-example") / "project")
+    code, out, err = run(root, "build", "--strict")
+    assert code == 0, out + err
+    return root / "site"
+
+
+def test_the_hosted_site_has_pagefind_and_no_lunr_index(example_site: Path) -> None:
+    assert not (example_site / "search" / "search_index.json").exists()
+    entry = json.loads((example_site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] > 20
+    assert (example_site / "explore" / "index.html").is_file()
+    assert not (example_site / "pagefind" / "pagefind-ui.js").exists()
+    header = (example_site / "index.html").read_text(encoding="utf-8")
+    assert 'action="explore/"' in header and "md-search__input" not in header
+
+
+def test_indexing_twice_gives_the_same_files(example_site: Path, tmp_path: Path) -> None:
+    """Pagefind writes filter values in hash-map order; canonicalise() fixes the order."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(example_site, copy)
+    search.index_site(copy)
+    assert hashes(copy / "pagefind") == hashes(example_site / "pagefind")
+
+
+def test_failed_indexing_fails_the_build_and_keeps_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_example(tmp_path / "project")
+    code, _out, err = run(root, "build")
+    assert code == 0, err
+    before = hashes(root / "site")
+    (root / "seeds" / "2025" / "2025-09-11-alibaba-baidu-own-chips.md").write_text(
+        (ROOT / "seeds" / "2025" / "2025-09-11-alibaba-baidu-own-chips.md")
+        .read_text(encoding="utf-8")
+        .replace("title: Alibaba, Baidu begin", "title: Edited Alibaba, Baidu begin", 1),
+        encoding="utf-8",
+    )
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise search.SearchFailed("search index: Pagefind stopped: disk full")
+
+    monkeypatch.setattr(search, "index_site", broken)
+    code, _, err = run(root, "build")
+    assert code == 1
+    assert "Pagefind stopped: disk full" in err and "Traceback" not in err, err
+    assert hashes(root / "site") == before
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise search.SearchMissing("the search index needs Pagefind: pip install 'pagefind[bin]'")
+
+    monkeypatch.setattr(search, "index_site", missing)
+    code, _, err = run(root, "build")
+    assert code == 2 and "pagefind[bin]" in err and "Traceback" not in err
+    assert hashes(root / "site") == before
+
+
+# --- the synthetic project in a browser ---------------------------------------------------
+
+
+def _corpus(root: Path) -> Corpus:
+    checked = check(Project.open(root), drafts=False)
+    assert checked.corpus is not None
+    return checked.corpus
+
+
+@dataclass
+class Served:
+    root: Path
+    url: str
+    corpus: Corpus
+    names: dict[str, str] = field(default_factory=dict)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A synthetic project of SEEDS seeds, built once per session and served on 127.0.0.1."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    root = tmp_path_factory.mktemp("search-synth") / "project"
+    synth.make_project(root, SEEDS)
+    code, out, err = run(root, "build")
+    assert code == 0, out + err[-2000:]
+    corpus = _corpus(root)
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Served(
+            root,
+            f"http://127.0.0.1:{server.server_address[1]}/",
+            corpus,
+            {e.id: e.name for e in corpus.entities.values()},
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass
+class Tab:
+    page: object
+    fetched: dict[str, int] = field(default_factory=dict)
+    outside: list[str] = field(default_factory=list)
+
+    def search_bytes(self) -> int:
+        return sum(n for url, n in self.fetched.items() if "/pagefind/" in url)
+
+
+def _tab(browser: object, width: int = 1280) -> Tab:
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    tab = Tab(context.new_page())
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        if urlsplit(url).hostname == "127.0.0.1":
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            tab.outside.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    def response(resp: object) -> None:
+        with contextlib.suppress(Exception):  # a response without a body (a redirect)
+            tab.fetched[resp.url] = len(resp.body())  # type: ignore[attr-defined]
+
+    context.route("**/*", route)
+    tab.page.on("response", response)  # type: ignore[attr-defined]
+    return tab
+
+
+def _results(page: object) -> list[str]:
+    """The hrefs of the listed results on /explore/, in order."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "document.querySelector('.bf-explore__status')?.textContent.match(/^\\d+ result/)"
+    )
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    return page.eval_on_selector_all(  # type: ignore[attr-defined]
+        ".bf-explore__results a.bf-result__title", "els => els.map(e => e.getAttribute('href'))"
+    )
+
+
+def _count(page: object) -> int:
+    text = page.locator(".bf-explore__status").inner_text()  # type: ignore[attr-defined]
+    found = re.match(r"(\d+) result", text)
+    assert found, text
+    return int(found.group(1))
+
+
+def _facet_counts(page: object, facet: str) -> dict[str, int]:
+    return dict(
+        page.eval_on_selector_all(  # type: ignore[attr-defined]
+            f'.bf-facet[data-facet="{facet}"] input',
+            "els => els.map(e => [e.value, Number(e.closest('label')"
+            ".querySelector('.bf-facet__count').textContent)])",
+        )
+    )
+
+
+def _open_facet(page: object, facet: str) -> None:
+    """Open a facet (its counts load then) and wait for its values."""
+    details = page.locator(f'.bf-facet[data-facet="{facet}"]')  # type: ignore[attr-defined]
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    page.locator(  # type: ignore[attr-defined]
+        f'.bf-facet[data-facet="{facet}"] input, .bf-facet[data-facet="{facet}"] .bf-facet__none'
+    ).first.wait_for()
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+
+
+def _busiest_entity(corpus: Corpus) -> str:
+    """The entity that the most briefings list (so it is among the facet values shown first)."""
+    counts = Counter(e for b in corpus.briefings for e in b.entities)
+    counts.update(e for ev in corpus.events for e in ev.entities)
+    return max(counts, key=lambda e: (counts[e], e))
+
+
+def _event_years(corpus: Corpus, entity: str) -> Counter[str]:
+    years: Counter[str] = Counter()
+    for e in corpus.events:
+        if entity in e.entities:
+            d = e.date  # an open end counts only its known side
+            first = (d.latest if d.open_start else d.earliest).year
+            last = (d.earliest if d.open_end else d.latest).year
+            years.update(str(y) for y in range(first, min(last, first + 20) + 1))
+    return years
+
+
+def test_a_query_finds_a_briefing_and_an_entity(served: Served, browser: object) -> None:
+    entity = _busiest_entity(served.corpus)
+    name = served.names[entity]
+    tab = _tab(browser)
+    page = tab.page
+    page.goto(f"{served.url}about/")  # type: ignore[attr-defined]
+    box = page.locator("#bf-search-input")  # type: ignore[attr-defined]
+    box.press_sequentially(name, delay=20)
+    dropdown = page.locator("#bf-search-results .bf-result")  # type: ignore[attr-defined]
+    dropdown.first.wait_for(timeout=15_000)
+    first = dropdown.first
+    assert first.locator(".bf-result__meta").inner_text()  # kind · date · source
+    box.press("Enter")  # all results, on /explore/
+    page.wait_for_url(re.compile(r"/explore/\?q="))  # type: ignore[attr-defined]
+    hrefs = _results(page)
+    assert f"/entities/{entity}/" in hrefs, hrefs[:10]
+    listed = {f"/briefings/{b.slug}/" for b in served.corpus.briefings if entity in b.entities}
+    assert listed & set(hrefs), "no briefing that lists the entity among the first results"
+    kinds = page.locator(".bf-result__meta").all_inner_texts()  # type: ignore[attr-defined]
+    assert any(k.startswith("Briefing") for k in kinds) and any(
+        k.startswith(("Company", "Person", "Product", "Organization", "Government", "Media"))
+        or k.startswith(("Place", "Other"))
+        for k in kinds
+    )
+    assert tab.outside == []
+
+
+def test_a_facet_narrows_the_results_with_counts_from_the_model(
+    served: Served, browser: object
+) -> None:
+    corpus = served.corpus
+    entity = _busiest_entity(corpus)
+    tab = _tab(browser)
+    page = tab.page
+    page.goto(f"{served.url}explore/")  # type: ignore[attr-defined]
+    everything = _results(page)
+    public_events = len(corpus.events)
+    assert _count(page) == len(corpus.briefings) + public_events
+    assert len(everything) == 20  # one page of results, newest first
+    _open_facet(page, "entity")
+    before = _facet_counts(page, "entity")
+    briefings = [b for b in corpus.briefings if entity in b.entities]
+    events = [e for e in corpus.events if entity in e.entities]
+    assert before[entity] == len(briefings) + len(events)
+    page.locator(f'.bf-facet[data-facet="entity"] input[value="{entity}"]').check()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(rf"entity={entity}"))  # type: ignore[attr-defined]
+    _results(page)
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.querySelector('.bf-explore__status').textContent.startsWith('{len(briefings) + len(events)} ')"
+    )
+    assert _count(page) == len(briefings) + len(events)
+    years = Counter(str(b.date.year) for b in briefings) + _event_years(corpus, entity)
+    for facet in ("year", "status", "kind"):
+        _open_facet(page, facet)
+    assert _facet_counts(page, "year") == dict(years)
+    statuses = Counter(s for b in briefings for s in {c.status for c in b.claims})
+    assert _facet_counts(page, "status") == dict(statuses)
+    kinds = _facet_counts(page, "kind")
+    assert kinds == {"briefing": len(briefings), "event": len(events)}
+    # a second facet narrows further: one claim status
+    status, n = statuses.most_common(1)[0]
+    page.locator(f'.bf-facet[data-facet="status"] input[value="{status}"]').check()  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.querySelector('.bf-explore__status').textContent.startsWith('{n} ')"
+    )
+    hrefs = _results(page)
+    _results(page)
+    expected = {
+        f"/briefings/{b.slug}/" for b in briefings if status in {c.status for c in b.claims}
+    }
+    assert set(hrefs) <= expected and len(hrefs) == min(n, 20)
+    assert page.locator(f".bf-result__claims .bf-status-{status}").count() >= 1  # type: ignore[attr-defined]
+    assert tab.outside == []
+
+
+def test_a_deep_link_reproduces_the_view(served: Served, browser: object) -> None:
+    corpus = served.corpus
+    entity = _busiest_entity(corpus)
+    year = str(corpus.briefings[len(corpus.briefings) // 2].date.year)
+    link = f"{served.url}explore/?entity={entity}&year={year}&status=confirmed"
+    first = _tab(browser).page
+    first.goto(link)  # type: ignore[attr-defined]
+    hrefs = _results(first)
+    expected = [
+        b
+        for b in corpus.briefings
+        if entity in b.entities
+        and str(b.date.year) == year
+        and "confirmed" in {c.status for c in b.claims}
+    ]
+    assert _count(first) == len(expected)
+    assert set(hrefs) == {f"/briefings/{b.slug}/" for b in expected[:20]} or len(expected) > 20
+    for facet, value in (("entity", entity), ("year", year), ("status", "confirmed")):
+        assert first.locator(f'.bf-facet[data-facet="{facet}"] input[value="{value}"]').is_checked()  # type: ignore[attr-defined]
+    # add a query: the URL follows, and opening it again shows the same results
+    first.locator("#bf-explore-q").press_sequentially("chips", delay=10)  # type: ignore[attr-defined]
+    first.wait_for_url(re.compile(r"q=chips"))  # type: ignore[attr-defined]
+    with_query = _results(first)
+    again = _tab(browser).page
+    again.goto(first.url)  # type: ignore[attr-defined]
+    assert _results(again) == with_query
+    assert (
+        again.locator(".bf-explore__status").inner_text()
+        == first.locator(  # type: ignore[attr-defined]
+            ".bf-explore__status"
+        ).inner_text()
+    )
+
+
+def test_a_query_downloads_little(served: Served, browser: object) -> None:
+    """Bytes of search data for one query from the header, and for a filtered /explore/ view."""
+    tab = _tab(browser)
+    page = tab.page
+    page.goto(f"{served.url}about/")  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    assert tab.search_bytes() == 0, "the index is loaded only when a reader searches"
+    page.locator("#bf-search-input").press_sequentially("export controls", delay=20)  # type: ignore[attr-defined]
+    page.locator("#bf-search-results .bf-result").first.wait_for(timeout=15_000)  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    query = tab.search_bytes()
+    index = served.root / "site" / "pagefind"
+    total = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
+    assert query <= QUERY_BUDGET, f"{query} bytes for one query"
+    assert query < total / 3, (query, total)
+
+    explore = _tab(browser)
+    explore.page.goto(f"{served.url}explore/?tag=export-controls&year=2024")  # type: ignore[attr-defined]
+    _results(explore.page)
+    explore.page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    assert explore.search_bytes() <= QUERY_BUDGET, f"{explore.search_bytes()} bytes for /explore/"
+    print(
+        f"\nsearch bytes: header query {query}, filtered /explore/ {explore.search_bytes()}, index {total}"
+    )
+
+
+def test_explore_on_a_phone_with_the_keyboard(served: Served, browser: object) -> None:
+    tab = _tab(browser, width=390)
+    page = tab.page
+    page.goto(f"{served.url}explore/")  # type: ignore[attr-defined]
+    _results(page)
+    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    assert width <= 390, f"the page is {width}px wide on a 390px screen"
+    # on a phone the facets start folded: open one and tick a value with the keyboard only
+    summary = page.locator('.bf-facet[data-facet="kind"] summary')  # type: ignore[attr-defined]
+    summary.focus()
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    box = page.locator('.bf-facet[data-facet="kind"] input[value="event"]')  # type: ignore[attr-defined]
+    box.focus()
+    page.keyboard.press("Space")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"kind=event"))  # type: ignore[attr-defined]
+    _results(page)
+    assert _count(page) == len(served.corpus.events)
+    page.screenshot(path=str(ROOT / "tests" / "artifacts" / "explore-phone.png"), full_page=False)  # type: ignore[attr-defined]
+    assert tab.outside == []
