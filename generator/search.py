@@ -45,10 +45,12 @@ INDEX_FOLDER = "pagefind"
 FACETS = ("kind", "entity", "type", "tag", "source", "year", "status")
 #: Theme overrides shipped in the package: the header search box and its script.
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
-#: What Pagefind leaves out of a page's text: lists of other pages (marked in the
-#: templates with ``data-search-exclude``, which Material's search honours too),
-#: drawings, heading permalinks and the page title (already the record's title).
-EXCLUDE_SELECTORS = ("[data-search-exclude]", "svg", "figure", ".headerlink", "h1")
+#: What Pagefind leaves out of a page's text, besides what the templates mark
+#: ``data-pagefind-ignore`` (lists of other pages): drawings, heading permalinks and
+#: the page title (already the record's title).  The templates mark with
+#: ``data-search-exclude`` what the offline bundle's Material search leaves out: the
+#: same lists, and also a briefing's events (the timeline has them) and entity chips.
+EXCLUDE_SELECTORS = ("svg", "figure", ".headerlink", "h1")
 #: A word every dated record (briefing, event) carries in its metadata.  Browsing
 #: without a query searches for it: Pagefind 1.5 answers a search without words by
 #: downloading every index chunk (17 MB at 10,000 seeds), a search for one word
