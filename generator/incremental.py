@@ -99,8 +99,7 @@ class Dependencies:
 
     @functools.cached_property
     def _related_index(self) -> str:
-        """What related briefings are computed from (they change only with it)."""
-        return _h([(b.slug, b.date, b.tags, b.entities) for b in self.corpus.briefings])
+        return related_index(self.corpus)
 
     def explain(self, unit: Unit) -> list[tuple[str, str]]:
         """The unit's dependencies as (what, digest) rows: its key is their hash."""
@@ -142,6 +141,51 @@ class Dependencies:
 
     def key(self, unit: Unit) -> str:
         return _h((unit, self.explain(unit)))
+
+
+def related_index(corpus: Corpus) -> str:
+    """What related briefings are worked out from (they change only with it)."""
+    from . import model
+
+    return _h(
+        (
+            model.RELATED_TAG_LIMIT,
+            [(b.slug, b.date, b.tags, b.entities) for b in corpus.briefings],
+        )
+    )
+
+
+def preload_related(corpus: Corpus, raw: Any) -> None:
+    """Related briefings from the memo of an earlier build, when worked out from the same
+    index; anything malformed or stale is ignored (they are then worked out again)."""
+    if not isinstance(raw, dict) or raw.get("index") != related_index(corpus):
+        return
+    known = raw.get("related")
+    if not isinstance(known, dict):
+        return
+    loaded: dict[str, list[tuple[str, int]]] = {}
+    for slug, rows in known.items():
+        if slug not in corpus.by_slug or not isinstance(rows, list):
+            return
+        pairs = []
+        for row in rows:
+            if not (
+                isinstance(row, list)
+                and len(row) == 2
+                and row[0] in corpus.by_slug
+                and isinstance(row[1], int)
+            ):
+                return
+            pairs.append((row[0], row[1]))
+        loaded[slug] = pairs
+    corpus.related_known.update(loaded)
+
+
+def related_memo(corpus: Corpus) -> dict[str, Any]:
+    return {
+        "index": related_index(corpus),
+        "related": {slug: [list(p) for p in rows] for slug, rows in corpus.related_known.items()},
+    }
 
 
 def units(corpus: Corpus) -> list[Unit]:

@@ -180,6 +180,10 @@ class Corpus:
     co_mentions: dict[str, dict[str, int]] = field(default_factory=dict)
     #: ids referred to by any seed, drafts included (for the "nothing mentions it" warning)
     referenced: set[str] = field(default_factory=set)
+    #: related briefings already worked out: slug → [(slug, score)] (see :meth:`related`)
+    related_known: dict[str, list[tuple[str, int]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def entity_name(self, entity_id: str) -> str:
         entity = self.entities.get(entity_id)
@@ -194,6 +198,15 @@ class Corpus:
         Counted through the listing indexes, so the cost follows the briefings that
         share something, not the size of the corpus.
         """
+        known = self.related_known.get(slug) if limit == 5 else None
+        if known is not None:
+            return [(self.by_slug[s], n) for s, n in known]
+        found = self._related(slug, limit)
+        if limit == 5:
+            self.related_known[slug] = [(b.slug, n) for b, n in found]
+        return found
+
+    def _related(self, slug: str, limit: int) -> list[tuple[Briefing, int]]:
         this = self.by_slug[slug]
         scores: Counter[str] = Counter()
         common: list[list[str]] = []

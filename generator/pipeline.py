@@ -60,14 +60,61 @@ def check(
     drafts: bool = True,
     cache: FileCache | None = None,
     progress: Progress = SILENT,
+    store: Store | None = None,
 ) -> Checked:
-    """Validate every seed and entity; collect all problems and warnings."""
+    """Validate every seed and entity; collect all problems and warnings.
+
+    With a ``store``, the entity names found in each body are remembered by the
+    body's digest and every name in the registry (finding them is most of the cost
+    of the warnings), so that an unchanged body is not searched again.
+    """
     progress.stage("reading and checking seeds")
     problems = Problems()
     sources = _load(project, problems, cache)
     corpus = build_corpus(sources, problems, drafts=drafts)
-    _warn(sources, corpus, problems)
+    found = _MentionMemo(store)
+    _warn(sources, corpus, problems, found)
+    found.save()
     return Checked(problems, sources, None if problems.errors else corpus)
+
+
+class _MentionMemo:
+    """Entity names found in bodies, keyed by a digest of the body, its first line and
+    every name and alias in the registry: the same key always gives the same answer."""
+
+    NAME = "mentions"
+
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
+        raw = store.read(self.NAME) if store is not None else None
+        self.old: dict[str, list[list[Any]]] = raw if isinstance(raw, dict) else {}
+        self.new: dict[str, list[list[Any]]] = {}
+
+    def find(
+        self, finder: MentionFinder, names_key: str, body: str, first_line: int
+    ) -> list[tuple[int, str, str]]:
+        if self.store is None:
+            return list(finder.entities_in_markdown(body, first_line))
+        key = incremental.sha(f"{names_key}\0{first_line}\0{body}")
+        rows = self.old.get(key)
+        if not (
+            isinstance(rows, list)
+            and all(
+                isinstance(r, list)
+                and len(r) == 3
+                and isinstance(r[0], int)
+                and isinstance(r[1], str)
+                and isinstance(r[2], str)
+                for r in rows
+            )
+        ):
+            rows = [list(t) for t in finder.entities_in_markdown(body, first_line)]
+        self.new[key] = rows
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def save(self) -> None:
+        if self.store is not None and self.new != self.old:
+            self.store.write(self.NAME, self.new)
 
 
 def _load(project: Project, problems: Problems, cache: FileCache | None) -> Sources:
@@ -76,16 +123,20 @@ def _load(project: Project, problems: Problems, cache: FileCache | None) -> Sour
     )
 
 
-def _warn(sources: Sources, corpus: Corpus, problems: Problems) -> None:
+def _warn(
+    sources: Sources, corpus: Corpus, problems: Problems, found: _MentionMemo | None = None
+) -> None:
     """SPEC §5 warnings: unlisted mentions in bodies, entities nothing mentions."""
     names = [(e.name, e.id) for e in corpus.entities.values()]
     names += [(a, e.id) for e in corpus.entities.values() for a in e.aliases]
     finder = MentionFinder(names)
+    found = found or _MentionMemo(None)
+    names_key = incremental.sha(repr(names))
     for seed in sources.seeds:
         _warn_publishing(seed, problems)
         listed = set(seed.data.entities)
         reported: set[str] = set()
-        for line, entity_id, surface in finder.entities_in_markdown(seed.body, seed.body_line):
+        for line, entity_id, surface in found.find(finder, names_key, seed.body, seed.body_line):
             if entity_id in listed or entity_id in reported:
                 continue
             reported.add(entity_id)
@@ -219,6 +270,7 @@ class Planned:
 
 
 RENDER_MEMO = "render"
+RELATED_MEMO = "related"
 
 
 def _pages_or_none(
@@ -242,6 +294,8 @@ def _pages_or_none(
     if store is not None and directory_urls is None:
         site = project.site
         place = functools.partial(paths.page_file, directory_urls=site.directory_urls)
+        incremental.preload_related(checked.corpus, store.read(RELATED_MEMO))
+        known = len(checked.corpus.related_known)
         rendered = incremental.render(
             Renderer(checked.corpus, site),
             project.docs_dir,
@@ -252,6 +306,8 @@ def _pages_or_none(
             place=place,
         )
         pages, reused = rendered.pages, rendered.reused
+        if len(checked.corpus.related_known) != known:
+            store.write(RELATED_MEMO, incremental.related_memo(checked.corpus))
     else:
         pages = render(project, checked.corpus, directory_urls=directory_urls, progress=progress)
     notes: list[str] = []
@@ -484,7 +540,7 @@ def build(
     target = site_dir or project.site_dir
     memo_key = f"site-{variant}"
     store = Store(project.root, enabled=cache)
-    checked = check(project, drafts=drafts, progress=progress, cache=files)
+    checked = check(project, drafts=drafts, progress=progress, cache=files, store=store)
     planned = _pages_or_none(project, checked, strict, progress=progress, store=store)
     if planned is None or checked.corpus is None:
         return Built(checked)
@@ -613,7 +669,7 @@ def bundle(
     except offline_assets.AssetError as exc:
         raise UsageError(str(exc)) from None
     store = Store(project.root, enabled=cache)
-    checked = check(project, drafts=False, progress=progress)
+    checked = check(project, drafts=False, progress=progress, store=store)
     planned = _pages_or_none(project, checked, strict, directory_urls=False, progress=progress)
     if planned is None or checked.corpus is None:
         return Bundled(checked)
