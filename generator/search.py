@@ -169,6 +169,11 @@ def _years(earliest: str | None, latest: str | None) -> list[str]:
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*)</article>", re.S)
+#: Drawings and the (unnested) lists marked ``data-pagefind-ignore``: Pagefind would
+#: skip them anyway, and on entity cards they are most of the bytes it has to parse.
+_SKIPPED = re.compile(
+    r"<figure\b.*?</figure>|<ul\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</ul>", re.S
+)
 
 
 def _article(page: Path) -> str:
@@ -178,7 +183,7 @@ def _article(page: Path) -> str:
     except OSError as exc:
         raise SearchFailed(f"search index: cannot read {page.name}: {exc.strerror}") from None
     found = _ARTICLE.search(text)
-    return found.group(1) if found else ""
+    return _SKIPPED.sub("", found.group(1)) if found else ""
 
 
 def _page_file(url: str) -> str:

@@ -62,7 +62,9 @@ function pagefind() {
   if (!loading) {
     const root = siteRoot();
     loading = import(new URL("pagefind/pagefind.js", root).href).then(async (pf) => {
-      await pf.options({ baseUrl: root.pathname, excerptLength: 24 });
+      // In the page rather than a worker: the worker is a second copy of the script (41 KB),
+      // and a search takes milliseconds.
+      await pf.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
       await pf.init();
       return pf;
     });
