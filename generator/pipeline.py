@@ -580,7 +580,7 @@ def build(
             overlay=None if full else staged_docs,
             hidden=frozenset((managed - set(digests)) | {MANIFEST}),
             overrides=search.hosted_overrides(
-                project.settings, project.config_file.parent, scratch
+                project.settings, project.config_file.parent, scratch, builder=project.builder
             ),
         )
         search.index_site(site, fallback=target, progress=progress)

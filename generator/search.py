@@ -38,6 +38,8 @@ from .progress import SILENT, Progress
 
 #: The browse page (a generated docs path).
 EXPLORE_DOC = "explore/index.md"
+#: The search box's script in the built site (from the theme overrides).
+SCRIPT = "assets/briefing/search.js"
 #: Where the index goes inside the site.
 INDEX_FOLDER = "pagefind"
 #: Facets, in the order the browse page shows them.  ``kind`` tells briefings,
@@ -98,14 +100,18 @@ def _is_search(entry: object) -> bool:
 
 
 def hosted_overrides(
-    settings: Mapping[str, Any], config_dir: Path, scratch: Path
+    settings: Mapping[str, Any], config_dir: Path, scratch: Path, *, builder: str | None = None
 ) -> dict[str, Any]:
     """MkDocs settings for the hosted site: no lunr search (Pagefind replaces it, and it
     was 27 % of MkDocs' time) and the theme overrides with the Pagefind search box.
 
     A project that has its own ``theme.custom_dir`` keeps it: both folders are merged
-    into ``scratch`` with the project's files taking precedence.
+    into ``scratch`` with the project's files taking precedence.  Zensical runs no
+    MkDocs plugins and has a search of its own: it gets no overrides (which it
+    could not take), and :func:`index_site` then finds no search script to serve.
     """
+    if builder == "zensical":
+        return {}
     plugins = [p for p in (settings.get("plugins") or ["search"]) if not _is_search(p)]
     theme_setting = settings.get("theme") or {"name": "material"}
     theme = dict(theme_setting) if isinstance(theme_setting, dict) else {"name": theme_setting}
@@ -119,7 +125,7 @@ def hosted_overrides(
         theme["custom_dir"] = str(OVERRIDES)
     extra_css = [*(settings.get("extra_css") or []), "assets/briefing/search.css"]
     scripts = [*(settings.get("extra_javascript") or [])]
-    scripts.append({"path": "assets/briefing/search.js", "type": "module"})
+    scripts.append({"path": SCRIPT, "type": "module"})
     return {"plugins": plugins, "theme": theme, "extra_css": extra_css, "extra_javascript": scripts}
 
 
@@ -406,8 +412,10 @@ def index_site(
     :class:`SearchMissing` when Pagefind is not installed and :class:`SearchFailed`
     when indexing fails; either way the caller's build fails.
     """
-    progress.stage("indexing the site for search (Pagefind)")
     started = time.perf_counter()
+    if not (site_dir / SCRIPT).is_file() and not (fallback and (fallback / SCRIPT).is_file()):
+        return IndexStats()  # built without the search box (Zensical): nothing would load it
+    progress.stage("indexing the site for search (Pagefind)")
     output = site_dir / INDEX_FOLDER
     if output.exists():
         shutil.rmtree(output)

@@ -73,6 +73,17 @@ def test_a_projects_own_theme_overrides_win_over_ours(tmp_path: Path) -> None:
     assert (merged / "assets" / "briefing" / "search.js").is_file()
 
 
+def test_zensical_builds_get_no_overrides_and_no_index(tmp_path: Path) -> None:
+    """Zensical runs no MkDocs plugins and has its own search; nothing would load Pagefind."""
+    assert (
+        search.hosted_overrides({"plugins": ["search"]}, tmp_path, tmp_path, builder="zensical")
+        == {}
+    )
+    (tmp_path / "site").mkdir()
+    assert search.index_site(tmp_path / "site").records == {}
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
 @pytest.mark.parametrize(
     ("plugins", "expected"),
     [
