@@ -304,8 +304,25 @@ def first_paragraph(body: str) -> str:
 _PLAIN: markdown.Markdown | None = None
 
 
+#: Anything that can make Markdown's output differ from the text itself: inline syntax,
+#: character references, raw HTML, block markers at a line's start, setext underlines.
+_MARKDOWN_SYNTAX = re.compile(
+    r"[\\`*_\[\]<>&!#|~{}\r\x0b\x0c]|^[ \t]*(?:[-+*>]|\d+[.)])(?:\s|$)|^[ \t]*[=-]+[ \t]*$", re.M
+)
+
+
 def plain_text(markdown_text: str) -> str:
-    """Markdown reduced to one line of plain text (for summaries and feeds)."""
+    """Markdown reduced to one line of plain text (for summaries and feeds).
+
+    Text with no Markdown syntax in it converts to itself, so it skips the converter
+    (every briefing's summary is worked out on every build; a test checks both ways agree).
+    """
+    if not _MARKDOWN_SYNTAX.search(markdown_text):
+        return re.sub(r"\s+", " ", markdown_text).strip()
+    return _converted_plain_text(markdown_text)
+
+
+def _converted_plain_text(markdown_text: str) -> str:
     global _PLAIN
     if _PLAIN is None:  # one converter, reused: making one costs more than converting
         _PLAIN = markdown.Markdown()

@@ -255,3 +255,28 @@ def test_finder_cost_does_not_depend_on_the_registry_size() -> None:
         "baidu",
         "company-19999",
     ]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator import markup  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *"abc XYZ 123 ,.;:'\"?()-+=*_#>!&<[]`\\|~{}\t\n\u00a0éü华为",
+                *("  \n", "\n\n", "1. ", "\n- ", "\n===", "\n    x", "word ", "\r", "\x0c"),
+                *("\u2028", "\n> ", "\n1) ", "\n---", "\n   -"),
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_plain_text_shortcut_agrees_with_the_converter(text: str) -> None:
+    """Summaries skip Python-Markdown when the text has no Markdown syntax; whatever the
+    text, the answer must be the converter's."""
+    assert markup.plain_text(text) == markup._converted_plain_text(text)
