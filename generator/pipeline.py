@@ -78,6 +78,18 @@ def check(
     return Checked(problems, sources, None if problems.errors else corpus)
 
 
+def _unlisted(
+    found: Iterable[tuple[int, str, str]], listed: set[str]
+) -> list[tuple[int, str, str]]:
+    out = []
+    seen = set(listed)
+    for line, entity_id, surface in found:
+        if entity_id not in seen:
+            seen.add(entity_id)
+            out.append((line, entity_id, surface))
+    return out
+
+
 class _MentionMemo:
     """Entity names found in bodies, keyed by a digest of the body, its first line and
     every name and alias in the registry: the same key always gives the same answer."""
@@ -91,11 +103,12 @@ class _MentionMemo:
         self.new: dict[str, list[list[Any]]] = {}
 
     def find(
-        self, finder: MentionFinder, names_key: str, body: str, first_line: int
+        self, finder: MentionFinder, names_key: str, body: str, first_line: int, listed: set[str]
     ) -> list[tuple[int, str, str]]:
+        """The first mention of each entity the body names but does not list."""
         if self.store is None:
-            return list(finder.entities_in_markdown(body, first_line))
-        key = incremental.sha(f"{names_key}\0{first_line}\0{body}")
+            return _unlisted(finder.entities_in_markdown(body, first_line), listed)
+        key = incremental.sha(f"{names_key}\0{first_line}\0{sorted(listed)}\0{body}")
         rows = self.old.get(key)
         if not (
             isinstance(rows, list)
@@ -108,7 +121,9 @@ class _MentionMemo:
                 for r in rows
             )
         ):
-            rows = [list(t) for t in finder.entities_in_markdown(body, first_line)]
+            rows = [
+                list(t) for t in _unlisted(finder.entities_in_markdown(body, first_line), listed)
+            ]
         self.new[key] = rows
         return [(r[0], r[1], r[2]) for r in rows]
 
@@ -135,11 +150,9 @@ def _warn(
     for seed in sources.seeds:
         _warn_publishing(seed, problems)
         listed = set(seed.data.entities)
-        reported: set[str] = set()
-        for line, entity_id, surface in found.find(finder, names_key, seed.body, seed.body_line):
-            if entity_id in listed or entity_id in reported:
-                continue
-            reported.add(entity_id)
+        for line, entity_id, surface in found.find(
+            finder, names_key, seed.body, seed.body_line, listed
+        ):
             problems.add(
                 seed.rel,
                 line,
