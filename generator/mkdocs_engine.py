@@ -29,9 +29,7 @@ import dataclasses
 import hashlib
 import logging
 import os
-import pickle
 import re
-import struct
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +51,8 @@ from mkdocs.structure.files import (
 from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
 from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor
 from mkdocs.structure.toc import get_toc
+
+from . import parallel
 
 log = logging.getLogger("mkdocs.commands.build")
 
@@ -374,73 +374,116 @@ def _stat(path: str) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+@dataclass
+class Built:
+    """One page as written: what the memo and the search index need of it."""
+
+    entries: list[dict[str, Any]]
+    anchors: list[str]
+    sha: str
+    stat: tuple[int, int, int]
+
+
+def _render_html(
+    page: Page, config: Any, doc_files: Sequence[File], nav: Navigation, env: jinja2.Environment
+) -> str:
+    """MkDocs' ``_build_page`` up to the HTML, without writing it."""
+    config._current_page = page
+    try:
+        page.active = True
+        context = mkbuild.get_context(nav, doc_files, config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        output = template.render(context)
+        return str(config.plugins.on_post_page(output, page=page, config=config))
+    except Exception as e:
+        message = f"Error building page '{page.file.src_uri}':"
+        if not isinstance(e, BuildError):
+            message += f" {e}"
+        log.error(message)
+        raise
+    finally:
+        page.active = False
+        config._current_page = None
+
+
 def _build_pages(
     pages: Sequence[Page],
     config: Any,
+    files: Files,
     doc_files: Sequence[File],
     nav: Navigation,
     env: jinja2.Environment,
     search: list[dict[str, Any]] | None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Render and write ``pages``; return each page's search entries."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    populate: frozenset[str],
+    generated: Mapping[str, str],
+) -> dict[str, Built]:
+    """Render and write ``pages`` (first converting those in ``populate``); each page's
+    content is let go once written, so a large site is never all in memory at once."""
+    out: dict[str, Built] = {}
     for page in pages:
+        src = page.file.src_uri
+        log.debug(f"Building page {src}")
+        if src in populate:
+            _populate(page, config, files, generated)
         before = len(search) if search is not None else 0
-        mkbuild._build_page(page, config, doc_files, nav, env)
-        out[page.file.src_uri] = list(search[before:]) if search is not None else []
+        html = _render_html(page, config, doc_files, nav, env)
+        path = page.file.abs_dest_path
+        if not html.strip():
+            log.info(f"Page skipped: '{src}'. Generated empty output.")
+            continue
+        data = html.encode("utf-8", errors="xmlcharrefreplace")
+        utils.write_file(data, path)
+        out[src] = Built(
+            list(search[before:]) if search is not None else [],
+            sorted(page.present_anchor_ids or ()),
+            hashlib.sha256(data).hexdigest(),
+            _stat(path),
+        )
+        if src in populate:  # a generated page: nothing later reads its content
+            page.content = None
+            page.markdown = None
     return out
 
 
 def _build_pages_parallel(
     pages: Sequence[Page],
     config: Any,
+    files: Files,
     doc_files: Sequence[File],
     nav: Navigation,
     env: jinja2.Environment,
     search: list[dict[str, Any]] | None,
+    populate: frozenset[str],
+    generated: Mapping[str, str],
     warnings: utils.CountHandler,
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, Built]:
     """:func:`_build_pages` with the second half done by a forked child."""
-    half = len(pages) // 2
-    mine, theirs = pages[:half], pages[half:]
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: build its half, send entries and warning count back, exit
-        status = 0
-        try:
-            os.close(read_fd)
-            counter = utils.CountHandler()
-            counter.setLevel(logging.WARNING)
-            logging.getLogger("mkdocs").addHandler(counter)
-            try:
-                result: Any = ("ok", _build_pages(theirs, config, doc_files, nav, env, search))
-            except BaseException as exc:  # reported by the parent as the build's failure
-                result = ("error", f"{type(exc).__name__}: {exc}")
-            payload = pickle.dumps((result, dict(counter.counts)))
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(struct.pack("<Q", len(payload)))
-                pipe.write(payload)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_fd)
+
+    def work(part: Sequence[Page]) -> dict[str, Built]:
+        return _build_pages(part, config, files, doc_files, nav, env, search, populate, generated)
+
+    def counted() -> dict[int, int]:
+        return dict(child_warnings.counts)
+
+    child_warnings = utils.CountHandler()
+    child_warnings.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(child_warnings)  # counts this half's warnings too; only the child's are used
     try:
-        entries = _build_pages(mine, config, doc_files, nav, env, search)
+        built, theirs, counts = parallel.in_two(pages, work, child_state=counted)
+    except parallel.ChildFailed as exc:
+        raise BuildError(str(exc)) from None
     finally:
-        with os.fdopen(read_fd, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-    if status != 0 or len(data) < 8:
-        raise BuildError("a page-building process failed")
-    (size,) = struct.unpack("<Q", data[:8])
-    (kind, value), counts = pickle.loads(data[8 : 8 + size])  # our own child's bytes
-    for level, count in counts.items():  # strict mode counts the child's warnings too
+        logger.removeHandler(child_warnings)
+    for level, count in (counts or {}).items():  # strict mode counts the child's warnings too
         warnings.counts[level] += count
-    if kind == "error":
-        raise BuildError(value)
-    entries.update(value)
-    return entries
+    for page in pages:  # anchors of pages converted in the child, for link checks here
+        found = theirs.get(page.file.src_uri)
+        if found is not None and page.present_anchor_ids is None:
+            page.present_anchor_ids = set(found.anchors)
+    built.update(theirs)
+    return built
 
 
 def run(
@@ -504,12 +547,17 @@ def run(
         global_key = _config_fingerprint(config, config_text, settings) + _digest(
             _nav_rows(nav.items)
         )
+        # Plugins known to keep no state between pages let the generated pages be
+        # converted and written one at a time, in two processes; others get MkDocs' order.
+        streaming = set(config.plugins.keys()) <= _FORK_SAFE
         memo: dict[str, PageMemo] = {}
+        keys: dict[str, tuple[str, str]] = {}
         reused: set[str] = set()
-        site_dir = config.site_dir
+        stale: list[str] = []
         for page in reusable:
             src = page.file.src_uri
             key = _digest(global_key, src, page.file.dest_uri, generated[src])
+            keys[src] = (key, page.file.dest_uri)
             old = previous.get(src)
             if (
                 previous_site is not None
@@ -521,9 +569,10 @@ def run(
                 page.present_anchor_ids = set(old.anchors)
                 memo[src] = still
                 reused.add(src)
+            elif streaming:
+                stale.append(src)
             else:
                 _populate(page, config, files, generated)
-                memo[src] = PageMemo(key, page.file.dest_uri, (0, 0, 0), [], [])
 
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=inclusion)
@@ -534,37 +583,37 @@ def run(
 
         search = _search_entries(config)
         to_build = [p for p in pages if p.file.src_uri not in reused]
-        fork_ok = jobs > 1 and len(to_build) > 50 and set(config.plugins.keys()) <= _FORK_SAFE
-        if fork_ok and hasattr(os, "fork"):
-            entries = _build_pages_parallel(
-                to_build, config, doc_files, nav, env, search, warning_counter
+        populate = frozenset(stale)
+        if streaming and jobs > 1 and len(to_build) > 50 and parallel.available():
+            built = _build_pages_parallel(
+                to_build,
+                config,
+                files,
+                doc_files,
+                nav,
+                env,
+                search,
+                populate,
+                generated,
+                warning_counter,
             )
         else:
-            entries = _build_pages(to_build, config, doc_files, nav, env, search)
+            built = _build_pages(
+                to_build, config, files, doc_files, nav, env, search, populate, generated
+            )
         # The search index in the clean build's order: page by page, as MkDocs adds them.
         if search is not None:
             search.clear()
             for page in pages:
                 src = page.file.src_uri
-                search.extend(memo[src].entries if src in reused else entries.get(src, []))
-        for page in pages:
-            src = page.file.src_uri
-            if src in memo and src not in reused:
-                old = memo[src]
-                path = os.path.join(site_dir, old.dest)
-                try:
-                    with open(path, "rb") as handle:
-                        digest = hashlib.sha256(handle.read()).hexdigest()
-                    memo[src] = PageMemo(
-                        old.key,
-                        old.dest,
-                        _stat(path),
-                        entries.get(src, []),
-                        sorted(page.present_anchor_ids or ()),
-                        digest,
-                    )
-                except OSError:
-                    del memo[src]
+                if src in reused:
+                    search.extend(memo[src].entries)
+                elif src in built:
+                    search.extend(built[src].entries)
+        for src, (key, dest) in keys.items():
+            if src not in reused and src in built:
+                b = built[src]
+                memo[src] = PageMemo(key, dest, b.stat, b.entries, b.anchors, b.sha)
 
         log_level = config.validation.links.anchors
         for page in pages:
@@ -576,7 +625,7 @@ def run(
         if keep_session:
             global SESSION
             SESSION = Session(config, files, nav, env, doc_files)
-        result.built = len(to_build)
+        result.built = len(built)
         result.reused = len(reused)
         result.kept = sorted(memo[src].dest for src in reused)
         result.memo = memo
@@ -641,16 +690,8 @@ class Session:
         file.content_string = markdown_text
         try:
             _populate(page, self.config, self.files, {src_uri: ""})
-            page.active = True
-            context = mkbuild.get_context(self.nav, self.doc_files, self.config, page)
-            template = self.env.get_template(page.meta.get("template", "main.html"))
-            context = self.config.plugins.on_page_context(
-                context, page=page, config=self.config, nav=self.nav
-            )
-            output = template.render(context)
-            output = self.config.plugins.on_post_page(output, page=page, config=self.config)
+            output = _render_html(page, self.config, self.doc_files, self.nav, self.env)
         finally:
-            page.active = False
             _HEADINGS.clear()
         return file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")
 

@@ -1,0 +1,76 @@
+"""Work split between this process and one forked child: both cores, no pickled model.
+
+Rendering and building pages are CPU-bound pure Python, so threads would not help,
+and a process pool would have to pickle the model (or MkDocs' whole state) to each
+worker.  A forked child already has all of it in memory, copy-on-write; it does the
+second half of the work and sends only its results back through a pipe.  The
+results are pickled between two processes of one build, never stored.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ChildFailed(Exception):
+    """The forked half of the work raised; the message names the error."""
+
+
+def available() -> bool:
+    return hasattr(os, "fork")
+
+
+def in_two(
+    items: Sequence[T],
+    work: Callable[[Sequence[T]], R],
+    *,
+    child_state: Callable[[], Any] | None = None,
+) -> tuple[R, R, Any]:
+    """``work(first half)`` here and ``work(second half)`` in a forked child.
+
+    Returns ``(mine, theirs, state)``, where ``state`` is ``child_state()`` as the child
+    saw it when done (for what the child counted on the side, such as warnings).  The
+    child's exception becomes :class:`ChildFailed` here, after this half is done.
+    """
+    half = len(items) // 2
+    mine, theirs = items[:half], items[half:]
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do its half, send the result back, leave without cleanup
+        status = 0
+        try:
+            os.close(read_fd)
+            try:
+                result: Any = ("ok", work(theirs))
+            except BaseException as exc:
+                result = ("error", f"{type(exc).__name__}: {exc}")
+            state = child_state() if child_state is not None else None
+            payload = pickle.dumps((result, state), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(struct.pack("<Q", len(payload)))
+                pipe.write(payload)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        here = work(mine)
+    finally:
+        with os.fdopen(read_fd, "rb") as incoming:
+            data = incoming.read()
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or len(data) < 8:
+        raise ChildFailed("the second process stopped without an answer")
+    (size,) = struct.unpack("<Q", data[:8])
+    (kind, value), state = pickle.loads(data[8 : 8 + size])  # our own child, through a pipe
+    if kind == "error":
+        raise ChildFailed(value)
+    return here, value, state
