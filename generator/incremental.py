@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import pickle
-import struct
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import parallel, paths
 from .model import Claim, Corpus, Event
 from .progress import SILENT, Progress
 from .render import Renderer
@@ -321,7 +318,7 @@ def render(
         done += 1
         progress.update(done, len(todo), label)
 
-    if jobs > 1 and len(todo) > 200 and hasattr(os, "fork"):
+    if jobs > 1 and len(todo) > 200 and parallel.available():
         _render_parallel(renderer, todo, record)
     else:
         for unit in todo:
@@ -354,41 +351,15 @@ def _render_parallel(
     renderer: Renderer, todo: list[Unit], record: Callable[[Unit, dict[str, str]], None]
 ) -> None:
     """Half of the units in a forked child (which has the model already), half here."""
-    half = len(todo) // 2
-    mine, theirs = todo[:half], todo[half:]
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        status = 0
-        try:
-            os.close(read_fd)
-            try:
-                result: Any = ("ok", [(u, render_unit(renderer, u)) for u in theirs])
-            except BaseException as exc:
-                result = ("error", f"{type(exc).__name__}: {exc}")
-            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(struct.pack("<Q", len(payload)))
-                pipe.write(payload)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_fd)
+
+    def work(part: Sequence[Unit]) -> list[tuple[Unit, dict[str, str]]]:
+        return [(unit, render_unit(renderer, unit)) for unit in part]
+
     try:
-        for unit in mine:
-            record(unit, render_unit(renderer, unit))
-    finally:
-        with os.fdopen(read_fd, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-    if status != 0 or len(data) < 8:
-        raise RuntimeError("a rendering process failed")
-    (size,) = struct.unpack("<Q", data[:8])
-    kind, value = pickle.loads(data[8 : 8 + size])  # our own child's bytes, through a pipe
-    if kind == "error":
-        raise RuntimeError(value)
-    for unit, pages in value:
+        mine, theirs, _ = parallel.in_two(todo, work)
+    except parallel.ChildFailed as exc:
+        raise RuntimeError(f"rendering in a second process failed: {exc}") from None
+    for unit, pages in mine + theirs:
         record(unit, pages)
 
 
