@@ -198,8 +198,9 @@ def build(
     builds pages in two processes.  ``builder`` is ``extra.briefing.builder`` (see
     :func:`choose_builder`).
     """
-    # Settings overridden in process (the offline bundle's) need MkDocs' API.
-    chosen = choose_builder(builder, mkdocs_api=bool(overrides) or directory_urls is not None)
+    # The offline bundle (the one caller that sets the URL style) overrides plugins in
+    # process, which needs MkDocs' API; Zensical would ignore ``overrides``.
+    chosen = choose_builder(builder, mkdocs_api=directory_urls is not None)
     if chosen == "zensical":
         return build_with_zensical(
             config_file,

@@ -338,6 +338,17 @@ def test_a_chosen_builder_that_is_missing_is_named_with_its_pip_package(
     assert not (root / "site").exists()
 
 
+def test_the_bundle_is_built_by_mkdocs_when_zensical_builds_the_site(
+    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The offline bundle needs MkDocs' plugin overrides, so it never needs Zensical."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    root = make_project(SEEDS, mkdocs_extra="extra:\n  briefing:\n    builder: zensical\n")
+    code, out, err = run_cli(root, "bundle")
+    assert code == 0, out + err
+    assert len(list((root / "dist").glob("*-offline.zip"))) == 1
+
+
 def test_an_unknown_builder_is_wrong_usage(make_project: MakeProject, run_cli: RunCli) -> None:
     root = make_project(SEEDS, mkdocs_extra="extra:\n  briefing:\n    builder: hugo\n")
     code, _out, err = run_cli(root, "build")
