@@ -37,7 +37,6 @@ from .write import (
     sync,
     update_site,
     user_conflicts,
-    write_file,
 )
 
 
@@ -771,57 +770,15 @@ class Generated:
     notes: tuple[str, ...] = ()
 
 
-def generate(
-    project: Project, *, drafts: bool = False, strict: bool = False, cache: FileCache | None = None
-) -> Generated:
-    """Check and write the generated pages into ``docs/`` (no MkDocs): what ``serve`` runs on each edit.
-
-    With problems nothing is written, so the last good pages stay.
-    """
-    checked = check(project, drafts=drafts, cache=cache)
+@_locked
+def generate(project: Project, *, drafts: bool = False, strict: bool = False) -> Generated:
+    """Check and write the generated pages into ``docs/`` without building a site: for
+    running another builder (Zensical, say) on ``docs/`` by hand.  With problems nothing
+    is written."""
+    checked = check(project, drafts=drafts)
     planned = _pages_or_none(project, checked, strict)
     if planned is None:
         return Generated(checked)
     return Generated(
         checked, sync(project.docs_dir, planned.pages, planned.managed), tuple(planned.notes)
     )
-
-
-def refresh_briefings(
-    project: Project,
-    changed: set[Path],
-    *,
-    drafts: bool = False,
-    cache: FileCache | None = None,
-) -> list[str]:
-    """Re-render only the pages of briefings whose seed files are in ``changed``; returns
-    the docs paths written.
-
-    ``serve``'s quick step after an edit: the edited briefing's page is on screen in
-    the time it takes to re-model the project, before the full :func:`generate` that
-    follows updates every other page the edit touches (lists, entity cards,
-    timeline).  Writes nothing when the project has errors (the full run reports
-    them), and only pages that already exist, so the manifest stays true.
-    """
-    problems = Problems()
-    sources = _load(project, problems, cache)
-    if problems.errors:
-        return []
-    corpus = build_corpus(sources, problems, drafts=drafts)
-    if problems.errors:
-        return []
-    wanted = set()
-    for path in changed:
-        with contextlib.suppress(ValueError):
-            wanted.add(path.resolve().relative_to(project.root).as_posix())
-    edited = [b for b in corpus.briefings if b.rel in wanted]
-    if not edited:
-        return []
-    managed = read_manifest(project.docs_dir)
-    renderer = Renderer(corpus, project.site)
-    written = []
-    for b in edited:
-        rel = paths.page_file(paths.briefing_doc(b.slug), project.site.directory_urls)
-        if rel in managed and write_file(project.docs_dir / rel, renderer.briefing(b).encode()):
-            written.append(rel)
-    return written

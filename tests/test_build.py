@@ -682,12 +682,12 @@ def test_only_the_disagreeing_report_is_warned_about(tmp_path: Path) -> None:
     assert "'2023-07' here but '2024-10' in seeds/2024/2024-11-05-a.md" in lines[0]
 
 
-def test_quick_refresh_rewrites_only_the_edited_briefings_page(tmp_path: Path) -> None:
-    """``serve``'s quick step: the edited briefing's page first, nothing else, and nothing
-    at all for a seed with errors or a seed that has no page yet."""
-    from generator.load import FileCache
-    from generator.pipeline import generate, refresh_briefings
+def test_serve_shows_the_edited_page_first_then_every_page_it_touches(tmp_path: Path) -> None:
+    """``serve``'s quick step draws only the edited briefing's page, with the MkDocs session
+    the last build kept; nothing for a seed with errors or a seed that has no page yet;
+    the full incremental build that follows updates the lists too."""
     from generator.project import Project
+    from generator.serve import Preview
 
     one = "seeds/2025/2025-05-01-one.md"
     root = write_project(
@@ -698,35 +698,36 @@ def test_quick_refresh_rewrites_only_the_edited_briefings_page(tmp_path: Path) -
             "seeds/2025/2025-05-02-two.md": seed("Second title", "2025-05-02"),
         },
     )
-    project = Project.open(root)
-    cache = FileCache()
-    assert generate(project, cache=cache).stats is not None
-    page = root / "docs" / "briefings" / "2025-05-01-one" / "index.md"
-    index = root / "docs" / "briefings" / "index.md"
-    other = root / "docs" / "briefings" / "2025-05-02-two" / "index.md"
+    preview = Preview(Project.open(root), drafts=True)
+    assert preview.build()
+    site = preview.site.folder
+    page = site / "briefings" / "2025-05-01-one" / "index.html"
+    index = site / "briefings" / "index.html"
+    other = site / "briefings" / "2025-05-02-two" / "index.html"
     before = {p: p.stat().st_mtime_ns for p in (index, other)}
+    version = preview.site.version
 
     (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
-    assert refresh_briefings(project, {root / one}, cache=cache) == [
-        "briefings/2025-05-01-one/index.md"
-    ]
+    assert preview.quick({root / one}) == ["briefings/2025-05-01-one/index.html"]
     assert "Edited title" in page.read_text(encoding="utf-8")
     assert "Edited title" not in index.read_text(encoding="utf-8"), "lists wait for the full run"
     assert {p: p.stat().st_mtime_ns for p in (index, other)} == before
-    assert refresh_briefings(project, {root / one}, cache=cache) == [], "unchanged bytes rewritten"
+    assert preview.site.version == version + 1, "the browser is told to reload"
 
     (root / one).write_text(seed("Broken", "2025-13-01"), encoding="utf-8")
-    assert refresh_briefings(project, {root / one}, cache=cache) == []
+    assert preview.quick({root / one}) == []
+    assert not preview.build(), "a seed with errors builds nothing"
     assert "Edited title" in page.read_text(encoding="utf-8")
 
     (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
     new = root / "seeds" / "2025" / "2025-05-03-new.md"
     new.write_text(seed("A new briefing", "2025-05-03"), encoding="utf-8")
-    assert refresh_briefings(project, {new}, cache=cache) == []
-    assert not (root / "docs" / "briefings" / "2025-05-03-new").exists()
-    generated = generate(project, cache=cache)
-    assert generated.stats is not None and generated.stats.written >= 2
+    assert preview.quick({new}) == []
+    assert not (site / "briefings" / "2025-05-03-new").exists()
+    assert preview.build()
     assert "A new briefing" in index.read_text(encoding="utf-8")
+    assert "Edited title" in index.read_text(encoding="utf-8")
+    assert (site / "briefings" / "2025-05-03-new" / "index.html").is_file()
 
 
 def test_related_briefings_rank_by_shared_entities_and_tags_then_newest(tmp_path: Path) -> None:
