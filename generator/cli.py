@@ -9,11 +9,12 @@ traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from .problems import Problems
@@ -64,6 +65,45 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     failed = checked.problems.errors or (args.strict and checked.problems.warnings)
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print what a generated page depends on: why an edit re-renders it, or not.
+
+    PAGE names a briefing, entity card or tag page by its URL or docs path
+    (briefings/SLUG, entities/ID, tags/TAG). Each line is one input with the digest
+    of what the page shows of it; the page is rendered again when any digest changes.
+    Writes nothing.
+    """
+    from . import incremental
+    from .pipeline import check
+    from .render import Renderer
+
+    project = Project.open(args.directory)
+    checked = check(project, drafts=not args.no_drafts)
+    if checked.corpus is None:
+        _report(checked.problems)
+        return EXIT_PROBLEMS
+    corpus = checked.corpus
+    kinds = {"briefings": "briefing", "entities": "entity", "tags": "tag"}
+    units: list[incremental.Unit] = []
+    for page in args.pages:
+        parts = [p for p in page.strip("/").removesuffix(".md").split("/") if p != "index"]
+        kind = kinds.get(parts[0]) if len(parts) == 2 else None
+        known: dict[str, Collection[str]] = {
+            "briefing": corpus.by_slug.keys(),
+            "entity": corpus.entities.keys(),
+            "tag": corpus.tags.keys(),
+        }
+        if kind is None or parts[1] not in known[kind]:
+            raise UsageError(
+                f"{page} is not a briefing, entity card or tag page of this project "
+                "(e.g. briefings/2025-09-11-alibaba-baidu-own-chips, entities/nvidia, tags/ai-chips)"
+            )
+        units.append((kind, parts[1]))
+    for line in incremental.explain_all(Renderer(corpus, project.site), units):
+        print(line)
+    return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -369,6 +409,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
+    p = add("explain", cmd_explain)
+    p.add_argument(
+        "pages", nargs="+", metavar="PAGE", help="briefings/SLUG, entities/ID or tags/TAG"
+    )
+    p.add_argument("--no-drafts", action="store_true", help="as the public site (drafts left out)")
+
     p = add("build", cmd_build)
     p.add_argument(
         "--strict", action="store_true", help="fail on warnings, and run MkDocs in strict mode"
@@ -445,6 +491,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted; docs/ and site/ were left as they were", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`briefing explain … | head`): not an error
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stops the flush at exit failing
+        return 0
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
         if os.environ.get("BRIEFING_DEBUG"):
             raise

@@ -139,6 +139,10 @@ class Dependencies:
     def key(self, unit: Unit) -> str:
         return _h((unit, self.explain(unit)))
 
+    def explain_unique(self, unit: Unit) -> list[tuple[str, str]]:
+        """:meth:`explain` with repeated rows shown once (for people)."""
+        return list(dict.fromkeys(self.explain(unit)))
+
 
 def related_index(corpus: Corpus) -> str:
     """What related briefings are worked out from (they change only with it)."""
@@ -386,5 +390,5 @@ def explain_all(renderer: Renderer, selected: Iterable[Unit]) -> list[str]:
     lines = []
     for unit in selected:
         lines.append(f"{_unit_name(unit)} key {deps.key(unit)}")
-        lines += [f"  {what} {digest}" for what, digest in deps.explain(unit)]
+        lines += [f"  {what} {digest}" for what, digest in deps.explain_unique(unit)]
     return lines
