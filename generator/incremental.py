@@ -234,10 +234,12 @@ def render_rest(renderer: Renderer, progress: Progress = SILENT) -> dict[str, st
 class Rendered:
     """The outcome of an incremental render."""
 
-    #: pages rendered this time: docs path → text
+    #: pages rendered this time and kept in memory: docs path → text
     pages: dict[str, str]
     #: pages whose file in docs/ is reused as it is: docs path → SHA-256 of its text
     reused: dict[str, str]
+    #: pages rendered this time and written straight to ``out_dir``: path → SHA-256
+    written: dict[str, str] = field(default_factory=dict)
     #: unit → (key, its docs paths), for the memo written after docs/ is updated
     units: dict[Unit, tuple[str, list[str]]] = field(default_factory=dict)
     rendered_units: int = 0
@@ -293,10 +295,14 @@ def render(
     jobs: int = 1,
     progress: Progress = SILENT,
     place: Callable[[str], str] = lambda doc: doc,
+    out_dir: Path | None = None,
 ) -> Rendered:
     """Render what changed; reuse the rest from ``docs/`` (see the module's docstring).
 
-    ``place`` turns a page's docs path into the file it is written to.
+    ``place`` turns a page's docs path into the file it is written to.  With an
+    ``out_dir`` each page is written there as soon as it is rendered (by whichever
+    process rendered it) and only its digest is kept, so the pages of a large project
+    are never all in memory at once.
     """
     deps = Dependencies(renderer)
     result = Rendered({}, {})
@@ -314,22 +320,41 @@ def render(
     label = "rendering briefings, entity cards and tags"
     done = 0
 
+    def make(unit: Unit) -> dict[str, str]:
+        """The unit's pages by file: their text, or with an ``out_dir`` their digest."""
+        pages = {place(doc): text for doc, text in render_unit(renderer, unit).items()}
+        return _write_out(out_dir, pages) if out_dir is not None else pages
+
     def record(unit: Unit, pages: dict[str, str]) -> None:
         nonlocal done
-        pages = {place(doc): text for doc, text in pages.items()}
-        result.pages.update(pages)
+        (result.written if out_dir is not None else result.pages).update(pages)
         result.units[unit] = (result.units[unit][0], sorted(pages))
         done += 1
         progress.update(done, len(todo), label)
 
     if jobs > 1 and len(todo) > 200 and parallel.available():
-        _render_parallel(renderer, todo, record)
+        _render_parallel(todo, make, record)
     else:
         for unit in todo:
-            record(unit, render_unit(renderer, unit))
+            record(unit, make(unit))
     result.rendered_units = len(todo)
-    result.pages.update((place(d), t) for d, t in render_rest(renderer, progress).items())
+    rest = {place(d): t for d, t in render_rest(renderer, progress).items()}
+    if out_dir is not None:
+        result.written.update(_write_out(out_dir, rest))
+    else:
+        result.pages.update(rest)
     return result
+
+
+def _write_out(out_dir: Path, pages: dict[str, str]) -> dict[str, str]:
+    digests = {}
+    for rel, text in pages.items():
+        data = text.encode("utf-8")
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        digests[rel] = hashlib.sha256(data).hexdigest()
+    return digests
 
 
 def _still_there(docs_dir: Path, files: dict[str, tuple[str, int, int]], managed: set[str]) -> bool:
@@ -352,12 +377,14 @@ def _still_there(docs_dir: Path, files: dict[str, tuple[str, int, int]], managed
 
 
 def _render_parallel(
-    renderer: Renderer, todo: list[Unit], record: Callable[[Unit, dict[str, str]], None]
+    todo: list[Unit],
+    make: Callable[[Unit], dict[str, str]],
+    record: Callable[[Unit, dict[str, str]], None],
 ) -> None:
     """Half of the units in a forked child (which has the model already), half here."""
 
     def work(part: Sequence[Unit]) -> list[tuple[Unit, dict[str, str]]]:
-        return [(unit, render_unit(renderer, unit)) for unit in part]
+        return [(unit, make(unit)) for unit in part]
 
     try:
         mine, theirs, _ = parallel.in_two(todo, work)

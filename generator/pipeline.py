@@ -273,10 +273,13 @@ class Planned:
     #: file in docs/ → SHA-256 of its text, for pages whose file is reused as it is
     reused: dict[str, str] = field(default_factory=dict)
     rendered: incremental.Rendered | None = None
+    #: pages already written to the staging folder → SHA-256 of their text
+    written: dict[str, str] = field(default_factory=dict)
 
     def digests(self) -> dict[str, str]:
         """Every generated file's SHA-256 (the site build keys its reuse on them)."""
         out = dict(self.reused)
+        out.update(self.written)
         out.update((rel, incremental.sha(text)) for rel, text in self.pages.items())
         return out
 
@@ -292,11 +295,13 @@ def _pages_or_none(
     directory_urls: bool | None = None,
     progress: Progress = SILENT,
     store: Store | None = None,
+    out_dir: Path | None = None,
 ) -> Planned | None:
     """The pages to write, the managed set and notes; None when the input or docs/ has problems.
 
     With a ``store`` (hosted builds), only the units whose dependencies changed are
-    rendered; the others' files in ``docs/`` are reused (:mod:`incremental`).
+    rendered; the others' files in ``docs/`` are reused (:mod:`incremental`).  With an
+    ``out_dir`` too, rendered pages go straight there (``Planned.written``).
     """
     if checked.corpus is None or (strict and checked.problems.warnings):
         return None
@@ -316,16 +321,20 @@ def _pages_or_none(
             jobs=jobs(),
             progress=progress,
             place=place,
+            out_dir=out_dir,
         )
         pages, reused = rendered.pages, rendered.reused
         if len(checked.corpus.related_known) != known:
             store.write(RELATED_MEMO, incremental.related_memo(checked.corpus))
     else:
         pages = render(project, checked.corpus, directory_urls=directory_urls, progress=progress)
+    written = rendered.written if rendered is not None else {}
     notes: list[str] = []
-    conflicts = user_conflicts(project.docs_dir, pages, managed)
+    conflicts = user_conflicts(project.docs_dir, {**pages, **written}, managed)
     if HOME in conflicts:
-        del pages[HOME]
+        pages.pop(HOME, None)
+        if written.pop(HOME, None) is not None and out_dir is not None:
+            (out_dir / HOME).unlink()
         conflicts.remove(HOME)
         notes.append("docs/index.md is your own page, so the generated home page is left out")
     for rel in conflicts:
@@ -337,7 +346,7 @@ def _pages_or_none(
         )
     if conflicts:
         return None
-    return Planned(pages, managed, notes, reused, rendered)
+    return Planned(pages, managed, notes, reused, rendered, written)
 
 
 STAGING_PREFIX = ".briefing-staging-"
@@ -553,8 +562,24 @@ def build(
     memo_key = f"site-{variant}"
     store = Store(project.root, enabled=cache)
     checked = check(project, drafts=drafts, progress=progress, cache=files, store=store)
-    planned = _pages_or_none(project, checked, strict, progress=progress, store=store)
-    if planned is None or checked.corpus is None:
+    if checked.corpus is None or (strict and checked.problems.warnings):
+        return Built(checked)
+    full = project.builder == "zensical"
+    scratch = _staging(project)
+    try:
+        planned = _pages_or_none(
+            project,
+            checked,
+            strict,
+            progress=progress,
+            store=store,
+            out_dir=None if full else scratch / "docs",
+        )
+    except BaseException:
+        _discard(scratch)
+        raise
+    if planned is None:
+        _discard(scratch)
         return Built(checked)
     pages, managed, notes, reused = planned.pages, planned.managed, planned.notes, planned.reused
     digests = planned.digests()
@@ -563,8 +588,6 @@ def build(
     if units is not None:
         units.pages = {}
     epoch = source_date_epoch(checked.corpus)
-    full = project.builder == "zensical"
-    scratch = _staging(project)
     try:
         staged_docs = _stage(project, pages, managed, scratch, progress, reused=reused, full=full)
         generated = sorted(digests)
