@@ -6,7 +6,9 @@
 bodies of 4–8 paragraphs (~400 words) that name their entities by name and alias
 (some aliases are CJK), 2–6 listed entities, 0–3 events with every form of fuzzy
 date (some event ids shared across briefings), 1–4 claims, 0–2 quotes, 1–3 tags
-from a pool of 60, and a mix of publish modes.  About one entity per five seeds.
+from a pool of 60, and a mix of publish modes (every ``publish: summary`` seed has a
+summary, so ``briefing build --strict`` passes but for the intended date
+conflicts between reports of a shared event).  About one entity per five seeds.
 
 Everything comes from one ``random.Random`` seeded with a fixed string, and no
 set or dict is iterated in hash order, so the same arguments give byte-identical
@@ -112,7 +114,7 @@ _FILLER = [
     "A spokesperson declined to comment on specific customers or orders.",
     "The report did not say how many units had been delivered so far.",
 ]
-_LOREM = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore "
+_LOREM = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore "  # noqa: SIM905
           "et dolore magna aliqua ut enim ad minim veniam quis nostrud exercitation ullamco laboris nisi ut "
           "aliquip ex ea commodo consequat duis aute irure dolor in reprehenderit in voluptate velit esse "
           "cillum dolore eu fugiat nulla pariatur excepteur sint occaecat cupidatat non proident sunt in culpa "
@@ -422,7 +424,7 @@ class Synth:
             data["url"] = f"https://news.example.com/{day.year}/{slug}"
         if r.random() < 0.5:
             data["authors"] = [f"{r.choice(_FIRST_NAMES)} {self.stem()}" for _ in range(r.choice((1, 1, 2)))]
-        body, first_para = self.body(ents)
+        body, _ = self.body(ents)
         if r.random() < 0.6:
             data["summary"] = f"{ents[0].name} {r.choice(_VERBS)} {r.choice(_ADJS)} {r.choice(_NOUNS)}, " \
                               f"{source.name} reported. {r.choice(_FILLER)}"
@@ -483,10 +485,19 @@ class Synth:
         if quotes:
             data["quotes"] = quotes
         data["publish"] = r.choices(["full", "excerpt", "summary"], [30, 50, 20])[0]
+        if data["publish"] == "summary" and "summary" not in data:
+            data = with_summary(data, self.summary_for(slug, ents, source))
         if r.random() < 0.01:
             data["draft"] = True
         text = "---\n" + dump_yaml(data) + "---\n" + body
         return f"seeds/{day.year}/{slug}.md", text
+
+    def summary_for(self, slug: str, ents: list[Ent], source: Ent) -> str:
+        """A summary for a ``publish: summary`` seed that has none (the check warns about
+        those), drawn from its own generator so that every other value stays as it was."""
+        r = random.Random(f"summary:{slug}")
+        return f"{ents[0].name} {r.choice(_VERBS)} {r.choice(_ADJS)} {r.choice(_NOUNS)}, " \
+               f"{source.name} reported. {r.choice(_FILLER)}"
 
     def shared_before(self, day: datetime.date) -> SharedEvent | None:
         # A recent shared event (within about a year) before the article: news follows stories.
@@ -585,6 +596,17 @@ class Synth:
         return out
 
 
+def with_summary(data: dict, summary: str) -> dict:
+    """``data`` with ``summary`` in the place the other seeds have it (before key points and tags)."""
+    out: dict = {}
+    for key, value in data.items():
+        if key in ("key_points", "tags") and "summary" not in out:
+            out["summary"] = summary
+        out[key] = value
+    out.setdefault("summary", summary)
+    return out
+
+
 def dump_yaml(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None)
 
@@ -641,7 +663,8 @@ def lorem_page(title: str, size: int, r: random.Random) -> str:
 
 
 def make_plain_project(source_docs: Path, root: Path, site_name: str, nav_pages: list[str]) -> dict[str, int]:
-    """A plain MkDocs project mirroring ``source_docs``: same Markdown paths and byte sizes, lorem text.
+    """A plain MkDocs project mirroring ``source_docs``: same Markdown paths and byte sizes, lorem
+    text (the "equal bytes" anchor).
 
     Non-Markdown files (stylesheet, JSON data, feed, calendar) are copied as they are, so
     MkDocs copies the same static files in both builds.  Hidden files are skipped.
@@ -651,7 +674,7 @@ def make_plain_project(source_docs: Path, root: Path, site_name: str, nav_pages:
     docs = root / "docs"
     docs.mkdir(parents=True)
     r = random.Random(f"lorem:{site_name}")
-    pages = 0
+    pages = md_bytes = 0
     for path in sorted(source_docs.rglob("*")):
         rel = path.relative_to(source_docs)
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
@@ -659,12 +682,60 @@ def make_plain_project(source_docs: Path, root: Path, site_name: str, nav_pages:
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".md":
-            target.write_text(lorem_page(f"Page {pages + 1}", path.stat().st_size, r), encoding="utf-8")
+            size = path.stat().st_size
+            target.write_text(lorem_page(f"Page {pages + 1}", size, r), encoding="utf-8")
             pages += 1
+            md_bytes += size
         else:
             shutil.copyfile(path, target)
     (root / "mkdocs.yml").write_text(mkdocs_config(site_name, nav_pages), encoding="utf-8")
-    return {"pages": pages}
+    return {"pages": pages, "md_bytes_avg": md_bytes // max(1, pages)}
+
+
+#: Words on each page of the page-count anchor: a typical hand-written MkDocs page.
+PLAIN_PAGE_WORDS = 450
+
+
+def lorem_words(title: str, words: int, r: random.Random) -> str:
+    """A plain Markdown page of ``words`` lorem-ipsum words: a title, then paragraphs."""
+    parts = [f"# {title}\n\n"]
+    left = words
+    while left > 0:
+        count = min(left, r.randrange(40, 90))
+        parts.append(" ".join(r.choice(_LOREM) for _ in range(count)).capitalize() + ".\n\n")
+        left -= count
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def make_page_count_project(
+    source_docs: Path, root: Path, site_name: str, nav_pages: list[str], words: int = PLAIN_PAGE_WORDS
+) -> dict[str, int]:
+    """A plain MkDocs project with as many Markdown pages as ``source_docs``, at the same
+    paths, each a lorem page of ``words`` words: the anchor "plain MkDocs of the same page
+    count".  Non-Markdown files are copied as they are (as :func:`make_plain_project` does),
+    so the two anchors differ only in the pages' text.  Hidden files are skipped.
+    """
+    if root.exists():
+        shutil.rmtree(root)
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    r = random.Random(f"lorem-pages:{site_name}")
+    pages = md_bytes = 0
+    for path in sorted(source_docs.rglob("*")):
+        rel = path.relative_to(source_docs)
+        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            continue
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".md":
+            text = lorem_words(f"Page {pages + 1}", words, r)
+            target.write_text(text, encoding="utf-8")
+            pages += 1
+            md_bytes += len(text.encode("utf-8"))
+        else:
+            shutil.copyfile(path, target)
+    (root / "mkdocs.yml").write_text(mkdocs_config(site_name, nav_pages), encoding="utf-8")
+    return {"pages": pages, "md_bytes_avg": md_bytes // max(1, pages), "words": words}
 
 
 if __name__ == "__main__":  # pragma: no cover - a quick manual check
