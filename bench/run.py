@@ -632,7 +632,7 @@ def nav_pages(project: Path) -> list[str]:
 # --- the benchmark ------------------------------------------------------------
 
 
-def build_step(py: str, project: Path, log: Path, extra: list[str] = ()) -> dict:
+def build_step(py: str, project: Path, log: Path, extra: tuple[str, ...] = ()) -> dict:
     """One ``briefing build`` in a fresh process, with its parts, CLI line and site stats."""
     me = str(BENCH / "run.py")
     run = run_child([py, me, "_build", str(project), *extra], log)
@@ -719,7 +719,7 @@ def bench_size(n: int, out: Path, py: str, mkdocs_bin: str, options: argparse.Na
         clean = out / f"clean-{n}"
         try:
             clean_copy(project, clean)
-            run = res["clean"] = build_step(py, clean, logs / f"clean-{n}.log", ["--no-cache"])
+            run = res["clean"] = build_step(py, clean, logs / f"clean-{n}.log", ("--no-cache",))
         except (RuntimeError, OSError) as exc:
             res["clean"] = {"error": str(exc)}
             say(f"   clean build FAILED: {exc}")
