@@ -50,7 +50,18 @@ class Dependencies:
 
     @functools.cached_property
     def setting(self) -> str:
-        return _h(self.renderer.site)
+        """The site settings and the renderer's limits (long lists, split timelines, drawn
+        events): a change to any of them is a change to every unit."""
+        from . import render
+
+        limits = (
+            render.LIST_LIMIT,
+            render.TIMELINE_PAGE_LIMIT,
+            render.DRAWN_EVENTS,
+            render.GRAPH_NEIGHBOURS,
+            render.HOME_BRIEFINGS,
+        )
+        return _h((self.renderer.site, limits))
 
     @functools.cached_property
     def names(self) -> str:
