@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import os
 import shutil
 import tempfile
@@ -32,6 +33,7 @@ from .write import (
     HOME,
     MANIFEST,
     WriteStats,
+    plain_relative,
     read_manifest,
     stage_docs,
     sync,
@@ -618,10 +620,10 @@ def build(
                 project.settings, project.config_file.parent, scratch, builder=project.builder
             ),
         )
-        search.index_site(site, fallback=target, progress=progress)
-        progress.stage("updating docs/")
         report = _LAST_REPORT.get(memo_key)
         kept = report.kept if report is not None else []
+        kept = kept + _index_for_search(project, site, target, store, report, progress)
+        progress.stage("updating docs/")
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
         undo = update_site(site, target, kept, scratch)
         try:
@@ -645,6 +647,64 @@ def build(
     finally:
         _discard(scratch)
     return Built(checked, len(generated), stats, tuple(notes), rendered, reused_pages)
+
+
+SEARCH_MEMO = "search"
+
+
+def _index_for_search(
+    project: Project,
+    site: Path,
+    target: Path,
+    store: Store,
+    report: Any,
+    progress: Progress,
+) -> list[str]:
+    """Index the new site for search, or keep the previous index when nothing it reads has
+    changed (the data exports, every generated page, the settings); returns the files of
+    ``target`` kept that way, for :func:`update_site`.
+
+    Pagefind indexes a whole site at once (about 70 s at 10,000 seeds here), so a build
+    that changed none of its inputs must not pay for it; a kept index is checked file by
+    file against the SHA-256 recorded when it was written.
+    """
+    pages = sorted((m[1], m[5]) for m in (report.memo.values() if report is not None else ()))
+    data = []
+    for path in sorted((site / "data").glob("*.json")):
+        data.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
+    inputs = incremental.sha(repr((project.config_file.read_text(encoding="utf-8"), pages, data)))
+    old = store.read(SEARCH_MEMO)
+    folder = search.INDEX_FOLDER
+    if (
+        report is not None
+        and isinstance(old, dict)
+        and old.get("inputs") == inputs
+        and isinstance(old.get("files"), dict)
+        and old["files"]
+        and all(
+            isinstance(rel, str)
+            and plain_relative(rel)
+            and _sha_of(target / folder / rel) == digest
+            for rel, digest in old["files"].items()
+        )
+    ):
+        return [f"{folder}/{rel}" for rel in old["files"]]
+    search.index_site(site, fallback=target, progress=progress)
+    written = site / folder
+    files = {
+        p.relative_to(written).as_posix(): _sha_of(p)
+        for p in sorted(written.rglob("*"))
+        if p.is_file()
+    }
+    store.write(SEARCH_MEMO, {"inputs": inputs, "files": files})
+    return []
+
+
+def _sha_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _discard(scratch: Path) -> None:
