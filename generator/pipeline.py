@@ -354,11 +354,16 @@ def _pages_or_none(
 STAGING_PREFIX = ".briefing-staging-"
 
 
+#: An old site on its way out, removed in the background (see :func:`_discard`).
+TRASH_PREFIX = ".briefing-trash-"
+
+
 def _staging(project: Project) -> Path:
     """A fresh staging folder; ones left by an interrupted run are ours and are removed first."""
-    for stale in project.root.glob(STAGING_PREFIX + "*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
+    for prefix in (STAGING_PREFIX, TRASH_PREFIX):
+        for stale in project.root.glob(prefix + "*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.root))
 
 
@@ -710,8 +715,9 @@ def _sha_of(path: Path) -> str | None:
 def _discard(scratch: Path) -> None:
     """Remove the staging folder; a big one (an old site swapped out) in the background.
 
-    Deleting thousands of folders can take longer than the build; the folder keeps its
-    staging name, so a run that finds it left over removes it first (:func:`_staging`).
+    Deleting thousands of folders can take longer than the build, so such a folder is
+    renamed to a trash name at once and removed by a detached process; a run that finds
+    one left over removes it first (:func:`_staging`).
     """
     previous = scratch / "previous"
     if previous.is_dir():
@@ -719,8 +725,10 @@ def _discard(scratch: Path) -> None:
         import sys
 
         with contextlib.suppress(OSError):
+            trash = scratch.with_name(TRASH_PREFIX + scratch.name.removeprefix(STAGING_PREFIX))
+            os.replace(scratch, trash)
             subprocess.Popen(
-                [sys.executable, "-c", _RMTREE, str(scratch)],
+                [sys.executable, "-c", _RMTREE, str(trash)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -1317,10 +1317,10 @@ def test_failure_while_replacing_site_leaves_docs_as_they_were(tmp_path: Path, m
     root = write_project(tmp_path / "p", dict(GOOD_FILES))
     before = _good_build(root)
 
-    def busy(new: Path, target: Path, scratch: Path) -> None:
+    def busy(new: Path, target: Path, kept: object, scratch: Path) -> None:
         raise OSError(errno.EBUSY, "Device or resource busy", str(target))
 
-    monkeypatch.setattr(pipeline, "swap_in", busy)
+    monkeypatch.setattr(pipeline, "update_site", busy)
     code, _out, _err = run(root, "build")
     assert code != 0
     _assert_unchanged(root, before)
