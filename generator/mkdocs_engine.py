@@ -53,6 +53,7 @@ from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor
 from mkdocs.structure.toc import get_toc
 
 from . import parallel
+from .write import plain_relative
 
 log = logging.getLogger("mkdocs.commands.build")
 
@@ -96,6 +97,7 @@ class PageMemo:
             and isinstance(anchors, list)
             and all(isinstance(a, str) for a in anchors)
             and isinstance(sha, str)
+            and plain_relative(dest)
         ):
             raise ValueError("malformed page memo")
         return cls(key, dest, (stat[0], stat[1], stat[2]), entries, anchors, sha)
