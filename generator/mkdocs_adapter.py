@@ -48,9 +48,9 @@ def choose_builder(chosen: str | None, *, mkdocs_api: bool = False) -> str:
 
     ProperDocs wins when nothing is chosen because MkDocs is always installed (Material
     requires it), so ProperDocs being there is the user's choice.  What needs MkDocs'
-    Python API (``mkdocs_api``: the offline bundle's plugin overrides, the live-reload
-    server) runs on ProperDocs or MkDocs even when Zensical builds the site.  A chosen
-    builder that is missing is a failed dependency.
+    Python API (``mkdocs_api``: the offline bundle's plugin overrides) runs on
+    ProperDocs or MkDocs even when Zensical builds the site.  A chosen builder that is
+    missing is a failed dependency.
     """
     import importlib.util
 

@@ -349,6 +349,18 @@ def test_the_bundle_is_built_by_mkdocs_when_zensical_builds_the_site(
     assert len(list((root / "dist").glob("*-offline.zip"))) == 1
 
 
+def test_a_users_file_at_a_generated_pages_url_is_a_conflict(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """``docs/briefings/x.md`` would be built to the URL of the page file
+    ``docs/briefings/x/index.md``: the user is told, nothing is built over it."""
+    root = make_project({**SEEDS, "docs/briefings/2025-05-01-x.md": "# Mine\n"})
+    code, _out, err = run_cli(root, "build")
+    assert code == 1
+    assert "docs/briefings/2025-05-01-x.md:1: file: exists but was not written by briefing" in err
+    assert not (root / "site").exists()
+
+
 def test_an_unknown_builder_is_wrong_usage(make_project: MakeProject, run_cli: RunCli) -> None:
     root = make_project(SEEDS, mkdocs_extra="extra:\n  briefing:\n    builder: hugo\n")
     code, _out, err = run_cli(root, "build")
