@@ -342,9 +342,10 @@ def _config_fingerprint(config: Any, config_text: str, settings: dict[str, Any])
     for name in ("mkdocs", "material", "markdown", "pymdownx"):
         try:
             module = __import__(name)
-            versions.append((name, getattr(module, "__version__", "")))
+            # The file too: ProperDocs answers imports of ``mkdocs`` with its own modules.
+            versions.append((name, getattr(module, "__version__", ""), module.__file__))
         except ImportError:
-            versions.append((name, None))
+            versions.append((name, None, None))
     hooks: list[bytes | None] = []
     for hook in config.get("hooks") or []:
         try:
