@@ -1,0 +1,1120 @@
+"""SPEC §6 "Incremental is exact": a build that reuses earlier work equals a clean build.
+
+``briefing build`` keeps what it can reuse in ``.cache/briefing/``: the render memo
+(units of generated pages, keyed by everything they show, reused from ``docs/``),
+the site memo (generated pages out of the nav, kept from the previous ``site/``)
+and memos of work keyed by its inputs' digests.  These tests edit a small synthetic
+project (``bench/synth.py``) the way an analyst would, run an incremental build after
+each edit and a clean build (``--no-cache``) of a copy of the same sources in a fresh
+folder, and compare every file of ``site/`` and ``docs/`` byte for byte (and their
+folders and file modes).  Builds run in-process, as ``serve`` runs them; one test
+runs them as separate processes.
+
+* :class:`EditSequences` is a Hypothesis state machine: random sequences of edits
+  (titles, bodies naming entities, tags, listed entities, shared events and their
+  dates, new / deleted / renamed seeds, entity names, aliases, relations, new and
+  deleted entities, drafts, publish modes, dates, settings, touched files, hand
+  edits of the output and of the cache, invalid input).  ``BRIEFING_EXACTNESS_EXAMPLES``
+  and ``BRIEFING_EXACTNESS_STEPS`` make a longer run
+  (``BRIEFING_EXACTNESS_EXAMPLES=200 .venv/bin/python -m pytest tests/test_incremental.py``).
+* The plain tests below it pin down sequences that matter: what a title edit
+  re-renders, a build with no change, a shared event's date, an entity rename, a
+  deleted seed.
+
+The cache's bad cases (corrupt, truncated, foreign, lying or unwritable cache files;
+hand-edited output) are in ``test_cache.py``, which uses the helpers here.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import difflib
+import functools
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+
+from bench.synth import Synth, dump_yaml
+from generator import render
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+# --- the project -------------------------------------------------------------
+
+#: Seeds in the synthetic project (and, from Synth, ten entities): a build takes about a second.
+N_SEEDS = 20
+
+#: The project's own mkdocs.yml (not the example's, which others edit): the example's
+#: features that matter here — a nav of index pages (generated pages out of it are
+#: reused from the previous site), search, permalinks, a site URL for the sitemap.
+MKDOCS_YML = """\
+site_name: Exactness
+site_description: A synthetic project for the incremental build tests.
+site_url: https://example.org/exact/
+use_directory_urls: true
+theme:
+  name: material
+  font: false
+  features:
+    - navigation.tabs
+    - search.suggest
+    - content.tooltips
+plugins:
+  - search
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+extra_css:
+  - stylesheets/extra.css
+nav:
+  - Home: index.md
+  - Briefings: briefings/index.md
+  - Entities: entities/index.md
+  - Timeline: timeline/index.md
+  - Tags: tags/index.md
+  - Network: graph/index.md
+  - Data: data/index.md
+  - About: about.md
+"""
+
+#: The user's own files in docs/ (everything else there is generated).
+USER_DOCS = {
+    "docs/about.md": "# About\n\nA synthetic briefing project.\n",
+    "docs/stylesheets/extra.css": ".bf-chip { font-weight: bold; }\n",
+}
+
+CACHE = Path(".cache") / "briefing"
+
+
+@functools.cache
+def _synth_files() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(Synth(N_SEEDS).files().items()))
+
+
+def source_files() -> dict[str, str]:
+    """Every source file of the synthetic project: ``{path relative to the root: text}``."""
+    files = dict(_synth_files())
+    files["mkdocs.yml"] = MKDOCS_YML
+    files.update(USER_DOCS)
+    return files
+
+
+def write_sources(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def make_synth_project(root: Path) -> dict[str, str]:
+    """Write the synthetic project at ``root``; returns its source files."""
+    files = source_files()
+    write_sources(root, files)
+    return files
+
+
+def is_seed(rel: str) -> bool:
+    return (
+        rel.startswith("seeds/") and rel.endswith(".md") and not rel.startswith("seeds/entities/")
+    )
+
+
+def is_entity(rel: str) -> bool:
+    return rel.startswith("seeds/entities/") and rel.endswith(".yml")
+
+
+def split_seed(text: str) -> tuple[dict[str, Any], str]:
+    """A seed file as (front-matter, body)."""
+    assert text.startswith("---\n"), text[:40]
+    front, _, body = text[4:].partition("\n---\n")
+    return yaml.safe_load(front), body
+
+
+def join_seed(data: dict[str, Any], body: str) -> str:
+    return "---\n" + dump_yaml(data) + "---\n" + body
+
+
+def slug_of(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+# --- running builds ----------------------------------------------------------
+
+
+def build(root: Path, *args: str) -> tuple[int, str, str]:
+    """``briefing -C root build ARGS...`` in-process: ``(exit code, stdout, stderr)``."""
+    from tests.conftest import invoke_cli
+
+    os.environ.pop("GITHUB_ACTIONS", None)
+    return invoke_cli(root, "build", *args)
+
+
+def build_ok(root: Path, *args: str) -> str:
+    code, out, err = build(root, *args)
+    assert code == 0, f"build failed ({code}):\n{out}\n{err}"
+    return out
+
+
+_COUNTS = re.compile(r"(\d+) pages rendered, (\d+) reused")
+
+
+def rendered_and_reused(out: str) -> tuple[int, int]:
+    """The ``N pages rendered, M reused`` of a build's last line."""
+    found = _COUNTS.search(out)
+    assert found, out
+    return int(found.group(1)), int(found.group(2))
+
+
+def clean_copy(root: Path, dest: Path) -> Path:
+    """The sources of ``root`` (seeds, mkdocs.yml, the user's docs files) in a fresh ``dest``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    shutil.copyfile(root / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(root / "seeds", dest / "seeds")
+    for rel in USER_DOCS:
+        if (root / rel).exists():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, dest / rel)
+    (dest / "docs").mkdir(exist_ok=True)
+    return dest
+
+
+def clean_build(root: Path, dest: Path, *args: str) -> tuple[int, str, str]:
+    """A truly clean build of ``root``'s sources: a fresh folder, no docs/, site/ or cache."""
+    clean_copy(root, dest)
+    result = build(dest, "--no-cache", *args)
+    assert not list((dest / CACHE).glob("*.json")), "--no-cache wrote a cache document"
+    return result
+
+
+def sources_digest(root: Path, *args: str) -> str:
+    """A digest of what :func:`clean_copy` copies, the build's options and the page limits
+    (the state machine lowers them)."""
+    h = hashlib.sha256(repr((args, render.LIST_LIMIT, render.TIMELINE_PAGE_LIMIT)).encode())
+    paths = [
+        root / "mkdocs.yml",
+        *sorted((root / "seeds").rglob("*")),
+        *(root / r for r in USER_DOCS),
+    ]
+    for path in paths:
+        if path.is_file():
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+_CLEAN_BUILDS: dict[str, tuple[int, str, Path]] = {}
+
+
+def clean_result(root: Path, *args: str) -> tuple[int, str, Path]:
+    """A clean build of ``root``'s sources (with ``args``): ``(exit code, stderr, folder)``,
+    made once per set of sources in a session (tests that come back to the same sources
+    compare against the same build)."""
+    key = sources_digest(root, *args)
+    if key not in _CLEAN_BUILDS:
+        folder = Path(tempfile.mkdtemp(prefix="briefing-clean-"))
+        atexit.register(shutil.rmtree, folder, True)
+        code, _, err = clean_build(root, folder / "clean", *args)
+        _CLEAN_BUILDS[key] = (code, err, folder / "clean")
+    return _CLEAN_BUILDS[key]
+
+
+def expected(root: Path, *args: str) -> Path:
+    """The folder of a successful clean build of ``root``'s sources (see :func:`clean_result`)."""
+    code, err, folder = clean_result(root, *args)
+    assert code == 0, err
+    return folder
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """``{relative path: bytes}`` of every file under ``folder``."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in tree(folder).items()}
+
+
+def _text(rel: str, data: bytes) -> list[str]:
+    if rel.endswith(".gz"):
+        with contextlib.suppress(OSError, EOFError):
+            data = gzip.decompress(data)
+    text = data.decode("utf-8", "replace")
+    if rel.endswith(".json") and "\n" not in text.strip():
+        with contextlib.suppress(ValueError):  # one-line JSON: a line per entry
+            text = json.dumps(json.loads(text), indent=1, ensure_ascii=False)
+    return [line[:300] for line in text.splitlines()]
+
+
+def shape(folder: Path) -> dict[str, str]:
+    """Every folder and the mode of every file under ``folder`` (empty folders count)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix() + ("/" if p.is_dir() else ""): oct(p.stat().st_mode)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def compare_trees(label: str, got: Path, want: Path) -> list[str]:
+    """Differences between two folders, as ``label/path: how`` lines, then a unified
+    diff of the first file that differs (``[]`` when they are byte-identical, with the
+    same folders and file modes)."""
+    a, b = tree(got), tree(want)
+    problems = [f"{label}/{rel}: only in the incremental build" for rel in sorted(a.keys() - b)]
+    problems += [f"{label}/{rel}: only in the clean build" for rel in sorted(b.keys() - a)]
+    changed = [rel for rel in sorted(a.keys() & b) if a[rel] != b[rel]]
+    problems += [f"{label}/{rel}: differs" for rel in changed]
+    sa, sb = shape(got), shape(want)
+    problems += [
+        f"{label}/{rel}: {sa.get(rel, 'absent')} in the incremental build, "
+        f"{sb.get(rel, 'absent')} in the clean build"
+        for rel in sorted(sa.keys() | sb.keys())
+        if sa.get(rel) != sb.get(rel) and rel not in a.keys() ^ b.keys()
+    ]
+    if changed:
+        rel = changed[0]
+        diff = difflib.unified_diff(
+            _text(rel, b[rel]),
+            _text(rel, a[rel]),
+            f"clean/{label}/{rel}",
+            f"incremental/{label}/{rel}",
+            lineterm="",
+            n=1,
+        )
+        problems += list(diff)[:60]
+    return problems
+
+
+def assert_exact(root: Path, clean: Path) -> None:
+    """``root``'s site/ and docs/ are byte-identical to the clean build in ``clean``."""
+    problems = compare_trees("site", root / "site", clean / "site")
+    problems += compare_trees("docs", root / "docs", clean / "docs")
+    assert not problems, "incremental build differs from a clean build:\n" + "\n".join(problems)
+
+
+#: The memos that describe docs/ and site/ (the files a unit wrote, the pages kept in
+#: the site): a failed build must leave them as they were, as it leaves those folders.
+#: Other cache documents are keyed by the digest of what they were made from, so a
+#: failed build may add to them.
+STATE_MEMOS = ("render.json", "site-site.json")
+
+
+def outputs(root: Path) -> dict[str, dict[str, str]]:
+    """Digests of what a failed build must not change: docs/, site/ and the state memos."""
+    cache = digests(root / CACHE)
+    return {
+        "docs": digests(root / "docs"),
+        "site": digests(root / "site"),
+        "cache": {name: cache[name] for name in STATE_MEMOS if name in cache},
+    }
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    """Modification times of every file in docs/ and site/, and of the state memos."""
+    out = {}
+    for part in ("docs", "site"):
+        folder = root / part
+        if folder.is_dir():
+            for p in sorted(folder.rglob("*")):
+                if p.is_file():
+                    out[p.relative_to(root).as_posix()] = p.stat().st_mtime_ns
+    for name in STATE_MEMOS:
+        path = root / CACHE / name
+        if path.is_file():
+            out[path.relative_to(root).as_posix()] = path.stat().st_mtime_ns
+    return out
+
+
+def touch_later(path: Path, seconds: float = 1.0) -> None:
+    """Move a file's modification time ``seconds`` on, as an edit seconds later would."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + int(seconds * 1e9)))
+
+
+# --- the state machine -------------------------------------------------------
+
+#: Tags the edits choose from: some the project uses, and two that are new to it.
+TAG_POOL = [
+    "ai-chips",
+    "export-controls",
+    "semiconductors",
+    "gpus",
+    "sanctions",
+    "brand-new",
+    "fresh",
+]
+
+EXAMPLES = int(os.environ.get("BRIEFING_EXACTNESS_EXAMPLES", "10"))
+STEPS = int(os.environ.get("BRIEFING_EXACTNESS_STEPS", "5"))
+
+
+def _fuzzy(day: str, form: int) -> str:
+    """A fuzzy date near the ISO ``day`` in one of several SPEC §3 forms."""
+    y, m = int(day[:4]), int(day[5:7])
+    return [
+        day,
+        f"{y:04d}-{m:02d}",
+        f"{y:04d}",
+        f"early {y:04d}",
+        f"{y:04d}-Q{(m - 1) // 3 + 1}",
+        f"{y:04d}-{m:02d}~",
+        f"{y - 1:04d}-{m:02d}/{y:04d}-{m:02d}",
+        f"late {y - 1:04d}",
+    ][form % 8]
+
+
+class EditSequences(RuleBasedStateMachine):
+    """After every edit, an incremental build equals a clean build of the same sources.
+
+    The working project keeps its docs/, site/ and .cache/ from build to build; the
+    clean build runs with ``--no-cache`` in a fresh folder that holds only a copy of
+    the sources.  An edit that makes the input invalid must fail both builds with
+    exit 1 and leave the working project's docs/, site/ and cache as they were; it is
+    then undone (the files go back, with new modification times).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="briefing-exact-"))
+        self.root = self.tmp / "work"
+        self.files: dict[str, str] = {}
+        self.n = 0
+        self.log: list[str] = []
+        self.flags: tuple[str, ...] = ()
+        # Limits small enough for this project to have what a large one has: numbered
+        # list pages of entity cards and tags, and a timeline page per year or month.
+        self.limits = mock.patch.multiple(render, LIST_LIMIT=3, TIMELINE_PAGE_LIMIT=8)
+        self.limits.start()
+
+    def teardown(self) -> None:
+        self.limits.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # --- helpers ---
+
+    def fresh(self) -> int:
+        self.n += 1
+        return self.n
+
+    def seeds(self) -> list[str]:
+        return sorted(r for r in self.files if is_seed(r))
+
+    def entity_ids(self) -> list[str]:
+        return sorted(r[len("seeds/entities/") : -len(".yml")] for r in self.files if is_entity(r))
+
+    def entity(self, eid: str) -> dict[str, Any]:
+        return yaml.safe_load(self.files[f"seeds/entities/{eid}.yml"])
+
+    def put_entity(self, eid: str, data: dict[str, Any]) -> None:
+        self.put(f"seeds/entities/{eid}.yml", dump_yaml(data))
+
+    def seed(self, rel: str) -> tuple[dict[str, Any], str]:
+        return split_seed(self.files[rel])
+
+    def put_seed(self, rel: str, data: dict[str, Any], body: str) -> None:
+        self.put(rel, join_seed(data, body))
+
+    def put(self, rel: str, text: str) -> None:
+        self.files[rel] = text
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def remove(self, rel: str) -> None:
+        del self.files[rel]
+        (self.root / rel).unlink()
+
+    def pick(self, data: st.DataObject, items: list[Any], label: str) -> Any:
+        return data.draw(st.sampled_from(items), label=label)
+
+    def check(self, what: str, expect: str = "ok", undo: dict[str, str] | None = None) -> None:
+        """Build incrementally and cleanly and compare; ``expect`` is ok, fail or any.
+
+        ``undo`` (the sources before the edit) is restored when the builds fail.
+        """
+        self.log.append(what)
+        before = outputs(self.root)
+        code, out, err = build(self.root, *self.flags)
+        clean_code, clean_err, clean = clean_result(self.root, *self.flags)
+        history = "\n".join(f"  {i + 1}. {s}" for i, s in enumerate(self.log))
+        assert code == clean_code, (
+            f"incremental build exited {code}, clean build {clean_code}, after:\n{history}\n"
+            f"incremental: {err[-2000:]}\nclean: {clean_err[-2000:]}"
+        )
+        if expect != "any":
+            wanted = 0 if expect == "ok" else 1
+            assert code == wanted, f"expected exit {wanted} after:\n{history}\n{out}\n{err[-3000:]}"
+        assert code in (0, 1), err
+        event(f"{sys._getframe(1).f_code.co_name}: exit {code}")
+        if code == 0:
+            try:
+                assert_exact(self.root, clean)
+            except AssertionError as exc:
+                raise AssertionError(f"after:\n{history}\n{exc}") from None
+            return
+        assert outputs(self.root) == before, (
+            f"a failed build changed docs/, site/ or the cache, after:\n{history}"
+        )
+        if undo is not None:
+            for rel in sorted(set(self.files) - set(undo)):
+                self.remove(rel)
+            for rel, text in sorted(undo.items()):
+                if self.files.get(rel) != text:
+                    self.put(rel, text)
+            self.log.append("(undone)")
+
+    # --- the start ---
+
+    @initialize()
+    def start(self) -> None:
+        self.files = make_synth_project(self.root)
+        build_ok(self.root)
+
+    @rule()
+    def switch_drafts_flag(self) -> None:
+        """``build --drafts`` (a preview) and ``build`` share the cache; both stay exact."""
+        self.flags = () if self.flags else ("--drafts",)
+        self.check(f"build {' '.join(self.flags) or 'without --drafts'}")
+
+    # --- edits of seeds ---
+
+    @rule(data=st.data())
+    def edit_title(self, data: st.DataObject) -> None:
+        rel = self.pick(data, self.seeds(), "seed")
+        front, body = self.seed(rel)
+        front["title"] = f"{front['title']} (update {self.fresh()})"
+        self.put_seed(rel, front, body)
+        self.check(f"edit the title of {rel}")
+
+    @rule(data=st.data(), first=st.booleans(), listed=st.booleans())
+    def name_entity_in_body(self, data: st.DataObject, first: bool, listed: bool) -> None:
+        """A paragraph naming an entity (by name or alias): the mention links change."""
+        rel = self.pick(data, self.seeds(), "seed")
+        eid = self.pick(data, self.entity_ids(), "entity")
+        ent = self.entity(eid)
+        surface = self.pick(data, [ent["name"], *ent.get("aliases", [])], "surface")
+        front, body = self.seed(rel)
+        paragraph = f"Update {self.fresh()}: {surface} was named in a later report."
+        body = f"{paragraph} {body}" if first else f"{body.rstrip()}\n\n{paragraph}\n"
+        if listed and eid not in front["entities"]:
+            front["entities"].append(eid)
+        self.put_seed(rel, front, body)
+        where = "first" if first else "last"
+        self.check(f"name {surface!r} in the {where} paragraph of {rel} (listed: {listed})")
+
+    @rule(data=st.data())
+    def change_tags(self, data: st.DataObject) -> None:
+        rel = self.pick(data, self.seeds(), "seed")
+        tags = data.draw(st.lists(st.sampled_from(TAG_POOL), max_size=3, unique=True), "tags")
+        front, body = self.seed(rel)
+        if tags:
+            front["tags"] = tags
+        else:
+            front.pop("tags", None)
+        self.put_seed(rel, front, body)
+        self.check(f"set the tags of {rel} to {tags}")
+
+    @rule(data=st.data())
+    def change_listed_entities(self, data: st.DataObject) -> None:
+        rel = self.pick(data, self.seeds(), "seed")
+        front, body = self.seed(rel)
+        eid = self.pick(data, self.entity_ids(), "entity")
+        if eid in front["entities"] and len(front["entities"]) > 1:
+            front["entities"].remove(eid)
+            what = "unlist"
+        else:
+            front["entities"] = [e for e in front["entities"] if e != eid] + [eid]
+            what = "list"
+        self.put_seed(rel, front, body)
+        self.check(f"{what} {eid} in {rel}")
+
+    @rule(data=st.data(), form_a=st.integers(0, 7), form_b=st.integers(0, 7))
+    def share_an_event(self, data: st.DataObject, form_a: int, form_b: int) -> None:
+        """The same event id in two briefings, with dates that overlap or disagree."""
+        seeds = self.seeds()
+        if len(seeds) < 2:
+            return
+        a = self.pick(data, seeds, "seed a")
+        b = self.pick(data, [s for s in seeds if s != a], "seed b")
+        existing = sorted(
+            {e["id"] for rel in seeds for e in self.seed(rel)[0].get("events", []) if "id" in e}
+        )
+        eid = self.pick(data, [*existing, f"shared-{self.fresh()}"], "event id")
+        for rel, form in ((a, form_a), (b, form_b)):
+            front, body = self.seed(rel)
+            events = [e for e in front.get("events", []) if e.get("id") != eid]
+            events.append(
+                {
+                    "id": eid,
+                    "date": _fuzzy(front["date"], form),
+                    "title": f"Shared event {eid} as {slug_of(rel)} tells it",
+                    "entities": front["entities"][:1],
+                }
+            )
+            front["events"] = events
+            self.put_seed(rel, front, body)
+        self.check(f"event {eid} in {a} ({form_a}) and {b} ({form_b})")
+
+    @rule(data=st.data(), form=st.integers(0, 7))
+    def change_an_event_date(self, data: st.DataObject, form: int) -> None:
+        with_events = [r for r in self.seeds() if self.seed(r)[0].get("events")]
+        if not with_events:
+            return
+        rel = self.pick(data, with_events, "seed")
+        front, body = self.seed(rel)
+        i = data.draw(st.integers(0, len(front["events"]) - 1), "event")
+        front["events"][i]["date"] = _fuzzy(front["date"], form)
+        self.put_seed(rel, front, body)
+        self.check(f"date event {i} of {rel} {front['events'][i]['date']!r}")
+
+    @rule(data=st.data(), year=st.integers(2021, 2026), month=st.integers(1, 12))
+    def change_date(self, data: st.DataObject, year: int, month: int) -> None:
+        rel = self.pick(data, self.seeds(), "seed")
+        front, body = self.seed(rel)
+        front["date"] = f"{year:04d}-{month:02d}-15"
+        self.put_seed(rel, front, body)
+        self.check(f"date {rel} {front['date']}")
+
+    @rule(data=st.data())
+    def change_publish(self, data: st.DataObject) -> None:
+        rel = self.pick(data, self.seeds(), "seed")
+        mode = self.pick(data, ["full", "excerpt", "summary"], "publish")
+        front, body = self.seed(rel)
+        front["publish"] = mode
+        self.put_seed(rel, front, body)
+        self.check(f"publish {rel}: {mode}")
+
+    @rule(data=st.data())
+    def toggle_draft(self, data: st.DataObject) -> None:
+        rel = self.pick(data, self.seeds(), "seed")
+        front, body = self.seed(rel)
+        front["draft"] = not front.get("draft", False)
+        self.put_seed(rel, front, body)
+        self.check(f"draft {rel}: {front['draft']}")
+
+    @rule(data=st.data(), year=st.integers(2022, 2025), events=st.integers(0, 2))
+    def add_seed(self, data: st.DataObject, year: int, events: int) -> None:
+        ids = self.entity_ids()
+        n = self.fresh()
+        day = f"{year:04d}-0{1 + n % 9}-1{n % 10}"
+        slug = f"{day}-new-story-{n}"
+        listed = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+        front: dict[str, Any] = {
+            "title": f"New story {n} about {self.entity(listed[0])['name']}",
+            "date": day,
+            "source": self.pick(data, ids, "source"),
+            "tags": data.draw(st.lists(st.sampled_from(TAG_POOL), max_size=2, unique=True)),
+            "entities": listed,
+            "events": [
+                {"date": _fuzzy(day, n + i), "title": f"Event {i} of story {n}", "entities": listed}
+                for i in range(events)
+            ],
+            "claims": [{"text": f"Claim of story {n}.", "by": listed[0], "status": "reported"}],
+            "publish": self.pick(data, ["full", "excerpt", "summary"], "publish"),
+        }
+        names = " and ".join(self.entity(e)["name"] for e in listed)
+        body = f"{names} feature in story {n}.\n\nA second paragraph of story {n}.\n"
+        rel = f"seeds/{year}/{slug}.md"
+        self.put_seed(rel, front, body)
+        self.check(f"add {rel}")
+
+    def _rewrite_sources(self, old: str, new: str | None) -> None:
+        """Point entities' fact and relation sources at briefing ``new`` (None: drop them)."""
+        for eid in self.entity_ids():
+            ent = self.entity(eid)
+            changed = False
+            for label, fact in list((ent.get("facts") or {}).items()):
+                if isinstance(fact, dict) and fact.get("source") == old:
+                    ent["facts"][label] = {**fact, "source": new} if new else fact["value"]
+                    changed = True
+            for rel in ent.get("relations") or []:
+                if rel.get("source") == old:
+                    if new:
+                        rel["source"] = new
+                    else:
+                        del rel["source"]
+                    changed = True
+            if changed:
+                self.put_entity(eid, ent)
+
+    @rule(data=st.data())
+    def delete_seed(self, data: st.DataObject) -> None:
+        seeds = self.seeds()
+        if len(seeds) < 3:
+            return
+        rel = self.pick(data, seeds, "seed")
+        self.remove(rel)
+        self._rewrite_sources(slug_of(rel), None)
+        self.check(f"delete {rel}")
+
+    @rule(data=st.data(), prefix=st.sampled_from(["0", "a", "z"]), folder=st.booleans())
+    def rename_seed(self, data: st.DataObject, prefix: str, folder: bool) -> None:
+        """A new slug (sorting before or after the others), in the same folder or another."""
+        rel = self.pick(data, self.seeds(), "seed")
+        slug = f"{prefix}-renamed-{self.fresh()}-{slug_of(rel)[:30]}".rstrip("-")
+        parent = "seeds/moved" if folder else rel.rsplit("/", 1)[0]
+        new = f"{parent}/{slug}.md"
+        text = self.files[rel]
+        self.remove(rel)
+        self.put(new, text)
+        self._rewrite_sources(slug_of(rel), slug)
+        self.check(f"rename {rel} to {new}")
+
+    @rule(data=st.data())
+    def touch(self, data: st.DataObject) -> None:
+        """A file saved without a change: only its modification time moves."""
+        rel = self.pick(data, sorted(self.files), "file")
+        touch_later(self.root / rel, 2)
+        self.check(f"touch {rel}")
+
+    @rule(data=st.data(), status=st.sampled_from(["reported", "confirmed", "denied"]))
+    def edit_a_claim(self, data: st.DataObject, status: str) -> None:
+        """Claims show on the cards of the entities they are about."""
+        rel = self.pick(data, self.seeds(), "seed")
+        front, body = self.seed(rel)
+        claims = front.get("claims") or [{"text": "A claim.", "by": front["source"]}]
+        claims[0] = {**claims[0], "status": status, "text": f"Claim {self.fresh()}."}
+        front["claims"] = claims
+        self.put_seed(rel, front, body)
+        self.check(f"claim 0 of {rel}: {status}")
+
+    # --- edits of entities ---
+
+    @rule(data=st.data(), as_relation=st.booleans())
+    def cite_a_briefing(self, data: st.DataObject, as_relation: bool) -> None:
+        """An entity's fact or relation names a briefing as its source: the card shows
+        that briefing's title (and must follow its later edits)."""
+        ids = self.entity_ids()
+        eid = self.pick(data, ids, "entity")
+        slug = slug_of(self.pick(data, self.seeds(), "source briefing"))
+        ent = self.entity(eid)
+        if as_relation:
+            target = self.pick(data, [i for i in ids if i != eid], "target")
+            ent["relations"] = [
+                *(ent.get("relations") or []),
+                {"type": "partners-with", "target": target, "source": slug},
+            ]
+        else:
+            ent["facts"] = {**(ent.get("facts") or {}), "cited": {"value": "yes", "source": slug}}
+        self.put_entity(eid, ent)
+        self.check(f"{eid} cites {slug} ({'relation' if as_relation else 'fact'})", "any")
+
+    @rule(data=st.data(), how=st.sampled_from(["name", "add alias", "drop alias", "summary"]))
+    def edit_entity(self, data: st.DataObject, how: str) -> None:
+        eid = self.pick(data, self.entity_ids(), "entity")
+        ent = self.entity(eid)
+        n = self.fresh()
+        if how == "name":
+            ent["name"] = f"{ent['name'].split(' (')[0]} (renamed {n})"
+        elif how == "add alias":
+            ent["aliases"] = [*ent.get("aliases", []), f"Alias{n}x"]
+        elif how == "drop alias" and ent.get("aliases"):
+            ent["aliases"] = ent["aliases"][1:]
+        else:
+            ent["summary"] = f"Summary {n} of {ent['name']}."
+        self.put_entity(eid, ent)
+        self.check(f"{how} of {eid}")
+
+    @rule(data=st.data(), kind=st.sampled_from(["develops", "competes-with", "uses"]))
+    def add_relation(self, data: st.DataObject, kind: str) -> None:
+        """A relation shows on both entities' cards."""
+        ids = self.entity_ids()
+        a = self.pick(data, ids, "subject")
+        b = self.pick(data, [i for i in ids if i != a], "target")
+        ent = self.entity(a)
+        ent["relations"] = [*ent.get("relations", []), {"type": kind, "target": b}]
+        self.put_entity(a, ent)
+        self.check(f"relation {a} {kind} {b}", expect="any")
+
+    @rule(kind=st.sampled_from(["company", "person", "product"]))
+    def add_entity(self, kind: str) -> None:
+        n = self.fresh()
+        eid = f"newco-{n}"
+        self.put_entity(eid, {"name": f"Newco {n}", "type": kind, "aliases": [f"NC{n}x"]})
+        self.check(f"add entity {eid}")
+
+    @rule(data=st.data(), scrub=st.booleans())
+    def delete_entity(self, data: st.DataObject, scrub: bool) -> None:
+        """Without ``scrub``, a referenced entity's deletion is an error (exit 1, nothing
+        written, then undone); with it, every reference goes too."""
+        ids = self.entity_ids()
+        if len(ids) < 4:
+            return
+        eid = self.pick(data, ids, "entity")
+        undo = dict(self.files)
+        self.remove(f"seeds/entities/{eid}.yml")
+        if scrub:
+            self._scrub_entity(eid, next(i for i in ids if i != eid))
+        self.check(f"delete entity {eid} (scrub: {scrub})", "ok" if scrub else "any", undo)
+
+    def _scrub_entity(self, eid: str, other: str) -> None:
+        for rel in self.seeds():
+            front, body = self.seed(rel)
+            before = json.dumps(front, sort_keys=True)
+            if front["source"] == eid:
+                front["source"] = other
+            if "via" in front:
+                front["via"] = [v for v in front["via"] if v != eid] or [other]
+            front["entities"] = [e for e in front["entities"] if e != eid] or [other]
+            for item in front.get("events", []) + front.get("claims", []):
+                if "entities" in item:
+                    item["entities"] = [e for e in item["entities"] if e != eid]
+            for item in front.get("claims", []) + front.get("quotes", []):
+                if item.get("by") == eid:
+                    item["by"] = "a person familiar with the matter"
+            if json.dumps(front, sort_keys=True) != before:
+                self.put_seed(rel, front, body)
+        for other_id in self.entity_ids():
+            ent = self.entity(other_id)
+            rels = ent.get("relations") or []
+            kept = [r for r in rels if r.get("target") != eid]
+            if kept != rels:
+                ent["relations"] = kept
+                self.put_entity(other_id, ent)
+
+    # --- settings and hand-written pages ---
+
+    @rule(how=st.sampled_from(["site name", "description", "about page", "stylesheet"]))
+    def edit_settings(self, how: str) -> None:
+        """Settings every page shows, a hand-written page in the nav, a static file."""
+        n = self.fresh()
+        if how == "about page":
+            self.put("docs/about.md", f"# About\n\nEdited {n} times.\n")
+        elif how == "stylesheet":
+            self.put("docs/stylesheets/extra.css", f".bf-chip {{ margin: {n}px; }}\n")
+        else:
+            key = "site_name" if how == "site name" else "site_description"
+            text = re.sub(
+                rf"^{key}: .*$", f"{key}: Edited {n}", self.files["mkdocs.yml"], flags=re.M
+            )
+            self.put("mkdocs.yml", text)
+        self.check(f"edit the {how}")
+
+    # --- invalid input ---
+
+    @rule(data=st.data())
+    def break_a_seed(self, data: st.DataObject) -> None:
+        """An error in a seed: both builds exit 1, nothing is written; then it is undone."""
+        rel = self.pick(data, self.seeds(), "seed")
+        undo = dict(self.files)
+        front, body = self.seed(rel)
+        front["titel"] = "a misspelt key"
+        front["title"] = f"{front['title']} (broken {self.fresh()})"
+        self.put_seed(rel, front, body)
+        self.check(f"break {rel}", "fail", undo)
+
+    # --- hand edits of what a build wrote ---
+
+    @rule(data=st.data(), how=st.sampled_from(["append", "same size", "delete", "touch"]))
+    def tamper_with_docs(self, data: st.DataObject, how: str) -> None:
+        """A generated page in docs/ edited or deleted by hand is generated again (one only
+        touched may be reused: its bytes are the same)."""
+        manifest = json.loads((self.root / "docs" / ".briefing-manifest.json").read_text())
+        rel = self.pick(data, sorted(manifest["files"]), "docs file")
+        self._tamper(self.root / "docs" / rel, how)
+        self.check(f"{how} docs/{rel} by hand")
+
+    @rule(data=st.data(), how=st.sampled_from(["append", "same size", "delete", "touch"]))
+    def tamper_with_site(self, data: st.DataObject, how: str) -> None:
+        """A file in site/ (a page, the search index, an asset) edited or deleted by hand is
+        made again (one only touched may be kept: its bytes are the same)."""
+        site = self.root / "site"
+        files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+        pages = [f for f in files if f.endswith(".html")]
+        index = [f for f in files if f.startswith("pagefind/")]
+        kind = self.pick(data, [k for k in (pages, index, files) if k], "kind of file")
+        rel = self.pick(data, kind, "site file")
+        self._tamper(self.root / "site" / rel, how)
+        self.check(f"{how} site/{rel} by hand")
+
+    @rule(data=st.data(), how=st.sampled_from(["garbage", "truncate", "delete"]))
+    def tamper_with_cache(self, data: st.DataObject, how: str) -> None:
+        files = sorted(p.name for p in (self.root / CACHE).glob("*.json"))
+        if not files:
+            return
+        name = self.pick(data, files, "cache file")
+        path = self.root / CACHE / name
+        if how == "garbage":
+            path.write_bytes(os.urandom(64))
+        elif how == "truncate":
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+        else:
+            path.unlink()
+        self.check(f"{how} {CACHE}/{name}")
+
+    @staticmethod
+    def _tamper(path: Path, how: str) -> None:
+        if how == "delete":
+            path.unlink()
+            return
+        if how == "touch":  # only the time moves (a copied or restored folder)
+            touch_later(path, 3)
+            return
+        data = path.read_bytes()
+        if how == "append":
+            path.write_bytes(data + b"\n<!-- edited by hand -->\n")
+        else:  # the same size, seconds later: only the time and the content tell
+            path.write_bytes(data[:-8] + b"EDITED!\n" if len(data) > 8 else b"X" * len(data))
+            touch_later(path)
+
+
+EditSequences.TestCase.settings = settings(
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestEditSequences = EditSequences.TestCase
+
+
+# --- plain sequences ---------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The synthetic project, built once (a clean build with a fresh cache)."""
+    root = tmp_path / "work"
+    make_synth_project(root)
+    build_ok(root)
+    return root
+
+
+def edit_seed(root: Path, rel: str, change: Callable[[dict[str, Any], str], str | None]) -> None:
+    """Apply ``change(front-matter, body)`` (which may return a new body) to a seed file."""
+    path = root / rel
+    front, body = split_seed(path.read_text(encoding="utf-8"))
+    new_body = change(front, body)
+    path.write_text(join_seed(front, body if new_body is None else new_body), encoding="utf-8")
+
+
+def first_seed(root: Path, pred: Callable[[dict[str, Any]], bool] = lambda f: True) -> str:
+    for path in sorted((root / "seeds").rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        if is_seed(rel) and pred(split_seed(path.read_text(encoding="utf-8"))[0]):
+            return rel
+    raise AssertionError("no such seed")
+
+
+def test_title_edit_touches_only_the_pages_that_show_it(project: Path) -> None:
+    """A title shows on its briefing page, the cards of its entities, its tags' pages, the
+    lists, home and exports: those change, the other briefings' pages stay byte for byte
+    (same file in docs/: neither rewritten nor re-rendered), and MkDocs reuses pages."""
+    rel = first_seed(project, lambda f: not f.get("draft"))
+    slug = slug_of(rel)
+    front, _ = split_seed((project / rel).read_text(encoding="utf-8"))
+    before_docs = digests(project / "docs")
+    before_times = {k: v for k, v in mtimes(project).items() if k.startswith("docs/")}
+    edit_seed(project, rel, lambda f, b: f.update(title="A completely new title") or None)
+    out = build_ok(project)
+    rendered, reused = rendered_and_reused(out)
+    assert reused > 0 and rendered > 0, out
+    after_docs = digests(project / "docs")
+    changed = {r for r in after_docs if before_docs.get(r) != after_docs[r]}
+    assert f"briefings/{slug}/index.md" in changed
+    for eid in front["entities"]:
+        assert f"entities/{eid}/index.md" in changed, eid
+    for tag in front.get("tags", []):
+        assert f"tags/{tag}/index.md" in changed, tag
+    assert "briefings/index.md" in changed
+    others = [
+        r
+        for r in before_docs
+        if r.startswith("briefings/") and r != "briefings/index.md" and slug not in r
+    ]
+    related = set()  # pages that list this briefing as related also show its title
+    for r in others:
+        if r in changed:
+            assert "A completely new title" in (project / "docs" / r).read_text(encoding="utf-8")
+            related.add(r)
+    untouched = [r for r in others if r not in related]
+    assert untouched, "every other briefing changed"
+    after_times = {k: v for k, v in mtimes(project).items() if k.startswith("docs/")}
+    for r in untouched:
+        assert after_times[f"docs/{r}"] == before_times[f"docs/{r}"], f"{r} was rewritten"
+    assert rendered < len(list((project / "site").rglob("*.html")))
+    assert_exact(project, expected(project))
+
+
+def test_build_without_change_renders_only_the_always_rendered_pages(
+    project: Path,
+) -> None:
+    """With nothing changed, MkDocs renders only the nav pages (home, the indexes, the
+    hand-written page) and reuses every other page; nothing in docs/ is rewritten."""
+    before = mtimes(project)
+    out = build_ok(project)
+    rendered, reused = rendered_and_reused(out)
+    nav_pages = 8  # MKDOCS_YML's nav: seven generated index pages and about.md
+    assert rendered == nav_pages, out
+    total = len([p for p in (project / "docs").rglob("*.md")])
+    assert reused == total - nav_pages, out
+    assert "0 written" in out, out
+    after = mtimes(project)
+    assert {k: v for k, v in after.items() if k.startswith("docs/")} == {
+        k: v for k, v in before.items() if k.startswith("docs/")
+    }
+    assert_exact(project, expected(project))
+
+
+def test_shared_event_date_change_updates_the_other_briefing(project: Path) -> None:
+    """Two briefings report one event (same id); a new date in one is shown on the
+    other's page (it lists every report, and flags the disagreement)."""
+    a = first_seed(project, lambda f: not f.get("draft") and f["date"] < "2024")
+    b = first_seed(project, lambda f: not f.get("draft") and f["date"] >= "2024")
+    for rel, date in ((a, "2022"), (b, "2022-06")):
+        edit_seed(
+            project,
+            rel,
+            lambda f, _b, date=date: f.update(
+                events=[
+                    *f.get("events", []),
+                    {"id": "the-shared-one", "date": date, "title": "The shared event"},
+                ]
+            ),
+        )
+    build_ok(project)
+    page_b = project / "docs" / "briefings" / slug_of(b) / "index.md"
+    assert "Reports disagree" not in page_b.read_text(encoding="utf-8")  # 2022 holds June 2022
+    edit_seed(
+        project,
+        a,
+        lambda f, _b: f.update(
+            events=[
+                e if e.get("id") != "the-shared-one" else {**e, "date": "2021-03"}
+                for e in f["events"]
+            ]
+        ),
+    )
+    build_ok(project)
+    text = page_b.read_text(encoding="utf-8")
+    assert "March 2021" in text, "the other report's new date is not on the page"
+    assert "Reports disagree" in text
+    assert_exact(project, expected(project))
+
+
+def test_entity_rename_updates_every_page(project: Path) -> None:
+    """An entity's new name is on every page that named it, and its old name on none."""
+    eid = max(
+        (p.stem for p in (project / "seeds" / "entities").glob("*.yml")),
+        key=lambda e: sum(
+            e in p.read_text(encoding="utf-8") for p in (project / "docs").rglob("*.md")
+        ),
+    )
+    path = project / "seeds" / "entities" / f"{eid}.yml"
+    ent = yaml.safe_load(path.read_text(encoding="utf-8"))
+    old = ent["name"]
+    ent["name"] = "Renamed Entity Incorporated"
+    path.write_text(dump_yaml(ent), encoding="utf-8")
+    build_ok(project)
+    link = re.compile(rf'<a [^>]*href="[^"]*entities/{eid}/"([^>]*)>([^<]*)</a>')
+    linking = 0
+    for page in (project / "site").rglob("*.html"):
+        for attrs, label in link.findall(page.read_text(encoding="utf-8")):
+            linking += 1
+            if "bf-mention" in attrs:  # a body's own words, with the name as its title
+                assert 'title="Renamed Entity Incorporated"' in attrs, page
+            else:  # a chip, an entity link (an alias may still contain the old name)
+                assert label.strip() != old, page
+    assert linking > 3
+    card = (project / "site" / "entities" / eid / "index.html").read_text(encoding="utf-8")
+    assert "Renamed Entity Incorporated" in card
+    assert_exact(project, expected(project))
+
+
+def search_urls(site: Path) -> set[str]:
+    """The pages the site's search index knows: Pagefind's fragments (gzip JSON), or
+    Material's search index where there is one; URLs from the site root (``/a/b/``)."""
+    urls = set()
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.add(json.loads(data)["url"])
+    material = site / "search" / "search_index.json"
+    if material.exists():
+        for doc in json.loads(material.read_text(encoding="utf-8"))["docs"]:
+            urls.add("/" + doc["location"].split("#")[0])
+    assert urls, "no search index"
+    return urls
+
+
+def test_deleted_seed_leaves_site_docs_search_and_sitemap(project: Path) -> None:
+    """A deleted seed's page goes from docs/ and site/, and from the search index and the
+    sitemap, though both are partly built from the memo."""
+    rel = first_seed(project, lambda f: not f.get("draft"))
+    slug = slug_of(rel)
+    # no entity may name it as a source: drop such references first (a valid edit)
+    for path in (project / "seeds" / "entities").glob("*.yml"):
+        if slug in path.read_text(encoding="utf-8"):
+            ent = yaml.safe_load(path.read_text(encoding="utf-8"))
+            ent["facts"] = {
+                k: (v["value"] if isinstance(v, dict) and v.get("source") == slug else v)
+                for k, v in (ent.get("facts") or {}).items()
+            }
+            for r in ent.get("relations") or []:
+                if r.get("source") == slug:
+                    del r["source"]
+            path.write_text(dump_yaml(ent), encoding="utf-8")
+    build_ok(project)
+    assert (project / "site" / "briefings" / slug / "index.html").exists()
+    assert f"/briefings/{slug}/" in search_urls(project / "site")
+    (project / rel).unlink()
+    build_ok(project)
+    assert not (project / "docs" / "briefings" / slug).exists()
+    assert not (project / "site" / "briefings" / slug).exists()
+    assert f"/briefings/{slug}/" not in search_urls(project / "site")
+    assert f"briefings/{slug}/" not in (project / "site" / "sitemap.xml").read_text(
+        encoding="utf-8"
+    )
+    assert f"briefings/{slug}/" not in gzip.decompress(
+        (project / "site" / "sitemap.xml.gz").read_bytes()
+    ).decode("utf-8")
+    assert_exact(project, expected(project))
+
+
+def test_builds_in_a_fresh_process_are_exact(project: Path) -> None:
+    """As a user runs it: each build a new ``briefing`` process (no state kept in memory)."""
+    import subprocess
+    import sys
+
+    def briefing() -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "-C", str(project), "build"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    briefing()  # the cache as a process of its own writes it
+    rel = first_seed(project, lambda f: not f.get("draft"))
+    edit_seed(project, rel, lambda f, b: f.update(title="Edited between two processes") or None)
+    out = briefing()
+    assert rendered_and_reused(out)[1] > 0, out
+    assert_exact(project, expected(project))
