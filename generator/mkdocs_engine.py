@@ -311,17 +311,26 @@ def _digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+def _staging_root(config: Any) -> str:
+    """The build's staging folder (the parent of the site it writes): a different one each
+    build, so it never enters a key."""
+    return str(Path(config["site_dir"]).parent)
+
+
 def _theme_fingerprint(config: Any) -> str:
     """Every template and partial of the theme (and overrides) by path, size and time."""
     rows = []
+    staging = _staging_root(config)
     for folder in config.theme.dirs:
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames.sort()
             for name in sorted(filenames):
                 if not name.endswith((".html", ".xml", ".j2", ".jinja")):
                     continue
-                st = os.stat(os.path.join(dirpath, name))
-                rows.append((dirpath, name, st.st_size, st.st_mtime_ns))
+                path = os.path.join(dirpath, name)
+                with open(path, "rb") as handle:  # contents: a staged copy has a new time
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+                rows.append((dirpath.replace(staging, "<staging>"), name, digest))
     return _digest(rows)
 
 
@@ -354,8 +363,81 @@ def _config_fingerprint(config: Any, config_text: str, settings: dict[str, Any])
             hooks.append(None)
     plugins = sorted(config.plugins.keys())
     return _digest(
-        ENGINE_VERSION, versions, config_text, settings, plugins, hooks, _theme_fingerprint(config)
+        ENGINE_VERSION,
+        versions,
+        config_text,
+        settings,
+        plugins,
+        hooks,
+        _theme_fingerprint(config),
+        _resolved(config),
+        _named_files(config),
     )
+
+
+#: Settings that name where this build reads and writes, not what a page shows.
+_PLACES = {"docs_dir", "site_dir", "config_file_path"}
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def _stable(value: Any, depth: int = 0) -> Any:
+    """A value of the loaded configuration as plain data (objects by their type and
+    contents, never their address), so that two loads of the same settings compare equal."""
+    if depth > 12:
+        return "…"
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping) or hasattr(value, "items"):
+        try:
+            items = sorted(((str(k), v) for k, v in value.items()), key=lambda kv: kv[0])
+        except Exception:  # an odd mapping: its type and text are what can be known
+            return _ADDRESS.sub("", repr(value))
+        return {k: _stable(v, depth + 1) for k, v in items}
+    if isinstance(value, list | tuple | set | frozenset):
+        rows = [_stable(v, depth + 1) for v in value]
+        return sorted(rows, key=repr) if isinstance(value, set | frozenset) else rows
+    config = getattr(value, "config", None)
+    if config is not None and config is not value:  # a plugin: its settings
+        return [type(value).__qualname__, _stable(config, depth + 1)]
+    return _ADDRESS.sub("", repr(value))
+
+
+def _resolved(config: Any) -> str:
+    """The settings as MkDocs resolved them (``!ENV``, ``INHERIT``, defaults), not only
+    as ``mkdocs.yml`` spells them."""
+    text = repr({k: _stable(config[k]) for k in sorted(config.keys()) if k not in _PLACES})
+    return text.replace(_staging_root(config), "<staging>")
+
+
+def _named_files(config: Any) -> list[Any]:
+    """The contents of files the Markdown extensions' settings name (a glossary that
+    snippets appends to every page, say): a page's HTML depends on them too."""
+    base = Path(config.get("config_file_path") or ".").parent
+    found: list[Any] = []
+    bases = [base, Path(config["docs_dir"])]
+    snippets = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
+    for folder in snippets.get("base_path") or []:
+        bases.append(base / str(folder))
+
+    def visit(value: Any) -> None:
+        if isinstance(value, str) and value and len(value) < 300 and "\n" not in value:
+            for folder in bases:
+                path = folder / value
+                try:
+                    if path.is_file():
+                        found.append((value, hashlib.sha256(path.read_bytes()).hexdigest()))
+                        return
+                except (OSError, ValueError):
+                    return
+        elif isinstance(value, Mapping):
+            for v in value.values():
+                visit(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                visit(v)
+
+    visit(config.get("mdx_configs") or {})
+    return found
 
 
 # --- the build ---
@@ -552,7 +634,11 @@ def run(
         )
         # Plugins known to keep no state between pages let the generated pages be
         # converted and written one at a time, in two processes; others get MkDocs' order.
+        # Only with those are pages reused: another plugin may make a page depend on
+        # files of its own (Material's meta plugin reads .meta.yml files, say).
         streaming = set(config.plugins.keys()) <= _FORK_SAFE
+        if not streaming:
+            previous = {}
         memo: dict[str, PageMemo] = {}
         keys: dict[str, tuple[str, str]] = {}
         reused: set[str] = set()
