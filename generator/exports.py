@@ -169,11 +169,11 @@ def _date(d: FuzzyDate) -> dict[str, Any]:
     }
 
 
-def briefing_out(b: Briefing) -> dict[str, Any]:
+def briefing_out(b: Briefing, directory_urls: bool = True) -> dict[str, Any]:
     """A briefing as in /data/briefings.json (:class:`BriefingOut`)."""
     return {
         "slug": b.slug,
-        "url": paths.doc_url(paths.briefing_doc(b.slug)),
+        "url": paths.doc_url(paths.briefing_doc(b.slug), directory_urls),
         "title": b.title,
         "date": b.date.isoformat(),
         "source": b.source,
@@ -207,11 +207,11 @@ def event_out(e: Event) -> dict[str, Any]:
     }
 
 
-def entity_out(e: Entity, corpus: Corpus) -> dict[str, Any]:
+def entity_out(e: Entity, corpus: Corpus, directory_urls: bool = True) -> dict[str, Any]:
     """An entity as in /data/entities.json (:class:`EntityOut`)."""
     return {
         "id": e.id,
-        "url": paths.doc_url(paths.entity_doc(e.id)),
+        "url": paths.doc_url(paths.entity_doc(e.id), directory_urls),
         "name": e.name,
         "type": e.type,
         "aliases": list(e.aliases),
@@ -249,11 +249,11 @@ def _dump_records(records: list[Any]) -> str:
     return f"[\n{lines}\n]\n"
 
 
-def json_files(corpus: Corpus) -> dict[str, str]:
+def json_files(corpus: Corpus, directory_urls: bool = True) -> dict[str, str]:
     """``data/*.json`` and their schemas ``data/*.schema.json``."""
     records: dict[str, list[dict[str, Any]]] = {
-        "briefings": [briefing_out(b) for b in corpus.briefings],
-        "entities": [entity_out(e, corpus) for e in corpus.entities.values()],
+        "briefings": [briefing_out(b, directory_urls) for b in corpus.briefings],
+        "entities": [entity_out(e, corpus, directory_urls) for e in corpus.entities.values()],
         "events": [event_out(e) for e in corpus.events],
     }
     out: dict[str, str] = {}
@@ -289,7 +289,13 @@ def build_time(corpus: Corpus) -> datetime.datetime:
 _LATEST_STAMP = int(datetime.datetime(2105, 12, 31, tzinfo=datetime.UTC).timestamp())
 
 
-def atom_feed(corpus: Corpus, site_name: str, site_url: str | None, limit: int = 50) -> str:
+def atom_feed(
+    corpus: Corpus,
+    site_name: str,
+    site_url: str | None,
+    limit: int = 50,
+    directory_urls: bool = True,
+) -> str:
     """``feed.xml``: the newest briefings as an Atom feed (feedgen writes and escapes the XML)."""
     from feedgen.feed import FeedGenerator
 
@@ -305,11 +311,11 @@ def atom_feed(corpus: Corpus, site_name: str, site_url: str | None, limit: int =
     fg.language("en")
     for b in reversed(corpus.briefings[:limit]):
         when = datetime.datetime(b.date.year, b.date.month, b.date.day, tzinfo=datetime.UTC)
-        link = base + paths.doc_url(paths.briefing_doc(b.slug))
+        link = base + paths.doc_url(paths.briefing_doc(b.slug), directory_urls)
         entry = fg.add_entry()
         entry.id(link if base else f"urn:briefing:{_urn(site_name)}:{b.slug}")
         entry.title(b.title)
-        entry.link(href=link or paths.doc_url(paths.briefing_doc(b.slug)))
+        entry.link(href=link or paths.doc_url(paths.briefing_doc(b.slug), directory_urls))
         entry.published(when)
         entry.updated(when)
         entry.summary(b.summary_text)
@@ -324,7 +330,9 @@ def _urn(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "site"
 
 
-def calendar(corpus: Corpus, site_name: str, site_url: str | None) -> str:
+def calendar(
+    corpus: Corpus, site_name: str, site_url: str | None, directory_urls: bool = True
+) -> str:
     """``timeline.ics``: events as all-day entries.
 
     A day-precision event is one all-day entry; a fuzzy but bounded date
@@ -336,7 +344,7 @@ def calendar(corpus: Corpus, site_name: str, site_url: str | None) -> str:
     stamp = build_time(corpus).strftime("%Y%m%dT%H%M%SZ")
     domain = _urn(site_name)
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
-    timeline = base + paths.doc_url(paths.TIMELINE_INDEX) if base else ""
+    timeline = base + paths.doc_url(paths.TIMELINE_INDEX, directory_urls) if base else ""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -339,9 +339,14 @@ class Renderer:
         """Feeds and data files, plus the page that documents them."""
         from . import exports
 
-        out = exports.json_files(self.corpus)
-        out["feed.xml"] = exports.atom_feed(self.corpus, self.site.name, self.site.url)
-        out["timeline.ics"] = exports.calendar(self.corpus, self.site.name, self.site.url)
+        urls = self.site.directory_urls
+        out = exports.json_files(self.corpus, urls)
+        out["feed.xml"] = exports.atom_feed(
+            self.corpus, self.site.name, self.site.url, directory_urls=urls
+        )
+        out["timeline.ics"] = exports.calendar(
+            self.corpus, self.site.name, self.site.url, directory_urls=urls
+        )
         shapes = []
         for name, model in exports.EXPORTS.items():
             fields = [(f, _type_name(info.annotation)) for f, info in model.model_fields.items()]

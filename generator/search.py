@@ -193,7 +193,8 @@ def _article(page: Path) -> str:
 
 
 def _page_file(url: str) -> str:
-    """The file a page URL is served from (``briefings/x/`` → ``briefings/x/index.html``)."""
+    """The file a page URL is served from (``briefings/x/`` → ``briefings/x/index.html``;
+    with ``use_directory_urls: false`` the URL is the file, ``briefings/x.html``)."""
     return url + "index.html" if url.endswith("/") or not url else url
 
 

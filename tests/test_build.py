@@ -842,3 +842,26 @@ def test_the_model_is_released_before_mkdocs_runs(
         assert (root / "site" / "briefings" / "2025-05-01-b1" / "index.html").is_file()
     else:
         assert len(list((root / "dist").glob("*-offline.zip"))) == 1
+
+
+def test_a_site_with_html_urls_builds_with_search_and_right_data_urls(tmp_path: Path) -> None:
+    """``use_directory_urls: false``: every build used to stop with "search index: cannot
+    read index.html" (the data exports gave folder URLs whatever the setting)."""
+    import json
+
+    from tests.helpers import SMALL_MKDOCS_YML
+
+    root = write_project(
+        tmp_path / "p",
+        {**ENTITIES, "seeds/2025/2025-05-01-one.md": seed("First title", "2025-05-01")},
+        SMALL_MKDOCS_YML.replace("use_directory_urls: true", "use_directory_urls: false"),
+    )
+    code, out, err = run(root, "build")
+    assert code == 0, out + err
+    site = root / "site"
+    (briefing,) = json.loads((site / "data/briefings.json").read_text(encoding="utf-8"))
+    assert briefing["url"] == "briefings/2025-05-01-one.html"
+    assert (site / briefing["url"]).is_file()
+    entity = json.loads((site / "data/entities.json").read_text(encoding="utf-8"))[0]
+    assert entity["url"].endswith(".html") and (site / entity["url"]).is_file()
+    assert list((site / "pagefind").glob("pagefind-entry.json"))
