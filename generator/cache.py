@@ -7,8 +7,11 @@ with a format name, the generator's code digest and the SHA-256 of its payload:
 a truncated, corrupt, hand-edited or foreign-version file fails those checks and
 is treated as missing.  Deleting the folder costs only time.
 
-Payloads are JSON (never pickle): a cache restored from elsewhere — a CI cache,
-say — can at worst make a build slower, not run code.
+Payloads are JSON (never pickle), so reading a cache never runs code.  A memo only
+says what *may* be reused; every reuse is checked against the input and the files
+(see :mod:`incremental` and :mod:`mkdocs_engine`), so a stale, corrupt or lying memo
+costs time, not correctness.  Someone who can write both the cache and ``site/`` could
+forge a memo that matches files they planted, but could as well change ``site/``.
 """
 
 from __future__ import annotations
