@@ -32,7 +32,6 @@ from . import parallel, paths
 from .model import Claim, Corpus, Event
 from .progress import SILENT, Progress
 from .render import Renderer
-from .search import EXPLORE_DOC
 
 Unit = tuple[str, str]  # ("briefing", slug) | ("entity", id) | ("tag", tag)
 
@@ -224,21 +223,7 @@ def render_unit(renderer: Renderer, unit: Unit) -> dict[str, str]:
 
 def render_rest(renderer: Renderer, progress: Progress = SILENT) -> dict[str, str]:
     """Every page that is not part of a unit: rendered on every build."""
-    out: dict[str, str] = {}
-    renderer._extra.clear()
-    out[paths.HOME] = renderer.home()
-    out.update(renderer.briefings_index())
-    out[paths.ENTITIES_INDEX] = renderer.entities_index()
-    out[paths.TAGS_INDEX] = renderer.tags_index()
-    progress.stage("rendering the timeline and the network")
-    out.update(renderer.timelines())
-    out[paths.GRAPH_INDEX] = renderer.graph()
-    out[EXPLORE_DOC] = renderer.explore()
-    progress.stage("writing data exports, feed and calendar")
-    out.update(renderer.exports())
-    out.update(renderer._extra)
-    renderer._extra.clear()
-    return out
+    return renderer.whole_project_pages(progress)
 
 
 @dataclass

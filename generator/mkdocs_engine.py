@@ -492,27 +492,32 @@ def _render_html(
         config._current_page = None
 
 
-def _build_pages(
-    pages: Sequence[Page],
-    config: Any,
-    files: Files,
-    doc_files: Sequence[File],
-    nav: Navigation,
-    env: jinja2.Environment,
-    search: list[dict[str, Any]] | None,
-    populate: frozenset[str],
-    generated: Mapping[str, str],
-) -> dict[str, Built]:
-    """Render and write ``pages`` (first converting those in ``populate``); each page's
+@dataclass
+class _Job:
+    """What building pages needs from the build: MkDocs' state and our choices."""
+
+    config: Any
+    files: Files
+    doc_files: Sequence[File]
+    nav: Navigation
+    env: jinja2.Environment
+    search: list[dict[str, Any]] | None
+    populate: frozenset[str]
+    generated: Mapping[str, str]
+
+
+def _build_pages(pages: Sequence[Page], job: _Job) -> dict[str, Built]:
+    """Render and write ``pages`` (first converting those in ``job.populate``); each page's
     content is let go once written, so a large site is never all in memory at once."""
     out: dict[str, Built] = {}
+    search = job.search
     for page in pages:
         src = page.file.src_uri
         log.debug(f"Building page {src}")
-        if src in populate:
-            _populate(page, config, files, generated)
+        if src in job.populate:
+            _populate(page, job.config, job.files, job.generated)
         before = len(search) if search is not None else 0
-        html = _render_html(page, config, doc_files, nav, env)
+        html = _render_html(page, job.config, job.doc_files, job.nav, job.env)
         path = page.file.abs_dest_path
         if not html.strip():
             log.info(f"Page skipped: '{src}'. Generated empty output.")
@@ -525,28 +530,19 @@ def _build_pages(
             hashlib.sha256(data).hexdigest(),
             _stat(path),
         )
-        if src in populate:  # a generated page: nothing later reads its content
+        if src in job.populate:  # a generated page: nothing later reads its content
             page.content = None
             page.markdown = None
     return out
 
 
 def _build_pages_parallel(
-    pages: Sequence[Page],
-    config: Any,
-    files: Files,
-    doc_files: Sequence[File],
-    nav: Navigation,
-    env: jinja2.Environment,
-    search: list[dict[str, Any]] | None,
-    populate: frozenset[str],
-    generated: Mapping[str, str],
-    warnings: utils.CountHandler,
+    pages: Sequence[Page], job: _Job, warnings: utils.CountHandler
 ) -> dict[str, Built]:
     """:func:`_build_pages` with the second half done by a forked child."""
 
     def work(part: Sequence[Page]) -> dict[str, Built]:
-        return _build_pages(part, config, files, doc_files, nav, env, search, populate, generated)
+        return _build_pages(part, job)
 
     def counted() -> dict[int, int]:
         return dict(child_warnings.counts)
@@ -672,24 +668,11 @@ def run(
 
         search = _search_entries(config)
         to_build = [p for p in pages if p.file.src_uri not in reused]
-        populate = frozenset(stale)
+        job = _Job(config, files, doc_files, nav, env, search, frozenset(stale), generated)
         if streaming and jobs > 1 and len(to_build) > 50 and parallel.available():
-            built = _build_pages_parallel(
-                to_build,
-                config,
-                files,
-                doc_files,
-                nav,
-                env,
-                search,
-                populate,
-                generated,
-                warning_counter,
-            )
+            built = _build_pages_parallel(to_build, job, warning_counter)
         else:
-            built = _build_pages(
-                to_build, config, files, doc_files, nav, env, search, populate, generated
-            )
+            built = _build_pages(to_build, job)
         # The search index in the clean build's order: page by page, as MkDocs adds them.
         if search is not None:
             search.clear()

@@ -257,22 +257,31 @@ class Renderer:
         total = len(self.corpus.briefings) + len(self.corpus.entities) + len(self.corpus.tags)
         done = 0
         label = "rendering briefings, entity cards and tags"
-        out[paths.HOME] = self.home()
-        out.update(self.briefings_index())
+        self._extra.clear()
         for b in self.corpus.briefings:
             out[paths.briefing_doc(b.slug)] = self.briefing(b)
             done += 1
             progress.update(done, total, label)
-        out[paths.ENTITIES_INDEX] = self.entities_index()
         for e in self.corpus.entities.values():
             out[paths.entity_doc(e.id)] = self.entity(e)
             done += 1
             progress.update(done, total, label)
-        out[paths.TAGS_INDEX] = self.tags_index()
         for tag in self.corpus.tags:
             out[paths.tag_doc(tag)] = self.tag(tag)
             done += 1
             progress.update(done, total, label)
+        out.update(self._extra)  # the numbered list pages of long lists on cards and tags
+        out.update(self.whole_project_pages(progress))
+        return out
+
+    def whole_project_pages(self, progress: Progress = SILENT) -> dict[str, str]:
+        """The pages that read the whole project: home, the indexes, timelines, network,
+        browse page, data, feed and calendar (an incremental build renders them every time)."""
+        self._extra.clear()
+        out: dict[str, str] = {paths.HOME: self.home()}
+        out.update(self.briefings_index())
+        out[paths.ENTITIES_INDEX] = self.entities_index()
+        out[paths.TAGS_INDEX] = self.tags_index()
         progress.stage("rendering the timeline and the network")
         out.update(self.timelines())
         out[paths.GRAPH_INDEX] = self.graph()
@@ -280,6 +289,7 @@ class Renderer:
         progress.stage("writing data exports, feed and calendar")
         out.update(self.exports())
         out.update(self._extra)
+        self._extra.clear()
         return out
 
     # --- long lists ---
