@@ -509,7 +509,9 @@ def test_failed_mkdocs_stage_leaves_docs_site_and_memos(tmp_path: Path) -> None:
     out = build_ok(root)
     page = root / "docs" / "briefings" / slug_of(rel) / "index.md"
     assert "A title edited after the cache was written" in page.read_text(encoding="utf-8")
-    assert rendered_and_reused(out)[1] > 0, out
+    # A hook, like a plugin the site build does not know, may make a page depend on
+    # anything: with one, no site page is reused (the generator's units still are).
+    assert rendered_and_reused(out)[1] == 0, out
     clean = clean_copy(root, tmp_path / "clean")
     shutil.copyfile(root / "hook.py", clean / "hook.py")
     build_ok(clean, "--no-cache")
