@@ -104,10 +104,6 @@ class Dependencies:
     def claim(self, c: Claim) -> str:
         return _h((c, self.card(c.briefing)))
 
-    @functools.cached_property
-    def _related_index(self) -> str:
-        return related_index(self.corpus)
-
     def explain(self, unit: Unit) -> list[tuple[str, str]]:
         """The unit's dependencies as (what, digest) rows: its key is their hash."""
         kind, name = unit
@@ -118,7 +114,8 @@ class Dependencies:
             rows.append((f"briefing {name}", _h(b)))
             for eid in b.events:
                 rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
-            rows.append(("related index", self._related_index))
+            # The related briefings as worked out now (from the memo only when what they
+            # are worked out from is unchanged), so they count by what the page shows.
             for other, score in c.related(name):
                 rows.append((f"related {other.slug} ({score})", self.card(other.slug)))
         elif kind == "entity":

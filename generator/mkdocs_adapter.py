@@ -258,8 +258,6 @@ def build(
         try:
             result = mkdocs_engine.run(
                 config,
-                config_text=config_file.read_text(encoding="utf-8"),
-                settings=options,
                 generated=generated or {},
                 previous=previous,
                 previous_site=previous_site,

@@ -13,8 +13,9 @@ differences that never change what a reader gets:
   Markdown) is converted as usual.
 * **Reuse.**  A generated page outside the nav whose source, settings, theme and
   nav are all unchanged since the build that wrote it is not rendered again: its
-  HTML is hard-linked from the previous site (checked by size, time and inode, as
-  git checks its index) and its search entries come from the memo.  Everything
+  HTML stays where it is in the previous site (checked by size, time and inode, as
+  git checks its index, or by SHA-256) and its search entries come from the memo.
+  Only with plugins known to work page by page are pages reused.  Everything
   else — nav pages, hand-written pages, sitemap, 404 page, search index, static
   files — is built every time, so the result equals a clean build.
 * **Two processes.**  The pages to render are split between this process and a
@@ -137,9 +138,9 @@ class EngineResult:
 def split_blocks(markdown_text: str) -> list[str] | None:
     """The page as blocks of headings and raw HTML, or None when it has other Markdown.
 
-    A block is a run of lines between blank lines; an HTML block may hold blank lines
-    inside it (a ``<pre>``), so blocks that start with ``<`` run until a blank line
-    that follows a line ending with ``>``.
+    A block is a run of lines between blank lines.  A block with ``<pre>``,
+    ``<textarea>`` or ``<script>`` gives None too: blank lines inside those would need
+    Python-Markdown's own rules.
     """
     blocks: list[str] = []
     lines = markdown_text.split("\n")
@@ -161,7 +162,7 @@ def split_blocks(markdown_text: str) -> list[str] | None:
             i += 1
         block = "\n".join(lines[start:i])
         if "<pre" in block or "<textarea" in block or "<script" in block:
-            return None  # blank lines inside would need Python-Markdown's own rules
+            return None
         blocks.append(block)
     return blocks
 
@@ -219,31 +220,29 @@ def _render_fast(page: Page, headings_md: _Headings, blocks: list[str]) -> bool:
 # --- the files: docs/ with the newly rendered pages laid over it ---
 
 
-def _walk_merged(docs: str, overlay: str | None) -> Iterator[tuple[str, list[str], str]]:
-    """(folder, sorted file names, folder each file is in) as ``os.walk`` of one merged tree
-    would give them: a folder's files first (index and README leading), then its
-    subfolders in name order, so the pages come in the clean build's order."""
+def _walk_merged(docs: str, overlay: str | None) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """``(folder, [(file name, root it is read from), ...])`` for each folder of ``docs``
+    with ``overlay`` laid over it (an overlay file wins over its namesake), in the order
+    ``os.walk`` of one merged tree gives them: a folder's files (index and README
+    first), then its subfolders in name order, so pages come in a clean build's order."""
     stack = [""]
     while stack:
         rel = stack.pop()
         names: dict[str, str] = {}
         subdirs: set[str] = set()
-        for base in (docs, overlay):
-            if base is None:
+        for root in (docs, overlay):
+            if root is None:
                 continue
             try:
-                entries = list(os.scandir(os.path.join(base, rel) if rel else base))
+                entries = list(os.scandir(os.path.join(root, rel) if rel else root))
             except OSError:
                 continue
             for entry in entries:
                 if entry.is_dir(follow_symlinks=True):
                     subdirs.add(entry.name)
                 else:
-                    names[entry.name] = base
-        ordered = sorted(names, key=_file_sort_key)
-        yield rel, ordered, ""
-        for name in ordered:
-            yield rel, [name], names[name]
+                    names[entry.name] = root
+        yield rel, [(name, names[name]) for name in sorted(names, key=_file_sort_key)]
         stack.extend(os.path.join(rel, d) if rel else d for d in sorted(subdirs, reverse=True))
 
 
@@ -253,23 +252,17 @@ def virtual_files(config: Any, overlay: str | None, hidden: Collection[str]) -> 
     files: list[File] = []
     conflicting: list[tuple[File, File]] = []
     docs = config["docs_dir"]
-    by_dest: dict[str, File] = {}
-    current = None
-    for rel, names, base in _walk_merged(docs, overlay):
-        if not base:
-            if rel != current:
-                by_dest = {}
-                current = rel
-            continue
-        path = os.path.join(rel, names[0]) if rel else names[0]
-        uri = path.replace(os.sep, "/")
-        if base == docs and (uri in hidden or (overlay and uri in _overlay_names(overlay))):
-            continue
-        file = File(path, base, config["site_dir"], config["use_directory_urls"])
-        previous = by_dest.setdefault(file.dest_uri, file)
-        if previous is not file:
-            conflicting.append((previous, file))
-        files.append(file)
+    for rel, entries in _walk_merged(docs, overlay):
+        by_dest: dict[str, File] = {}
+        for name, root in entries:
+            path = os.path.join(rel, name) if rel else name
+            if root == docs and path.replace(os.sep, "/") in hidden:
+                continue
+            file = File(path, root, config["site_dir"], config["use_directory_urls"])
+            previous = by_dest.setdefault(file.dest_uri, file)
+            if previous is not file:
+                conflicting.append((previous, file))
+            files.append(file)
     set_exclusions(files, config)
     for a, b in conflicting:
         if b.inclusion.is_included():  # type: ignore[no-untyped-call]
@@ -283,21 +276,6 @@ def virtual_files(config: Any, overlay: str | None, hidden: Collection[str]) -> 
             with contextlib.suppress(ValueError):
                 files.remove(b)
     return Files(files)
-
-
-_OVERLAY_NAMES: dict[str, frozenset[str]] = {}
-
-
-def _overlay_names(overlay: str) -> frozenset[str]:
-    names = _OVERLAY_NAMES.get(overlay)
-    if names is None:
-        found = []
-        for dirpath, _dirnames, filenames in os.walk(overlay):
-            rel = os.path.relpath(dirpath, overlay)
-            for name in filenames:
-                found.append(name if rel == "." else os.path.join(rel, name).replace(os.sep, "/"))
-        names = _OVERLAY_NAMES[overlay] = frozenset(found)
-    return names
 
 
 # --- fingerprints ---
@@ -318,7 +296,7 @@ def _staging_root(config: Any) -> str:
 
 
 def _theme_fingerprint(config: Any) -> str:
-    """Every template and partial of the theme (and overrides) by path, size and time."""
+    """Every template and partial of the theme (and overrides) by path and contents."""
     rows = []
     staging = _staging_root(config)
     for folder in config.theme.dirs:
@@ -346,7 +324,11 @@ def _nav_rows(items: Iterable[Any]) -> list[Any]:
     return rows
 
 
-def _config_fingerprint(config: Any, config_text: str, settings: dict[str, Any]) -> str:
+def _config_fingerprint(config: Any) -> str:
+    """Everything besides its own source that a page's HTML depends on: the builder's and
+    theme's versions, the resolved settings (plugins and overrides included), the theme's
+    templates and the files extensions name.  (Hooks need not be read: with a hook no
+    page is reused at all, see :func:`run`.)"""
     versions = []
     for name in ("mkdocs", "material", "markdown", "pymdownx"):
         try:
@@ -355,20 +337,9 @@ def _config_fingerprint(config: Any, config_text: str, settings: dict[str, Any])
             versions.append((name, getattr(module, "__version__", ""), module.__file__))
         except ImportError:
             versions.append((name, None, None))
-    hooks: list[bytes | None] = []
-    for hook in config.get("hooks") or []:
-        try:
-            hooks.append(Path(hook).read_bytes())
-        except OSError:
-            hooks.append(None)
-    plugins = sorted(config.plugins.keys())
     return _digest(
         ENGINE_VERSION,
         versions,
-        config_text,
-        settings,
-        plugins,
-        hooks,
         _theme_fingerprint(config),
         _resolved(config),
         _named_files(config),
@@ -469,6 +440,14 @@ class Built:
     stat: tuple[int, int, int]
 
 
+def _log_failure(doing: str, page: Page, error: Exception) -> None:
+    """MkDocs' own message for a page that failed (a BuildError has already said why)."""
+    message = f"Error {doing} page '{page.file.src_uri}':"
+    if not isinstance(error, BuildError):
+        message += f" {error}"
+    log.error(message)
+
+
 def _render_html(
     page: Page, config: Any, doc_files: Sequence[File], nav: Navigation, env: jinja2.Environment
 ) -> str:
@@ -482,10 +461,7 @@ def _render_html(
         output = template.render(context)
         return str(config.plugins.on_post_page(output, page=page, config=config))
     except Exception as e:
-        message = f"Error building page '{page.file.src_uri}':"
-        if not isinstance(e, BuildError):
-            message += f" {e}"
-        log.error(message)
+        _log_failure("building", page, e)
         raise
     finally:
         page.active = False
@@ -570,8 +546,6 @@ def _build_pages_parallel(
 def run(
     config: Any,
     *,
-    config_text: str,
-    settings: dict[str, Any],
     generated: Mapping[str, str],
     previous: dict[str, PageMemo],
     previous_site: Path | None,
@@ -625,9 +599,7 @@ def run(
         for page in pages:
             if id(page) not in reusable_set:
                 _populate(page, config, files, generated)
-        global_key = _config_fingerprint(config, config_text, settings) + _digest(
-            _nav_rows(nav.items)
-        )
+        global_key = _config_fingerprint(config) + _digest(_nav_rows(nav.items))
         # Plugins known to keep no state between pages let the generated pages be
         # converted and written one at a time, in two processes; others get MkDocs' order.
         # Only with those are pages reused: another plugin may make a page depend on
@@ -711,7 +683,6 @@ def run(
     finally:
         logging.getLogger("mkdocs").removeHandler(warning_counter)
         _HEADINGS.clear()
-        _OVERLAY_NAMES.clear()
 
 
 def _populate(page: Page, config: Any, files: Files, generated: Mapping[str, str]) -> None:
@@ -732,10 +703,7 @@ def _populate(page: Page, config: Any, files: Files, generated: Mapping[str, str
             page.content, page=page, config=config, files=files
         )
     except Exception as e:
-        message = f"Error reading page '{page.file.src_uri}':"
-        if not isinstance(e, BuildError):
-            message += f" {e}"
-        log.error(message)
+        _log_failure("reading", page, e)
         raise
     finally:
         config._current_page = None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from . import incremental, paths, search
+from . import incremental, mkdocs_adapter, paths, search
 from .cache import CACHE_DIR, Store
 from .load import FileCache, SeedFile, Sources, load
 from .markup import MentionFinder, remote_images_in
@@ -427,17 +427,15 @@ def _mkdocs(
     overlay: Path | None = None,
     hidden: frozenset[str] = frozenset(),
     **options: Any,
-) -> Path:
-    """Build a staged docs folder with the project's ``mkdocs.yml``; returns ``site``.
+) -> mkdocs_adapter.BuildReport:
+    """Build a docs folder with the project's ``mkdocs.yml`` into ``site``.
 
     With a ``store``, the generated pages that the last build of this ``variant``
-    left unchanged in ``previous_site`` are reused, and the memo for the next build
-    is saved — but only once the caller has kept the result (see :func:`_keep_memo`).
+    left unchanged in ``previous_site`` are reused.  The report carries the memo for
+    the next build; the caller saves it (:func:`_save_site_memo`) only once it has
+    kept the site the memo describes.
     """
-    from . import mkdocs_adapter
-
-    memo_name = f"site-{variant}"
-    report = mkdocs_adapter.build(
+    return mkdocs_adapter.build(
         project.config_file,
         docs,
         site,
@@ -446,7 +444,7 @@ def _mkdocs(
         source_date_epoch=epoch,
         progress=progress,
         generated={g: h for g, h in (generated or {}).items() if g.endswith(".md")},
-        memo=store.read(memo_name) if store is not None else None,
+        memo=store.read(_site_memo(variant)) if store is not None else None,
         previous_site=previous_site,
         jobs=jobs(),
         overlay=overlay,
@@ -454,28 +452,19 @@ def _mkdocs(
         builder=project.builder,
         **options,
     )
-    _LAST_REPORT[memo_name] = report
-    return site
 
 
-#: The last MkDocs run's report per variant, saved by :func:`_keep_memo` once its site is kept.
-_LAST_REPORT: dict[str, Any] = {}
+def _site_memo(variant: str) -> str:
+    return f"site-{variant}"
 
 
-def _keep_memo(store: Store | None, variant: str) -> tuple[int, int]:
-    """Save the memo of the variant's last MkDocs run; returns (pages built, pages reused)."""
-    report = _LAST_REPORT.pop(f"site-{variant}", None)
-    if report is None:
-        return (0, 0)
-    if store is not None:
-        store.write(f"site-{variant}", report.memo)
-    return (report.built, report.reused)
+def _save_site_memo(store: Store, variant: str, report: mkdocs_adapter.BuildReport) -> None:
+    store.write(_site_memo(variant), report.memo)
 
 
 def jobs() -> int:
-    """Processes to use: every core, unless ``BRIEFING_JOBS`` says otherwise."""
-    import os
-
+    """Processes to use: two when there are two cores (the work is split in two, see
+    :mod:`parallel`), one when ``BRIEFING_JOBS=1`` says so."""
     value = os.environ.get("BRIEFING_JOBS", "")
     if value.isdigit() and int(value) > 0:
         return int(value)
@@ -566,7 +555,6 @@ def build(
     one page quickly after an edit.
     """
     target = site_dir or project.site_dir
-    memo_key = f"site-{variant}"
     store = Store(project.root, enabled=cache)
     checked = check(project, drafts=drafts, progress=progress, cache=files, store=store)
     if checked.corpus is None or (strict and checked.problems.warnings):
@@ -606,10 +594,11 @@ def build(
             on_model(checked.corpus)
         checked = checked.without_model()
         _release_memory()
-        site = _mkdocs(
+        site = scratch / "site"
+        report = _mkdocs(
             project,
             staged_docs if full else project.docs_dir,
-            scratch / "site",
+            site,
             epoch,
             strict=strict,
             verbose=verbose,
@@ -625,9 +614,7 @@ def build(
                 project.settings, project.config_file.parent, scratch, builder=project.builder
             ),
         )
-        report = _LAST_REPORT.get(memo_key)
-        kept = report.kept if report is not None else []
-        kept = kept + _index_for_search(project, site, target, store, report, progress)
+        kept = report.kept + _index_for_search(project, site, target, store, report, progress)
         progress.stage("updating docs/")
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
         undo = update_site(site, target, kept, scratch)
@@ -645,13 +632,10 @@ def build(
             store.write(
                 RENDER_MEMO, incremental.make_memo(project.docs_dir, units, digests.__getitem__)
             )
-        rendered, reused_pages = _keep_memo(store, variant)
-    except BaseException:
-        _LAST_REPORT.pop(memo_key, None)
-        raise
+        _save_site_memo(store, variant, report)
     finally:
         _discard(scratch)
-    return Built(checked, len(generated), stats, tuple(notes), rendered, reused_pages)
+    return Built(checked, len(generated), stats, tuple(notes), report.built, report.reused)
 
 
 SEARCH_MEMO = "search"
@@ -662,7 +646,7 @@ def _index_for_search(
     site: Path,
     target: Path,
     store: Store,
-    report: Any,
+    report: mkdocs_adapter.BuildReport,
     progress: Progress,
 ) -> list[str]:
     """Index the new site for search, or keep the previous index when nothing it reads has
@@ -673,7 +657,7 @@ def _index_for_search(
     that changed none of its inputs must not pay for it; a kept index is checked file by
     file against the SHA-256 recorded when it was written.
     """
-    pages = sorted((m[1], m[5]) for m in (report.memo.values() if report is not None else ()))
+    pages = sorted((m[1], m[5]) for m in report.memo.values())
     data = []
     for path in sorted((site / "data").glob("*.json")):
         data.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
@@ -681,8 +665,7 @@ def _index_for_search(
     old = store.read(SEARCH_MEMO)
     folder = search.INDEX_FOLDER
     if (
-        report is not None
-        and isinstance(old, dict)
+        isinstance(old, dict)
         and old.get("inputs") == inputs
         and isinstance(old.get("files"), dict)
         and old["files"]
@@ -799,10 +782,11 @@ def bundle(
             plugins.append("offline")
         extra = dict(project.settings.get("extra") or {})
         extra["polyfills"] = [OFFLINE_SHIM]
-        staged_site = _mkdocs(
+        staged_site = scratch / name
+        report = _mkdocs(
             project,
             project.docs_dir,
-            scratch / name,
+            staged_site,
             epoch,
             strict=strict,
             verbose=verbose,
@@ -817,16 +801,12 @@ def bundle(
             hidden=frozenset(managed | {MANIFEST}),
         )
         if kept_site is not None:
-            report = _LAST_REPORT.get("site-bundle")
-            update_site(staged_site, kept_site, report.kept if report else [], scratch)
-            _keep_memo(store, "bundle")
+            update_site(staged_site, kept_site, report.kept, scratch)
+            _save_site_memo(store, "bundle", report)
             staged_site = kept_site
         project.dist_dir.mkdir(parents=True, exist_ok=True)
         archive = project.dist_dir / f"{name}.zip"
         count = write_zip(staged_site, archive, name, int(epoch))
-    except BaseException:
-        _LAST_REPORT.pop("site-bundle", None)
-        raise
     finally:
         _discard(scratch)
     return Bundled(checked, archive, count)
