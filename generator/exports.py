@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import paths
 from .fuzzydate import FuzzyDate
-from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
+from .model import Briefing, Claim, Corpus, Entity, Event, Speaker, Thread
 
 DATA_DIR = "data"
 
@@ -37,6 +37,8 @@ class ClaimOut(_Out):
     basis: str | None
     status: str
     entities: list[str]
+    id: str | None
+    updates: str | None
 
 
 class QuoteOut(_Out):
@@ -130,10 +132,40 @@ class EntityOut(_Out):
     events: list[str]
 
 
+class ThreadClaimOut(_Out):
+    """One word on a thread: a claim, where it was made and what it updates."""
+
+    key: str
+    id: str | None
+    updates: str | None
+    briefing: str
+    url: str
+    date: str
+    text: str
+    by: SpeakerOut
+    basis: str | None
+    status: str
+    entities: list[str]
+
+
+class ThreadOut(_Out):
+    """A claim thread, as in /data/claims.json: a claim and every claim that updates it,
+    transitively, in date order; its status is that of its latest words (contested when
+    they disagree)."""
+
+    key: str
+    status: str
+    group: str
+    latest: list[str]
+    claims: list[ThreadClaimOut]
+    briefings: list[str]
+
+
 EXPORTS: dict[str, type[_Out]] = {
     "briefings": BriefingOut,
     "entities": EntityOut,
     "events": EventOut,
+    "claims": ThreadOut,
 }
 
 
@@ -154,6 +186,38 @@ def _claim(c: Claim) -> dict[str, Any]:
         "basis": c.basis,
         "status": c.status,
         "entities": list(c.entities),
+        "id": c.id,
+        "updates": c.updates,
+    }
+
+
+def thread_out(t: Thread, directory_urls: bool = True) -> dict[str, Any]:
+    """A thread as in /data/claims.json (:class:`ThreadOut`)."""
+    from .model import status_group
+
+    return {
+        "key": t.key,
+        "status": t.status,
+        "group": status_group(t.status),
+        "latest": [c.key for c in t.latest],
+        "claims": [
+            {
+                "key": c.key,
+                "id": c.id,
+                "updates": c.updates,
+                "briefing": c.briefing,
+                "url": paths.doc_url(paths.briefing_doc(c.briefing), directory_urls)
+                + f"#claim-{c.number}",
+                "date": c.date.isoformat(),
+                "text": c.text,
+                "by": _speaker(c.by),
+                "basis": c.basis,
+                "status": c.status,
+                "entities": list(c.entities),
+            }
+            for c in t.claims
+        ],
+        "briefings": list(dict.fromkeys(c.briefing for c in t.claims)),
     }
 
 
@@ -255,6 +319,7 @@ def json_files(corpus: Corpus, directory_urls: bool = True) -> dict[str, str]:
         "briefings": [briefing_out(b, directory_urls) for b in corpus.briefings],
         "entities": [entity_out(e, corpus, directory_urls) for e in corpus.entities.values()],
         "events": [event_out(e) for e in corpus.events],
+        "claims": [thread_out(t, directory_urls) for t in corpus.threads],
     }
     out: dict[str, str] = {}
     for name in EXPORTS:
@@ -317,13 +382,53 @@ def atom_feed(
         entry.title(b.title)
         entry.link(href=link or paths.doc_url(paths.briefing_doc(b.slug), directory_urls))
         entry.published(when)
-        entry.updated(when)
+        later = _later_word(corpus, b)
+        last = max((w.date for w in later), default=b.date)
+        entry.updated(datetime.datetime(last.year, last.month, last.day, tzinfo=datetime.UTC))
         entry.summary(b.summary_text)
+        if b.claims:
+            entry.content(_feed_claims(corpus, b), type="html")
         entry.author(name=corpus.entity_name(b.source))
         for tag in b.tags:
             entry.category(term=tag)
     data: bytes = fg.atom_str(pretty=True)
     return data.decode("utf-8")
+
+
+def _later_word(corpus: Corpus, b: Briefing) -> list[Claim]:
+    """Every later word on the briefing's claims: an entry is updated when one arrives."""
+    found: list[Claim] = []
+    for c in b.claims:
+        thread = corpus.thread_of.get(c.key)
+        if thread is not None:
+            found += thread.later(c)
+    return found
+
+
+def _feed_claims(corpus: Corpus, b: Briefing) -> str:
+    """The briefing's claims for a feed entry: each with its status, who makes it, and
+    the later word on it (feedgen escapes this HTML as the entry's content)."""
+    from html import escape
+
+    from .render import day_words
+
+    items = []
+    for c in b.claims:
+        thread = corpus.thread_of.get(c.key)
+        words = [
+            f"later {w.status.replace('-', ' ')} by {corpus.entity_name(w.by.entity or '') if w.by.entity else w.by.text}, "
+            f"{day_words(w.date)}"
+            for w in (thread.later(c) if thread else [])
+        ]
+        if thread is not None and words and thread.status == "contested":
+            words.append("contested: the latest words disagree")
+        by = corpus.entity_name(c.by.entity) if c.by.entity else c.by.text
+        note = "".join(f"; {escape(w)}" for w in words)
+        items.append(
+            f"<li>{escape(c.status.replace('-', ' '))}: {escape(c.text)} ({escape(by)}){note}</li>"
+        )
+    summary = f"<p>{escape(b.summary_text)}</p>\n" if b.summary_text else ""
+    return f"{summary}<p>Claims:</p>\n<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
 def _urn(text: str) -> str:

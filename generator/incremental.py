@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import parallel, paths
-from .model import Claim, Corpus, Event
+from .model import Claim, Corpus, Event, Thread
 from .progress import SILENT, Progress
 from .render import Renderer
 
@@ -59,6 +59,7 @@ class Dependencies:
             render.DRAWN_EVENTS,
             render.GRAPH_NEIGHBOURS,
             render.HOME_BRIEFINGS,
+            render.LATER_WORDS,
         )
         return _h((self.renderer.site, limits))
 
@@ -104,6 +105,18 @@ class Dependencies:
     def claim(self, c: Claim) -> str:
         return _h((c, self.card(c.briefing)))
 
+    @functools.cached_property
+    def _threads(self) -> dict[str, str]:
+        return {
+            t.key: _h((t.key, t.status, [self.claim(c) for c in t.claims]))
+            for t in self.corpus.threads
+        }
+
+    def thread(self, t: Thread) -> str:
+        """Every claim of a thread, the briefings they are in and its status: a page that
+        shows a claim's later word (or where its thread stands) reads all of them."""
+        return self._threads[t.key]
+
     def explain(self, unit: Unit) -> list[tuple[str, str]]:
         """The unit's dependencies as (what, digest) rows: its key is their hash."""
         kind, name = unit
@@ -112,6 +125,10 @@ class Dependencies:
         if kind == "briefing":
             b = c.by_slug[name]
             rows.append((f"briefing {name}", _h(b)))
+            for claim in b.claims:
+                thread = c.thread_of[claim.key]
+                if len(thread.claims) > 1:
+                    rows.append((f"claim thread {thread.key}", self.thread(thread)))
             for eid in b.events:
                 rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
             # The related briefings as worked out now (from the memo only when what they
@@ -129,8 +146,11 @@ class Dependencies:
                     rows.append((f"relation source {rel.source}", self.card(rel.source)))
             for eid in c.events_of.get(name, []):
                 rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
-            for claim in c.claims_about.get(name, []):
-                rows.append((f"claim in {claim.briefing}", self.claim(claim)))
+            for thread in c.threads_about(name):
+                rows.append((f"claim thread {thread.key}", self.thread(thread)))
+            for claim in c.claims_by.get(name, []):
+                thread = c.thread_of[claim.key]
+                rows.append((f"reported {claim.key}: thread {thread.key}", self.thread(thread)))
             for slug in c.mentions.get(name, []):
                 rows.append((f"mentioned in {slug}", self.card(slug)))
             rows.append(("co-mentions", _h(sorted(c.co_mentions.get(name, {}).items()))))

@@ -78,6 +78,22 @@ class Claim:
     status: str
     entities: tuple[str, ...]
     briefing: str
+    #: its place in the briefing's ``claims`` (from 1): the page's anchor ``claim-<number>``
+    number: int = 0
+    #: the briefing's date: threads are ordered by it
+    date: datetime.date = datetime.date(1970, 1, 1)
+    id: str | None = None
+    updates: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Names the claim in the project: its ``id``, else its briefing and place."""
+        return self.id or f"{self.briefing}#claim-{self.number}"
+
+    @property
+    def order(self) -> tuple[datetime.date, str, int]:
+        """Briefing date, then file order: the order of a thread's history."""
+        return (self.date, self.briefing, self.number)
 
 
 @dataclass(frozen=True)
@@ -160,6 +176,88 @@ class Briefing:
         return plain_text(first_paragraph(self.body))
 
 
+#: Statuses of a thread that is still open, and of one that is settled (SPEC §4).
+OPEN_STATUSES = ("reported", "disputed", "no-comment")
+SETTLED_STATUSES = ("confirmed", "denied")
+CONTESTED = "contested"
+#: When the latest words on a thread agree, the one that says most sets its status.
+_PRECEDENCE = ("confirmed", "denied", "disputed", "reported", "no-comment")
+
+
+def reported(c: Claim) -> bool:
+    """Whether a claim is something its speaker put forward, which its track record counts:
+    a report (or a first report already disputed), not later word on someone else's."""
+    return c.status == "reported" or (c.status == "disputed" and c.updates is None)
+
+
+@dataclass
+class Thread:
+    """A claim and every claim that updates it, transitively (it may branch)."""
+
+    root: Claim
+    #: every claim of the thread in date order (briefing date, then file order)
+    claims: list[Claim]
+    #: the current status: a claim status, or ``contested``
+    status: str
+    #: the latest words, which set the status
+    latest: list[Claim]
+    #: claim key → the claims that update it directly
+    children: dict[str, list[Claim]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.root.key
+
+    @property
+    def anchor(self) -> str:
+        """The thread's HTML id on the claims pages."""
+        return "thread-" + self.key.replace("#claim-", "-claim-")
+
+    @property
+    def last_date(self) -> datetime.date:
+        return self.claims[-1].date
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED_STATUSES
+
+    def later(self, claim: Claim) -> list[Claim]:
+        """The later word on ``claim``: every claim that updates it, transitively, in date order."""
+        found: list[Claim] = []
+        todo = list(self.children.get(claim.key, []))
+        seen = {claim.key}
+        while todo:
+            c = todo.pop()
+            if c.key in seen:
+                continue
+            seen.add(c.key)
+            found.append(c)
+            todo.extend(self.children.get(c.key, []))
+        return sorted(found, key=lambda c: c.order)
+
+    def parent(self, claim: Claim) -> Claim | None:
+        if claim is self.root or claim.updates is None:
+            return None
+        return next((c for c in self.claims if c.id == claim.updates), None)
+
+
+def thread_status(latest: Iterable[Claim]) -> str:
+    """The status the latest words give a thread: ``contested`` when they hold a
+    confirmation and a denial or dispute; otherwise the word that says most (a repeat of
+    the report or a no-comment beside a confirmation does not make it open again)."""
+    statuses = {c.status for c in latest}
+    if "confirmed" in statuses and statuses & {"denied", "disputed"}:
+        return CONTESTED
+    return next((s for s in _PRECEDENCE if s in statuses), "reported")
+
+
+def status_group(status: str) -> str:
+    """``open``, ``settled`` or ``contested``: how the claims page groups a thread."""
+    if status == CONTESTED:
+        return CONTESTED
+    return "settled" if status in SETTLED_STATUSES else "open"
+
+
 @dataclass
 class Corpus:
     """Everything a page may need, indexed."""
@@ -180,10 +278,25 @@ class Corpus:
     co_mentions: dict[str, dict[str, int]] = field(default_factory=dict)
     #: ids referred to by any seed, drafts included (for the "nothing mentions it" warning)
     referenced: set[str] = field(default_factory=set)
+    #: every claim thread, in the order of the claims pages (see :func:`build_threads`)
+    threads: list[Thread] = field(default_factory=list)
+    #: claim key → its thread
+    thread_of: dict[str, Thread] = field(default_factory=dict)
+    #: entity id → the claims it made that its track record counts, newest first
+    claims_by: dict[str, list[Claim]] = field(default_factory=dict)
     #: related briefings already worked out: slug → [(slug, score)] (see :meth:`related`)
     related_known: dict[str, list[tuple[str, int]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+
+    def threads_about(self, entity_id: str) -> list[Thread]:
+        """The threads with a claim about the entity, in the order their claims are listed."""
+        return list(
+            {
+                self.thread_of[c.key].key: self.thread_of[c.key]
+                for c in self.claims_about.get(entity_id, [])
+            }.values()
+        )
 
     def entity_name(self, entity_id: str) -> str:
         entity = self.entities.get(entity_id)
@@ -315,10 +428,12 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
         for label, fact in ef.data.facts.items():
             _briefing_ref(ef, ("facts", label, "source"), fact.source, slugs, problems)
     briefings.sort(key=lambda b: b.sort_key)
+    check_claim_ids(sources, everything, problems)
     ordered_events = sorted(events.values(), key=lambda e: e.sort_key)
     for event in ordered_events:
         event.reports.sort(key=lambda r: (r.briefing,))
     corpus = _index(briefings, entities, ordered_events)
+    build_threads(corpus)
     corpus.referenced = set().union(partly_referenced, *(_referenced(b) for b in everything))
     return corpus
 
@@ -403,7 +518,20 @@ def _briefing(
     for i, c in enumerate(d.claims):
         by = refs.speaker(c.by, rel, at("claims", i, "by"), f"claims[{i}].by")
         ents = ids(c.entities, "claims", i, "entities")
-        claims.append(Claim(c.text, by, c.basis, c.status, tuple(ents), seed.slug))
+        claims.append(
+            Claim(
+                c.text,
+                by,
+                c.basis,
+                c.status,
+                tuple(ents),
+                seed.slug,
+                i + 1,
+                d.date,
+                c.id,
+                c.updates,
+            )
+        )
     quotes = [
         Quote(
             refs.speaker(q.by, rel, at("quotes", i, "by"), f"quotes[{i}].by"),
@@ -522,10 +650,172 @@ def _index(briefings: list[Briefing], entities: dict[str, Entity], events: list[
     )
 
 
+# --- claim threads (SPEC §2.1) ---
+
+
+def check_claim_ids(sources: Sources, briefings: list[Briefing], problems: Problems) -> None:
+    """Claim ids are unique, ``updates`` names a claim, threads do not loop, and later
+    word comes from a briefing no older than the claim it updates (drafts included)."""
+    lines = {s.slug: (s.rel, s.lines) for s in sources.seeds}
+
+    def where(c: Claim, key: str) -> tuple[str, int, str]:
+        rel, doc = lines[c.briefing]
+        return rel, doc.line_of(("claims", c.number - 1, key)), f"claims[{c.number - 1}].{key}"
+
+    named: dict[str, Claim] = {}
+    for b in sorted(briefings, key=lambda b: b.slug):
+        for c in b.claims:
+            if c.id is None:
+                continue
+            first = named.get(c.id)
+            if first is None:
+                named[c.id] = c
+                continue
+            rel, line, label = where(c, "id")
+            first_rel, first_line, first_label = where(first, "id")
+            problems.add(
+                rel,
+                line,
+                label,
+                f"'{c.id}' is already the id of {first_label.removesuffix('.id')} in "
+                f"{first_rel}:{first_line}; a claim id names one claim in the project",
+            )
+    elsewhere = {
+        claim["id"]
+        for partial in sources.partial
+        if isinstance(partial.lines.value, dict)
+        and isinstance(partial.lines.value.get("claims"), list)
+        for claim in partial.lines.value["claims"]
+        if isinstance(claim, dict) and isinstance(claim.get("id"), str)
+    }
+    for b in briefings:
+        for c in b.claims:
+            if c.updates is None:
+                continue
+            target = named.get(c.updates)
+            rel, line, label = where(c, "updates")
+            if target is None:
+                if c.updates not in elsewhere:  # a seed with errors of its own may name it
+                    problems.add(
+                        rel,
+                        line,
+                        label,
+                        f"unknown claim '{c.updates}'{did_you_mean(c.updates, named)}; "
+                        "updates names the id of an earlier claim (give that claim an "
+                        f"id: {c.updates} first)",
+                    )
+                continue
+            if target.date > c.date:
+                target_rel, target_line, _ = where(target, "id")
+                problems.add(
+                    rel,
+                    line,
+                    label,
+                    f"'{c.updates}' comes from a briefing dated {target.date.isoformat()} "
+                    f"({target_rel}:{target_line}), after this one's {c.date.isoformat()}; "
+                    "later word normally updates an earlier claim",
+                    "warning",
+                )
+    reported: set[str] = set()
+    for start in named.values():
+        path = [start]
+        while path[-1].updates is not None and path[-1].updates in named:
+            nxt = named[path[-1].updates]
+            if nxt in path:
+                loop = path[path.index(nxt) :]
+                keys = frozenset(c.key for c in loop)
+                if not keys & reported:
+                    reported |= keys
+                    first = min(loop, key=lambda c: where(c, "updates")[:2])
+                    i = loop.index(first)
+                    ring = [*loop[i:], *loop[:i], first]
+                    rel, line, label = where(first, "updates")
+                    problems.add(
+                        rel,
+                        line,
+                        label,
+                        "the thread loops: "
+                        + " → ".join(f"'{c.id}'" for c in ring)
+                        + "; one of these claims must update nothing (the first report)",
+                    )
+                break
+            path.append(nxt)
+
+
+def build_threads(corpus: Corpus) -> None:
+    """Group the published claims into threads and work out each thread's status.
+
+    A claim whose ``updates`` names no published claim (one in a draft, or a loop that
+    the check reports) starts a thread of its own.
+    """
+    claims = [c for b in corpus.briefings for c in b.claims]
+    by_id = {c.id: c for c in sorted(claims, key=lambda c: c.order, reverse=True) if c.id}
+
+    def root_of(c: Claim) -> Claim:
+        seen = {c.key}
+        while c.updates is not None and c.updates in by_id:
+            parent = by_id[c.updates]
+            if parent.key in seen:  # a loop: an error already reported
+                return c
+            seen.add(parent.key)
+            c = parent
+        return c
+
+    members: dict[str, list[Claim]] = defaultdict(list)
+    roots: dict[str, Claim] = {}
+    children: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        root = root_of(c)
+        roots[root.key] = root
+        members[root.key].append(c)
+        if c is not root and c.updates is not None:
+            children[root.key][by_id[c.updates].key].append(c)
+    threads: list[Thread] = []
+    for key, found in members.items():
+        found.sort(key=lambda c: c.order)
+        last = found[-1].date
+        on_last = [c for c in found if c.date == last]
+        # The latest words: the claims of the last day that nothing of that day updates
+        # (a briefing may report a claim and its denial together).
+        updated = {c.updates for c in on_last}
+        latest = [c for c in on_last if c.id is None or c.id not in updated]
+        tree = {k: sorted(v, key=lambda c: c.order) for k, v in children.get(key, {}).items()}
+        threads.append(Thread(roots[key], found, thread_status(latest), latest, tree))
+    group_rank = {CONTESTED: 0, "open": 1, "settled": 2}
+    status_rank = {s: i for i, s in enumerate((CONTESTED, *OPEN_STATUSES, *SETTLED_STATUSES))}
+    threads.sort(
+        key=lambda t: (
+            group_rank[status_group(t.status)],
+            status_rank[t.status],
+            -t.last_date.toordinal(),
+            t.root.briefing,
+            t.root.number,
+        )
+    )
+    corpus.threads = threads
+    corpus.thread_of = {c.key: t for t in threads for c in t.claims}
+    by: dict[str, list[Claim]] = defaultdict(list)
+    for b in corpus.briefings:
+        for c in b.claims:
+            if c.by.entity and reported(c):
+                by[c.by.entity].append(c)
+    corpus.claims_by = dict(by)
+
+
+def record_counts(corpus: Corpus, entity_id: str) -> dict[str, int]:
+    """A source's track record: of the claims it reported, how many are now confirmed,
+    denied, contested or still open."""
+    counts = {"confirmed": 0, "denied": 0, "contested": 0, "open": 0}
+    for c in corpus.claims_by.get(entity_id, []):
+        status = corpus.thread_of[c.key].status
+        counts[status if status in counts else "open"] += 1
+    return counts
+
+
 def unused_entities(corpus: Corpus) -> list[str]:
     """Entities that no briefing refers to and no relation points at."""
     targeted = {r.other for e in corpus.entities.values() for r in e.relations if not r.inverse}
     return [eid for eid in corpus.entities if eid not in corpus.referenced | targeted]
 
 
-__all__ = ["Briefing", "Claim", "Corpus", "Entity", "Event", "Path_", "build_corpus"]
+__all__ = ["Briefing", "Claim", "Corpus", "Entity", "Event", "Path_", "Thread", "build_corpus"]

@@ -23,7 +23,7 @@ MAX_SLUG_LENGTH = 120
 RESERVED = frozenset({"index"})
 
 #: Folders under docs/ that the generator owns (besides the home page).
-GENERATED_FOLDERS = ("briefings", "entities", "timeline", "tags", "graph", "data")
+GENERATED_FOLDERS = ("briefings", "entities", "timeline", "tags", "graph", "data", "claims")
 HOME = "index.md"
 
 
@@ -80,6 +80,8 @@ TIMELINE_INDEX = "timeline/index.md"
 TAGS_INDEX = "tags/index.md"
 GRAPH_INDEX = "graph/index.md"
 DATA_INDEX = "data/index.md"
+CLAIMS_INDEX = "claims/index.md"
+SOURCES_INDEX = "claims/sources.md"
 
 
 def timeline_year_doc(year: int) -> str:
@@ -93,6 +95,21 @@ def timeline_month_doc(year: int, month: int) -> str:
 def briefings_page_doc(n: int) -> str:
     """Page ``n`` (from 2) of the briefings index; a folder no slug can name."""
     return f"briefings/page/{n}.md"
+
+
+def claims_page_doc(n: int) -> str:
+    """Page ``n`` (from 2) of the claims page."""
+    return f"claims/page/{n}.md"
+
+
+def sources_page_doc(n: int) -> str:
+    """Page ``n`` (from 2) of the sources page."""
+    return f"claims/sources/{n}.md"
+
+
+def record_doc(entity_id: str) -> str:
+    """The first page of a source's track record, beside its entity card."""
+    return f"entities/{entity_id}/record/index.md"
 
 
 def doc_url(docs_path: str, directory_urls: bool = True) -> str:

@@ -23,7 +23,19 @@ from markupsafe import Markup
 from . import paths, svg
 from .fuzzydate import MONTH_NAMES
 from .markup import MentionFinder, attr, body_html, first_paragraph, link_mentions, md
-from .model import Briefing, Claim, Corpus, Entity, Event, Speaker
+from .model import (
+    CONTESTED,
+    OPEN_STATUSES,
+    SETTLED_STATUSES,
+    Briefing,
+    Claim,
+    Corpus,
+    Entity,
+    Event,
+    Speaker,
+    Thread,
+    record_counts,
+)
 from .progress import SILENT, Progress
 from .search import EXPLORE_DOC
 
@@ -51,6 +63,17 @@ GRAPH_NEIGHBOURS = 14
 GRAPH_NODES = 60
 #: Rows of the relations table on the network page (each entity card lists its own in full).
 GRAPH_TABLE_ROWS = 300
+#: Later words shown under a claim on its briefing's page (the claims page has them all).
+LATER_WORDS = 10
+#: Below this many settled claims a source's record is given as counts ("3 of 4"), never
+#: as a rate, which would make a handful of claims look like evidence.
+RATE_MINIMUM = 10
+#: The groups of the claims page, in order: (status, heading).
+CLAIM_GROUPS = (
+    (CONTESTED, "Contested (the latest words disagree)"),
+    *((s, f"Open — {s.replace('-', ' ')}") for s in OPEN_STATUSES),
+    *((s, f"Settled — {s}") for s in SETTLED_STATUSES),
+)
 
 
 @dataclass(frozen=True)
@@ -202,18 +225,86 @@ class Links:
             out += f'<br>\n<span class="bf-conflict">Reports disagree on the date:</span> {dates}'
         return Markup(out + "</li>")
 
-    def claim_item(self, c: Claim, show_briefing: bool = False, anchor: str = "") -> Markup:
-        """A claim; on its briefing's page with an ``anchor`` id, which search results link to."""
+    def claim_item(
+        self,
+        c: Claim,
+        show_briefing: bool = False,
+        anchor: str = "",
+        thread: Thread | None = None,
+    ) -> Markup:
+        """A claim; on its briefing's page with an ``anchor`` id, which search results link to,
+        and with its ``thread``: the claim it updates and the later word on it."""
         where = f" · in {self.briefing(c.briefing)}" if show_briefing else ""
         opening = f'<li class="bf-anchor" id="{anchor}">' if anchor else "<li>"
         return Markup(
             f"{opening}{self.status(c.status)} {md(c.text)}<br>\n"
-            f'<span class="bf-meta">{self.provenance(c)}{where}</span></li>'
+            f'<span class="bf-meta">{self.provenance(c)}{where}</span>'
+            f"{self.thread_notes(c, thread)}</li>"
         )
 
     def status(self, status: str) -> Markup:
         label = status.replace("-", " ")
         return Markup(f'<span class="bf-status bf-status-{status}">{md(label)}</span>')
+
+    # --- claim threads ---
+
+    def claim_ref(self, c: Claim) -> Markup:
+        """The briefing a claim was made in, linked to the claim on its page."""
+        b = self.corpus.by_slug.get(c.briefing)
+        if b is None:
+            return Markup(md(c.briefing))
+        href = self.href(paths.briefing_doc(c.briefing))
+        return Markup(f'<a href="{href}#claim-{c.number}">{md(b.title)}</a>')
+
+    def word(self, c: Claim) -> Markup:
+        """One word on a thread: "confirmed by Nvidia, 20 October 2025, in …"."""
+        basis = f", citing {md(c.basis)}" if c.basis else ""
+        return Markup(
+            f"{self.status(c.status)} by {self.speaker(c.by)}{basis}, "
+            f"{md(day_words(c.date))}, in {self.claim_ref(c)}"
+        )
+
+    def thread_notes(self, c: Claim, thread: Thread | None) -> Markup:
+        """Under a claim on its briefing's page: the claim it updates, the later word on it,
+        and where the thread stands now when that word disagrees."""
+        if thread is None or len(thread.claims) < 2:
+            return Markup("")
+        out = ""
+        parent = thread.parent(c)
+        if parent is not None:
+            out += (
+                f'<br>\n<span class="bf-meta bf-earlier">Updates “{md(parent.text)}”: '
+                f"{self.word(parent)}</span>"
+            )
+        later = thread.later(c)
+        for w in later[:LATER_WORDS]:
+            out += f'<br>\n<span class="bf-later">Later: {self.word(w)}</span>'
+        if len(later) > LATER_WORDS:
+            out += (
+                f'<br>\n<span class="bf-meta">and {len(later) - LATER_WORDS} more later '
+                "words (see the claims page)</span>"
+            )
+        if later and thread.status == CONTESTED:
+            out += (
+                f'<br>\n<span class="bf-contested">{self.status(CONTESTED)} the latest words '
+                "on this claim disagree</span>"
+            )
+        return Markup(out)
+
+    def thread_item(self, t: Thread, anchor: bool = False) -> Markup:
+        """A thread: where it stands now, its first claim, then every later word in date order."""
+        root = t.root
+        opening = f'<li class="bf-anchor bf-thread" id="{t.anchor}">' if anchor else "<li>"
+        out = (
+            f"{opening}{self.status(t.status)} {md(root.text)}<br>\n"
+            f'<span class="bf-meta">{self.provenance(root)} · {md(day_words(root.date))} · '
+            f"in {self.claim_ref(root)}</span>"
+        )
+        rest = [c for c in t.claims if c is not root]
+        if rest:
+            rows = "".join(f"<li>{self.word(c)}: {md(c.text)}</li>\n" for c in rest)
+            out += f'\n<ol class="bf-history">\n{rows}</ol>\n'
+        return Markup(out + "</li>")
 
 
 @dataclass(frozen=True)
@@ -228,7 +319,12 @@ class BriefingView:
 
 
 def _day_words(b: Briefing) -> str:
-    return f"{b.date.day} {MONTH_NAMES[b.date.month - 1]} {b.date.year}"
+    return day_words(b.date)
+
+
+def day_words(day: datetime.date) -> str:
+    """``20 October 2025``."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 class Renderer:
@@ -286,6 +382,9 @@ class Renderer:
         out.update(self.timelines())
         out[paths.GRAPH_INDEX] = self.graph()
         out[EXPLORE_DOC] = self.explore()
+        progress.stage("rendering the claims and sources pages")
+        out.update(self.claims_index())
+        out.update(self.sources_index())
         progress.stage("writing data exports, feed and calendar")
         out.update(self.exports())
         out.update(self._extra)
@@ -476,7 +575,7 @@ class Renderer:
             )
         ]
         page = paths.entity_doc(e.id)
-        claims = self.corpus.claims_about.get(e.id, [])
+        threads = self.corpus.threads_about(e.id)
         shown_events, more_events = self._cut(
             page, "events", f"Events involving {e.name}", events, lambda L, x: L.event_item(x)
         )
@@ -484,8 +583,8 @@ class Renderer:
             page,
             "claims",
             f"Claims about {e.name}",
-            claims,
-            lambda L, x: L.claim_item(x, show_briefing=True),
+            threads,
+            lambda L, x: L.thread_item(x),
         )
         shown_briefings, more_briefings = self._cut(
             page,
@@ -505,9 +604,117 @@ class Renderer:
             graph=self.neighbourhood(e),
             claims=shown_claims,
             more_claims=more_claims,
+            record=self.record(e),
             briefings=shown_briefings,
             more_briefings=more_briefings,
         )
+
+    # --- claim threads ---
+
+    def record(self, e: Entity) -> dict[str, Any] | None:
+        """A source's track record for its card, with its list on pages of its own."""
+        claims = self.corpus.claims_by.get(e.id)
+        if not claims:
+            return None
+        page = paths.entity_doc(e.id)
+        threads = list(
+            {
+                self.corpus.thread_of[c.key].key: self.corpus.thread_of[c.key] for c in claims
+            }.values()
+        )
+        folder = paths.record_doc(e.id).removesuffix("/index.md")
+        first = self._list_pages(
+            folder,
+            f"Track record of {e.name}",
+            (page, f"← {e.name}"),
+            threads,
+            lambda L, t: L.thread_item(t),
+        )
+        counts = record_counts(self.corpus, e.id)
+        return {
+            "total": len(claims),
+            "counts": counts,
+            "link": self._links(page).page(first, "Each claim and what became of it →"),
+        }
+
+    def claims_index(self) -> dict[str, str]:
+        """Every claim thread grouped by where it stands now, LIST_LIMIT threads to a page."""
+        threads = self.corpus.threads
+        chunks = [threads[i : i + LIST_LIMIT] for i in range(0, len(threads), LIST_LIMIT)] or [[]]
+        docs = [paths.CLAIMS_INDEX] + [paths.claims_page_doc(n) for n in range(2, len(chunks) + 1)]
+        headings = dict(CLAIM_GROUPS)
+        starts: dict[str, tuple[int, int]] = {}  # status → (first page, count)
+        for n, chunk in enumerate(chunks, 1):
+            for t in chunk:
+                page, count = starts.get(t.status, (n, 0))
+                starts[t.status] = (page, count + 1)
+        out = {}
+        for n, (doc, chunk) in enumerate(zip(docs, chunks, strict=True), 1):
+            links = self._links(doc)
+            groups: list[dict[str, Any]] = []
+            for t in chunk:
+                if not groups or groups[-1]["status"] != t.status:
+                    groups.append({"status": t.status, "title": headings[t.status], "items": []})
+                groups[-1]["items"].append(links.thread_item(t, anchor=True))
+            overview = []
+            if n == 1:
+                for status, title in CLAIM_GROUPS:
+                    if status in starts:
+                        first, count = starts[status]
+                        label = f"{title.split(' (')[0]} ({count})"
+                        overview.append(
+                            links.page(docs[first - 1], label) if first != 1 else Markup(md(label))
+                        )
+            out[doc] = self._render(
+                "claims.md.j2",
+                doc,
+                page_number=n,
+                groups=groups,
+                overview=overview,
+                total=len(threads),
+                pager=self._pager(doc, docs, n),
+            )
+        return out
+
+    def sources_index(self) -> dict[str, str]:
+        """Sources ranked by their track record; small numbers stay counts, never rates."""
+        rows = []
+        for eid in self.corpus.claims_by:
+            counts = record_counts(self.corpus, eid)
+            settled = counts["confirmed"] + counts["denied"]
+            total = len(self.corpus.claims_by[eid])
+            share = counts["confirmed"] / settled if settled else 0.0
+            if settled >= RATE_MINIMUM:
+                shown = f"{round(share * 100)} % ({counts['confirmed']} of {settled})"
+            elif settled:
+                shown = f"{counts['confirmed']} of {settled}"
+            else:
+                shown = "none settled yet"
+            rank = (
+                (0, -share, -settled)
+                if settled >= RATE_MINIMUM
+                else (1, -settled, -counts["confirmed"])
+            )
+            rows.append((rank, self.corpus.entity_name(eid).casefold(), eid, total, counts, shown))
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        chunks = [rows[i : i + LIST_LIMIT] for i in range(0, len(rows), LIST_LIMIT)] or [[]]
+        docs = [paths.SOURCES_INDEX] + [
+            paths.sources_page_doc(n) for n in range(2, len(chunks) + 1)
+        ]
+        out = {}
+        for n, (doc, chunk) in enumerate(zip(docs, chunks, strict=True), 1):
+            out[doc] = self._render(
+                "sources.md.j2",
+                doc,
+                page_number=n,
+                rows=[
+                    {"entity": eid, "total": total, "counts": counts, "shown": shown}
+                    for _, _, eid, total, counts, shown in chunk
+                ],
+                minimum=RATE_MINIMUM,
+                pager=self._pager(doc, docs, n),
+            )
+        return out
 
     # --- timelines ---
 

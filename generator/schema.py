@@ -270,6 +270,16 @@ class ClaimIn(_Strict):
         json_schema_extra={"enum": list(CLAIM_STATUSES)},
     )
     entities: IdList = _d("Ids of the entities the claim is about.", default=[])
+    id: Id | None = _d(
+        "Optional id, unique in the project, that names this claim so that later word can "
+        "update it (e.g. nvidia-halts-h20).",
+        default=None,
+    )
+    updates: Id | None = _d(
+        "The id of an earlier claim this one is later word on (a confirmation, a denial): "
+        "it continues that claim's thread.",
+        default=None,
+    )
 
 
 class QuoteIn(_Strict):
@@ -403,6 +413,7 @@ EXAMPLES: dict[str, str] = {
     "type": "type: company",
     "text": "text: Alibaba's AI chip can now compete with Nvidia's H20",
     "by": "by: the-information",
+    "updates": "updates: nvidia-halts-h20",
     "target": "target: ernie",
     "value": "value: Beijing",
 }
