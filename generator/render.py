@@ -63,6 +63,10 @@ GRAPH_NEIGHBOURS = 14
 GRAPH_NODES = 60
 #: Rows of the relations table on the network page (each entity card lists its own in full).
 GRAPH_TABLE_ROWS = 300
+#: Ids of the lists and tables that carry a drawing's facts as text: the drawing's
+#: ``aria-describedby`` names them (the timeline page numbers its lists, one a month).
+EVENTS_LIST_ID = "bf-events"
+RELATIONS_LIST_ID = "bf-relations"
 #: Later words shown under a claim on its briefing's page (the claims page has them all).
 LATER_WORDS = 10
 #: Below this many settled claims a source's record is given as counts ("3 of 4"), never
@@ -761,15 +765,21 @@ class Renderer:
             )
         return marks
 
-    def drawing(self, page: str, events: list[Event], caption: str) -> Markup:
-        """An SVG timeline of (at most DRAWN_EVENTS of the latest) ``events``."""
+    def drawing(
+        self, page: str, events: list[Event], caption: str, described_by: str = EVENTS_LIST_ID
+    ) -> Markup:
+        """An SVG timeline of (at most DRAWN_EVENTS of the latest) ``events``.
+
+        ``described_by`` names the ids of the page's lists of the same events: the
+        drawing's text alternative.
+        """
         shown = events[-DRAWN_EVENTS:]
         note = (
             caption
             if len(shown) == len(events)
             else f"{caption} (the latest {len(shown)} of {len(events)})"
         )
-        return Markup(svg.figure(svg.timeline(self._marks(page, shown), note), note))
+        return Markup(svg.figure(svg.timeline(self._marks(page, shown), note), note, described_by))
 
     def timelines(self) -> dict[str, str]:
         """The timeline pages, split by year and then by month as the project grows.
@@ -796,6 +806,10 @@ class Renderer:
         out: dict[str, str] = {}
         for doc, members in by_page.items():
             title = _timeline_title(doc)
+            years = timeline_groups(members)
+            lists = [group for year in years for group in year["groups"]]
+            for number, group in enumerate(lists, 1):
+                group["id"] = f"{EVENTS_LIST_ID}-{number}"
             caption = (
                 "Every reported event over time"
                 if doc == paths.TIMELINE_INDEX
@@ -809,8 +823,12 @@ class Renderer:
                 "timeline.md.j2",
                 doc,
                 title=title,
-                years=timeline_groups(members),
-                drawing=self.drawing(doc, members, caption) if members else Markup(""),
+                years=years,
+                drawing=(
+                    self.drawing(doc, members, caption, " ".join(g["id"] for g in lists))
+                    if members
+                    else Markup("")
+                ),
                 year_pages=rows,
             )
         return out
@@ -846,7 +864,11 @@ class Renderer:
         nodes = [self._node(page, n) for n in neighbours]
         caption = f"{e.name} and its neighbours: relations (solid) and entities often mentioned with it (dashed)"
         return Markup(
-            svg.figure(svg.neighbourhood(self._node(page, e.id), nodes, edges, caption), caption)
+            svg.figure(
+                svg.neighbourhood(self._node(page, e.id), nodes, edges, caption),
+                caption,
+                RELATIONS_LIST_ID,
+            )
         )
 
     def graph(self) -> str:
@@ -879,7 +901,9 @@ class Renderer:
         return self._render(
             "graph.md.j2",
             page,
-            drawing=Markup(svg.figure(svg.network(nodes, drawn, caption), caption)),
+            drawing=Markup(
+                svg.figure(svg.network(nodes, drawn, caption), caption, RELATIONS_LIST_ID)
+            ),
             relations=rows[:GRAPH_TABLE_ROWS],
             more_relations=max(len(rows) - GRAPH_TABLE_ROWS, 0),
         )

@@ -3,6 +3,12 @@
 No JavaScript and no external file, so they work offline, in print and from
 ``file://``.  Layouts depend only on the input (sorted ids, fixed geometry), so
 the same corpus always gives the same bytes.
+
+For readers of every kind: each drawing is a labelled group (not an image, whose
+children a browser would hide, links included), its links are reachable with the
+keyboard, and its figure names the list or table carrying the same facts as text
+(``aria-describedby``).  A drawing never shrinks below the width at which its
+labels stay readable: a narrower figure scrolls sideways inside itself.
 """
 
 from __future__ import annotations
@@ -20,6 +26,19 @@ LABEL_W = 300
 ROW_H = 24
 AXIS_H = 46
 PAD = 8
+#: Font size of the labels, in the drawing's units (``docs/stylesheets/briefing.css``
+#: sets the same), and the smallest size in CSS pixels a label may be drawn at.
+LABEL_SIZE = 12
+MIN_LABEL_PX = 11
+
+
+def _open_svg(kind: str, w: int, h: int, caption: str) -> str:
+    """The ``<svg>`` element: a labelled group, at least wide enough for readable labels."""
+    min_width = math.ceil(w * MIN_LABEL_PX / LABEL_SIZE)
+    return (
+        f'<svg class="{kind}" viewBox="0 0 {w} {h}" width="100%" style="min-width: {min_width}px" '
+        f'role="group" aria-label="{attr(caption)}" xmlns="http://www.w3.org/2000/svg">'
+    )
 
 
 @dataclass(frozen=True)
@@ -95,8 +114,7 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
 
     height = AXIS_H + ROW_H * len(marks) + PAD
     out = [
-        f'<svg class="bf-timeline-svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'role="img" aria-label="{attr(caption)}" xmlns="http://www.w3.org/2000/svg">',
+        _open_svg("bf-timeline-svg", WIDTH, height, caption),
         f"<title>{text(caption)}</title>",
         '<defs><linearGradient id="bf-fade" x1="0" x2="1" y1="0" y2="0">'
         '<stop offset="0" stop-color="currentColor" stop-opacity="0.55"/>'
@@ -267,10 +285,7 @@ def _draw(
     caption: str,
     centre: str | None,
 ) -> str:
-    out = [
-        f'<svg class="bf-graph-svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
-        f'aria-label="{attr(caption)}" xmlns="http://www.w3.org/2000/svg"><title>{text(caption)}</title>'
-    ]
+    out = [_open_svg("bf-graph-svg", w, h, caption) + f"<title>{text(caption)}</title>"]
     for e in edges:
         if e.a not in pos or e.b not in pos:
             continue
@@ -302,13 +317,17 @@ def _draw(
     return "".join(out)
 
 
-def figure(svg: str, caption: str) -> str:
-    """Wrap a drawing as a raw HTML block that Markdown leaves alone."""
+def figure(svg: str, caption: str, described_by: str) -> str:
+    """Wrap a drawing as a raw HTML block that Markdown leaves alone.
+
+    ``described_by`` is the ids (space-separated) of the lists or tables on the page
+    that carry the drawing's facts as text: its text alternative.
+    """
     if not svg:
         return ""
     return (
-        f'<figure class="bf-figure" data-search-exclude>{svg}'
-        f"<figcaption>{text(caption)}</figcaption></figure>"
+        f'<figure class="bf-figure" aria-describedby="{attr(described_by)}" data-search-exclude>'
+        f"{svg}<figcaption>{text(caption)}</figcaption></figure>"
     )
 
 
