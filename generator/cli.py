@@ -242,10 +242,17 @@ def cmd_import(args: argparse.Namespace) -> int:
             elif outcome.imported is not None:
                 done = outcome.imported
                 new = len(done.candidates)
+                threads = (
+                    f"; {done.threads} claim{'s' * (done.threads != 1)} may be later word on "
+                    "earlier ones (see the comments)"
+                    if done.threads
+                    else ""
+                )
                 print(
                     f"wrote {posix_rel(done.path, project.root)} from {outcome.label} (draft: "
                     f"{len(done.found_entities)} entities, {done.events} events, {done.claims} "
-                    f"claims, {done.quotes} quotes; {new} new-entity candidate{'s' * (new != 1)})"
+                    f"claims, {done.quotes} quotes; {new} new-entity candidate{'s' * (new != 1)}"
+                    f"{threads})"
                 )
     except MissingDependency as exc:
         raise UsageError(str(exc)) from None

@@ -1,9 +1,11 @@
-"""The golden copy of the example project's generated Markdown.
+"""The golden copies of the generated Markdown of the example and the fixture projects.
 
-``python -m tests.golden refresh`` (``make golden``) renders the example's pages
-in memory and writes them to ``tests/golden/example/<docs path>``, replacing
-whatever was there.  ``tests/test_golden.py`` compares a fresh rendering with
-that copy byte for byte.  No MkDocs is involved.
+``python -m tests.golden refresh`` (``make golden``) renders each project's pages
+in memory and writes them to ``tests/golden/<project>/<docs path>``, replacing
+whatever was there: ``example`` is this repository's example project,
+``claims-project`` the fictional project of ``tests/data/claims-project/`` whose
+claims form threads.  ``tests/test_golden.py`` compares a fresh rendering with
+each copy byte for byte.  No MkDocs is involved.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from generator.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "example"
+CLAIMS_PROJECT = Path(__file__).resolve().parent / "data" / "claims-project"
+#: Each golden copy: its folder and the project it is rendered from.
+GOLDEN = {
+    "example": (GOLDEN_DIR, ROOT),
+    "claims-project": (GOLDEN_DIR.parent / "claims-project", CLAIMS_PROJECT),
+}
 
 
 def render_example(root: Path = ROOT) -> dict[str, bytes]:
@@ -41,9 +49,9 @@ def read_golden(folder: Path = GOLDEN_DIR) -> dict[str, bytes]:
     }
 
 
-def refresh(folder: Path = GOLDEN_DIR) -> int:
+def refresh(folder: Path = GOLDEN_DIR, root: Path = ROOT) -> int:
     """Replace the golden copy with a fresh rendering; returns the number of files."""
-    pages = render_example()
+    pages = render_example(root)
     if folder.exists():
         shutil.rmtree(folder)
     for rel, data in pages.items():
@@ -57,10 +65,11 @@ def main(argv: list[str]) -> int:
     if argv != ["refresh"]:
         print("usage: python -m tests.golden refresh", file=sys.stderr)
         return 2
-    n = refresh()
-    print(
-        f"wrote {n} golden files to {GOLDEN_DIR.relative_to(ROOT)}/; review the diff and commit it"
-    )
+    for folder, root in GOLDEN.values():
+        n = refresh(folder, root)
+        print(
+            f"wrote {n} golden files to {folder.relative_to(ROOT)}/; review the diff and commit it"
+        )
     return 0
 
 

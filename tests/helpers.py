@@ -24,7 +24,7 @@ EXAMPLE_SLUG = "2025-09-11-alibaba-baidu-own-chips"
 EXAMPLE_SEED = ROOT / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md"
 
 #: What the generator owns inside docs/ (README "Project layout", generator/paths.py).
-GENERATED_FOLDERS = ("briefings", "entities", "timeline", "tags", "graph", "data")
+GENERATED_FOLDERS = ("briefings", "entities", "timeline", "tags", "graph", "data", "claims")
 MANIFEST = ".briefing-manifest.json"
 
 #: A small mkdocs.yml for throw-away projects: Material, no web fonts.

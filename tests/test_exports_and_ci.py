@@ -58,7 +58,7 @@ def test_calendar_is_valid_for_an_independent_parser(exports: dict[str, str]) ->
     )
 
 
-@pytest.mark.parametrize("name", ["briefings", "entities", "events"])
+@pytest.mark.parametrize("name", ["briefings", "entities", "events", "claims"])
 def test_json_exports_match_their_published_schemas(exports: dict[str, str], name: str) -> None:
     import jsonschema
 

@@ -1,10 +1,14 @@
-"""The example's generated Markdown, byte for byte, against tests/golden/example/."""
+"""Generated Markdown, byte for byte, against tests/golden/example/ (the example project)
+and tests/golden/claims-project/ (a fictional project whose claims form threads)."""
 
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
-from tests.golden import GOLDEN_DIR, read_golden, render_example
+import pytest
+
+from tests.golden import GOLDEN, GOLDEN_DIR, read_golden, render_example
 
 HINT = "run `make golden` (python -m tests.golden refresh), review the diff and commit it"
 DIFF_LINES = 40
@@ -33,9 +37,12 @@ def test_golden_files_exist() -> None:
     )
 
 
-def test_generated_pages_match_golden_copy() -> None:
-    actual = render_example()
-    expected = read_golden()
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_generated_pages_match_golden_copy(name: str) -> None:
+    folder, root = GOLDEN[name]
+    actual = render_example(root)
+    expected = read_golden(folder)
+    assert expected, f"no golden files in {folder}; {HINT}"
     missing = sorted(expected.keys() - actual.keys())
     extra = sorted(actual.keys() - expected.keys())
     assert not missing and not extra, (
@@ -54,3 +61,14 @@ def test_generated_pages_match_golden_copy() -> None:
 
 def test_rendering_is_repeatable() -> None:
     assert render_example() == render_example()
+
+
+def test_claims_golden_shows_a_thread() -> None:
+    """The fixture's golden pages hold a thread: a claim, its later word, and where it stands."""
+    folder = GOLDEN["claims-project"][0]
+    claims = (folder / "claims" / "index.md").read_text(encoding="utf-8")
+    assert 'id="thread-zentara-pauses-k7"' in claims
+    assert "Zentara confirmed that it asked suppliers to pause K7 work" in claims
+    assert "## Contested (the latest words disagree)" in claims
+    briefing = Path(folder, "briefings", "2025-03-03-zentara-pauses-k7", "index.md")
+    assert "Later: " in briefing.read_text(encoding="utf-8")

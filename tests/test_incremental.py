@@ -670,9 +670,23 @@ class EditSequences(RuleBasedStateMachine):
         if len(seeds) < 3:
             return
         rel = self.pick(data, seeds, "seed")
+        gone = {c["id"] for c in self.seed(rel)[0].get("claims", []) if "id" in c}
         self.remove(rel)
         self._rewrite_sources(slug_of(rel), None)
+        self._drop_updates(gone)
         self.check(f"delete {rel}")
+
+    def _drop_updates(self, ids: set[str]) -> None:
+        """Later word on claims that are gone loses its ``updates`` (else: unknown claim)."""
+        for rel in self.seeds():
+            front, body = self.seed(rel)
+            claims = front.get("claims", [])
+            if any(c.get("updates") in ids for c in claims):
+                front["claims"] = [
+                    {k: v for k, v in c.items() if not (k == "updates" and v in ids)}
+                    for c in claims
+                ]
+                self.put_seed(rel, front, body)
 
     @rule(data=st.data(), prefix=st.sampled_from(["0", "a", "z"]), folder=st.booleans())
     def rename_seed(self, data: st.DataObject, prefix: str, folder: bool) -> None:
@@ -704,6 +718,44 @@ class EditSequences(RuleBasedStateMachine):
         front["claims"] = claims
         self.put_seed(rel, front, body)
         self.check(f"claim 0 of {rel}: {status}")
+
+    @rule(
+        data=st.data(),
+        status=st.sampled_from(["confirmed", "denied", "disputed", "reported", "no-comment"]),
+        same_date=st.booleans(),
+    )
+    def continue_a_thread(self, data: st.DataObject, status: str, same_date: bool) -> None:
+        """Later word on a claim (``updates``): the first briefing's page shows it, and the
+        cards of the entities it is about and of its source show the thread and record."""
+        seeds = self.seeds()
+        if len(seeds) < 2:
+            return
+        a = self.pick(data, seeds, "claim made in")
+        b = self.pick(data, [s for s in seeds if s != a], "later word in")
+        front, body = self.seed(a)
+        claims = front.setdefault("claims", [])
+        roots = [i for i, c in enumerate(claims) if "updates" not in c]
+        if not roots:
+            claims.append({"text": f"A first report {self.fresh()}.", "by": front["source"]})
+            roots = [len(claims) - 1]
+        i = self.pick(data, roots, "claim")
+        claim_id = claims[i].setdefault("id", f"claim-{self.fresh()}")
+        self.put_seed(a, front, body)
+        later, later_body = self.seed(b)
+        if same_date:
+            later["date"] = front["date"]
+        ids = self.entity_ids()
+        later.setdefault("claims", []).append(
+            {
+                "text": f"Later word {self.fresh()} on {claim_id}.",
+                "by": self.pick(data, ids, "by"),
+                "status": status,
+                "entities": [self.pick(data, ids, "about")],
+                "updates": claim_id,
+            }
+        )
+        self.put_seed(b, later, later_body)
+        self.check(f"{b} updates {claim_id} of {a}: {status}")
 
     # --- edits of entities ---
 
@@ -982,6 +1034,38 @@ def test_build_without_change_renders_only_the_always_rendered_pages(
     assert_exact(project, expected(project))
 
 
+def test_later_word_updates_the_earlier_briefing_page(project: Path) -> None:
+    """A claim updated from another briefing shows that later word on its own page, and
+    follows when only the later briefing is edited (its status, then its title)."""
+    a = first_seed(project, lambda f: not f.get("draft") and f["date"] < "2024" and f.get("claims"))
+    b = first_seed(project, lambda f: not f.get("draft") and f["date"] >= "2024")
+    edit_seed(project, a, lambda f, _b: f["claims"][0].update(id="the-first-report"))
+    edit_seed(
+        project,
+        b,
+        lambda f, _b: f.setdefault("claims", []).append(
+            {
+                "text": "A denial.",
+                "by": f["source"],
+                "status": "denied",
+                "updates": "the-first-report",
+            }
+        ),
+    )
+    build_ok(project)
+    page = project / "docs" / "briefings" / slug_of(a) / "index.md"
+    assert 'Later: <span class="bf-status bf-status-denied">denied</span>' in page.read_text()
+    assert_exact(project, expected(project))
+    edit_seed(project, b, lambda f, _b: f["claims"][-1].update(status="confirmed"))
+    build_ok(project)
+    assert 'Later: <span class="bf-status bf-status-confirmed">' in page.read_text()
+    assert_exact(project, expected(project))
+    edit_seed(project, b, lambda f, _b: f.update(title="A retitled later briefing"))
+    build_ok(project)
+    assert "A retitled later briefing</a>" in page.read_text()
+    assert_exact(project, expected(project))
+
+
 def test_shared_event_date_change_updates_the_other_briefing(project: Path) -> None:
     """Two briefings report one event (same id); a new date in one is shown on the
     other's page (it lists every report, and flags the disagreement)."""
@@ -1051,7 +1135,7 @@ def search_urls(site: Path) -> set[str]:
     """The pages the site's search index knows: Pagefind's fragments (gzip JSON), or
     Material's search index where there is one; URLs from the site root (``/a/b/``)."""
     urls = set()
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         urls.add(json.loads(data)["url"])
     material = site / "search" / "search_index.json"

@@ -37,6 +37,7 @@ from .read import (
 )
 from .sentences import split_sentences
 from .text import ImportFailed, one_line, truncate
+from .threads import EarlierClaims
 
 #: Words of a title that make its slug; the date in front keeps slugs unique per day.
 SLUG_WORDS = 8
@@ -58,6 +59,8 @@ class Imported:
     quotes: int = 0
     source: str = ""
     via: list[str] = field(default_factory=list)
+    #: proposed claims that read like an earlier one (the draft suggests ``updates:``)
+    threads: int = 0
     #: capitalised names and acronyms that look like entities but are not in the registry
     not_in_registry: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -111,6 +114,7 @@ class Importer:
             for i, e in enumerate(s.data.events)
         }
         self.source = self._given_source(source) if source is not None else None
+        self.earlier = EarlierClaims(sources.seeds)
 
     def _given_source(self, source: str) -> tuple[str, str]:
         value = source.strip()
@@ -268,6 +272,10 @@ class Importer:
 
         proposed_events = events(sentences, published, self.taken_events)
         proposed_claims = claims(sentences, discourse)
+        for proposal in proposed_claims:
+            proposal.notes += self.earlier.suggestion(
+                str(proposal.fields["text"]), str(proposal.fields.get("status", "")), published
+            )
         proposed_quotes = quotes(analysed, sentences, discourse)
         summary = truncate(sentences[0].text, MAX_CLAIM) if sentences else ""
         draft = Draft(
@@ -309,6 +317,7 @@ class Importer:
             events=len(proposed_events),
             claims=len(proposed_claims),
             quotes=len(proposed_quotes),
+            threads=sum(1 for p in proposed_claims if p.notes),
             source=source_id,
             via=list(discourse.via),
             not_in_registry=[c.name for c in new],

@@ -57,6 +57,7 @@ def _items(name: str, proposals: list[Proposal], ids: tuple[str, ...]) -> list[s
             else:
                 rendered = _q(str(value))
             lines.append(f"{lead}{key}: {rendered}")
+        lines += ["    " + _comment(note) for note in proposal.notes]
     return lines
 
 

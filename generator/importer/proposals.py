@@ -38,6 +38,8 @@ class Proposal:
 
     comment: str
     fields: dict[str, Any]
+    #: comment lines written after the fields (a suggested ``updates:``, never set)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
