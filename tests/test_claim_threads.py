@@ -144,6 +144,17 @@ CHECK_ERRORS: list[tuple[str, dict[str, str], list[Err]]] = [
         [E(9, "claims[0].updates", "the thread loops", "'a' → 'c' → 'b' → 'a'", path=FIRST)],
     ),
     (
+        "a claim in a seed with errors of its own is not also reported unknown",
+        {
+            FIRST: seed("2025-09-11", claim("Report", id="nvidia-halts-h20", stauts="reported")),
+            LATER: seed(
+                "2025-10-20",
+                claim("Nvidia confirms", "nvidia", status="confirmed", updates="nvidia-halts-h20"),
+            ),
+        },
+        [E(9, "claims[0].stauts", "unknown key", "did you mean 'status'", path=FIRST)],
+    ),
+    (
         "an id must be a slug",
         {FIRST: seed("2025-09-11", claim("Bad id", id='"Nvidia Halts"'))},
         [E(8, "claims[0].id", "not a valid id", "try 'nvidia-halts'", path=FIRST)],
