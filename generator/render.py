@@ -67,6 +67,7 @@ GRAPH_TABLE_ROWS = 300
 #: ``aria-describedby`` names them (the timeline page numbers its lists, one a month).
 EVENTS_LIST_ID = "bf-events"
 RELATIONS_LIST_ID = "bf-relations"
+CO_MENTIONED_ID = "bf-co-mentioned"
 #: Later words shown under a claim on its briefing's page (the claims page has them all).
 LATER_WORDS = 10
 #: Below this many settled claims a source's record is given as counts ("3 of 4"), never
@@ -172,7 +173,9 @@ class Links:
         return self._to(paths.tag_doc(tag), label, "bf-tag")
 
     def external(self, url: str, label: str) -> Markup:
-        return Markup(f'<a href="{attr(url)}" class="bf-external">{md(label)}</a>')
+        # "bf-bare": the label is the address itself, which print need not repeat.
+        cls = "bf-external bf-bare" if label == url else "bf-external"
+        return Markup(f'<a href="{attr(url)}" class="{cls}">{md(label)}</a>')
 
     def speaker(self, speaker: Speaker) -> Markup:
         if speaker.entity:
@@ -580,6 +583,7 @@ class Renderer:
         ]
         page = paths.entity_doc(e.id)
         threads = self.corpus.threads_about(e.id)
+        neighbours = self._neighbours(e)
         shown_events, more_events = self._cut(
             page, "events", f"Events involving {e.name}", events, lambda L, x: L.event_item(x)
         )
@@ -605,7 +609,8 @@ class Renderer:
             events=shown_events,
             more_events=more_events,
             drawing=self.drawing(page, events, f"Events involving {e.name}"),
-            graph=self.neighbourhood(e),
+            graph=self.neighbourhood(e, neighbours),
+            comentioned=neighbours[2],
             claims=shown_claims,
             more_claims=more_claims,
             record=self.record(e),
@@ -840,10 +845,13 @@ class Renderer:
         href = paths.relative_url(page, paths.entity_doc(entity_id), self.site.directory_urls)
         return svg.Node(e.id, e.name, e.type, href)
 
-    def neighbourhood(self, e: Entity) -> Markup:
-        page = paths.entity_doc(e.id)
+    def _neighbours(self, e: Entity) -> tuple[list[str], list[svg.Edge], list[str]]:
+        """An entity card's graph: the neighbours drawn, the edges, and which of the
+        neighbours are there only because they are often mentioned with it (the card
+        names those below its relations, so that the drawing has a text alternative)."""
         edges: list[svg.Edge] = []
         neighbours: list[str] = []
+        co_mentioned: list[str] = []
         for r in e.relations:
             if r.other not in neighbours and r.other != e.id:
                 neighbours.append(r.other)
@@ -854,20 +862,32 @@ class Renderer:
                 break
             if other not in neighbours:
                 neighbours.append(other)
+                co_mentioned.append(other)
                 plural = "s" if count != 1 else ""
                 edges.append(
                     svg.Edge(e.id, other, f"mentioned together in {count} briefing{plural}", True)
                 )
+        neighbours = neighbours[:GRAPH_NEIGHBOURS]
+        return neighbours, edges, [n for n in co_mentioned if n in neighbours]
+
+    def neighbourhood(
+        self, e: Entity, drawn: tuple[list[str], list[svg.Edge], list[str]]
+    ) -> Markup:
+        """The entity card's graph of ``drawn`` (from :meth:`_neighbours`)."""
+        page = paths.entity_doc(e.id)
+        neighbours, edges, co_mentioned = drawn
         if not neighbours:
             return Markup("")
-        neighbours = neighbours[:GRAPH_NEIGHBOURS]
         nodes = [self._node(page, n) for n in neighbours]
+        described_by = (
+            f"{RELATIONS_LIST_ID} {CO_MENTIONED_ID}" if co_mentioned else RELATIONS_LIST_ID
+        )
         caption = f"{e.name} and its neighbours: relations (solid) and entities often mentioned with it (dashed)"
         return Markup(
             svg.figure(
                 svg.neighbourhood(self._node(page, e.id), nodes, edges, caption),
                 caption,
-                RELATIONS_LIST_ID,
+                described_by,
             )
         )
 

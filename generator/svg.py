@@ -21,22 +21,26 @@ from dataclasses import dataclass
 from .fuzzydate import MONTH_NAMES, FuzzyDate
 from .markup import attr, text
 
-WIDTH = 760
+WIDTH = 680
 LABEL_W = 300
 ROW_H = 24
 AXIS_H = 46
 PAD = 8
-#: Font size of the labels, in the drawing's units (``docs/stylesheets/briefing.css``
-#: sets the same), and the smallest size in CSS pixels a label may be drawn at.
-LABEL_SIZE = 12
-MIN_LABEL_PX = 11
+#: The smallest font size of a drawing's text, in the drawing's units (set by
+#: ``docs/stylesheets/briefing.css``), and the smallest size in CSS pixels it may be
+#: drawn at: a drawing is never narrower than what keeps that size.
+SMALLEST_TEXT = 12
+MIN_TEXT_PX = 11
+#: A label's width per character, as a share of its font size (generous for sans-serif).
+CHAR_WIDTH = 0.6
 
 
-def _open_svg(kind: str, w: int, h: int, caption: str) -> str:
-    """The ``<svg>`` element: a labelled group, at least wide enough for readable labels."""
-    min_width = math.ceil(w * MIN_LABEL_PX / LABEL_SIZE)
+def _open_svg(kind: str, box: tuple[float, float, float, float], caption: str) -> str:
+    """The ``<svg>`` element: a labelled group, at least wide enough for readable text."""
+    min_width = math.ceil(box[2] * MIN_TEXT_PX / SMALLEST_TEXT)
+    view = " ".join(f"{v:g}" for v in box)
     return (
-        f'<svg class="{kind}" viewBox="0 0 {w} {h}" width="100%" style="min-width: {min_width}px" '
+        f'<svg class="{kind}" viewBox="{view}" width="100%" style="min-width: {min_width}px" '
         f'role="group" aria-label="{attr(caption)}" xmlns="http://www.w3.org/2000/svg">'
     )
 
@@ -114,7 +118,7 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
 
     height = AXIS_H + ROW_H * len(marks) + PAD
     out = [
-        _open_svg("bf-timeline-svg", WIDTH, height, caption),
+        _open_svg("bf-timeline-svg", (0, 0, WIDTH, height), caption),
         f"<title>{text(caption)}</title>",
         '<defs><linearGradient id="bf-fade" x1="0" x2="1" y1="0" y2="0">'
         '<stop offset="0" stop-color="currentColor" stop-opacity="0.55"/>'
@@ -285,7 +289,7 @@ def _draw(
     caption: str,
     centre: str | None,
 ) -> str:
-    out = [_open_svg("bf-graph-svg", w, h, caption) + f"<title>{text(caption)}</title>"]
+    out: list[str] = []
     for e in edges:
         if e.a not in pos or e.b not in pos:
             continue
@@ -295,6 +299,8 @@ def _draw(
             f'<line class="{cls}" x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}"><title>{text(e.label)}</title></line>'
         )
     mid_x, mid_y = w / 2, h / 2
+    # The drawing's box grows to take in every label, which may reach past the edge.
+    left, top, right, bottom = 0.0, 0.0, float(w), float(h)
     for n in nodes:
         nx, ny = pos[n.id]
         r = 11 if n.id == centre else 7
@@ -308,13 +314,20 @@ def _draw(
             anchor, lx, ly = "start", nx + r + 5, ny + 4
         else:
             anchor, lx, ly = "end", nx - r - 5, ny + 4
+        width = len(label) * SMALLEST_TEXT * CHAR_WIDTH
+        start = lx - width if anchor == "end" else lx - width / 2 if anchor == "middle" else lx
+        left, right = min(left, start - PAD), max(right, start + width + PAD)
+        top, bottom = min(top, ly - SMALLEST_TEXT - PAD), max(bottom, ly + PAD)
         out.append(
             f'<a href="{attr(n.href)}" class="bf-node bf-kind-{attr(n.kind)}"><title>{text(n.label)}</title>'
             f'<circle cx="{nx}" cy="{ny}" r="{r}"/>'
             f'<text x="{round(lx, 1)}" y="{round(ly, 1)}" text-anchor="{anchor}">{text(label)}</text></a>'
         )
     out.append("</svg>")
-    return "".join(out)
+    box = (round(left, 1), round(top, 1), round(right - left, 1), round(bottom - top, 1))
+    return (
+        _open_svg("bf-graph-svg", box, caption) + f"<title>{text(caption)}</title>" + "".join(out)
+    )
 
 
 def figure(svg: str, caption: str, described_by: str) -> str:
