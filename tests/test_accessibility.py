@@ -22,6 +22,7 @@ import http.server
 import io
 import re
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,8 +98,8 @@ def axe_script() -> str:
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example project built with ``briefing build --strict``, served on 127.0.0.1."""
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example project."""
     root = copy_example(tmp_path_factory.mktemp("a11y") / "project")
     # The example briefing gains the address of its article, so that a briefing page has
     # an external link whose words are not its address (print must show the address).
@@ -106,9 +107,15 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = seed.read_text(encoding="utf-8")
     seed.write_text(text.replace("\nsource: reuters\n", f"\nsource: reuters\nurl: {ARTICLE}\n", 1))
     assert ARTICLE in seed.read_text(encoding="utf-8")
-    code, out, err = run(root, "build", "--strict")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site_url(project: Path) -> Iterator[str]:
+    """The example project built with ``briefing build --strict``, served on 127.0.0.1."""
+    code, out, err = run(project, "build", "--strict")
     assert code == 0, f"briefing build --strict exited {code}\n{out}\n{err}"
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -196,6 +203,24 @@ def test_no_serious_accessibility_findings(
         violations = findings(page)
         if violations:
             found[f"/{PAGE_TYPES[page_type]} at {mode}"] = violations
+    assert not found, f"axe-core {axe.VERSION}, serious and critical findings:\n{describe(found)}"
+
+
+def test_offline_bundle_from_disk(project: Path, views: dict[str, Page], tmp_path: Path) -> None:
+    """The offline bundle's pages differ in their header (Material's own search box)."""
+    code, out, err = run(project, "bundle")
+    assert code == 0, f"briefing bundle exited {code}\n{out}\n{err}"
+    (archive,) = (project / "dist").glob("*.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path)
+    (folder,) = (p for p in tmp_path.iterdir() if p.is_dir())
+    found: dict[str, list[dict[str, Any]]] = {}
+    for rel in ("index.html", f"briefings/{EXAMPLE_SLUG}.html", "explore/index.html"):
+        for mode, page in views.items():
+            page.goto((folder / rel).as_uri(), wait_until="load")
+            violations = findings(page)
+            if violations:
+                found[f"{rel} at {mode}"] = violations
     assert not found, f"axe-core {axe.VERSION}, serious and critical findings:\n{describe(found)}"
 
 
@@ -348,7 +373,8 @@ ACTIVE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   // Material's palette toggle: a hidden radio button whose label shows the focus.
-  const shown = el.matches('input.md-option') ? el.nextElementSibling : el;
+  const label = el.matches('input.md-option') && el.nextElementSibling;
+  const shown = label && label.matches('label') ? label : el;
   const style = getComputedStyle(shown);
   const visible = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
     || style.boxShadow !== 'none';
