@@ -167,7 +167,7 @@ def test_copy_starts_without_generated_pages(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "p")
     assert not (root / "docs" / "index.md").exists()
     assert not (root / "docs" / MANIFEST).exists()
-    for folder in ("briefings", "entities", "timeline", "tags", "graph", "data"):
+    for folder in ("briefings", "entities", "timeline", "tags", "graph", "data", "claims"):
         assert not (root / "docs" / folder).exists(), folder
 
 
@@ -180,6 +180,10 @@ def test_spec_pages_exist(example: Path, site: Path, front: dict) -> None:
         "timeline/index.html",
         "tags/index.html",
         "graph/index.html",
+        "claims/index.html",
+        "claims/sources/index.html",
+        "data/claims.json",
+        "data/claims.schema.json",
     ]
     expected += [
         f"entities/{p.stem}/index.html"
