@@ -614,7 +614,9 @@ def build(
                 project.settings, project.config_file.parent, scratch, builder=project.builder
             ),
         )
-        kept = report.kept + _index_for_search(project, site, target, store, report, progress)
+        kept = report.kept + _index_for_search(
+            site, target, store, progress, project.search_shard_records
+        )
         progress.stage("updating docs/")
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
         undo = update_site(site, target, kept, scratch)
@@ -642,50 +644,62 @@ SEARCH_MEMO = "search"
 
 
 def _index_for_search(
-    project: Project,
-    site: Path,
-    target: Path,
-    store: Store,
-    report: mkdocs_adapter.BuildReport,
-    progress: Progress,
+    site: Path, target: Path, store: Store, progress: Progress, shard_records: int | None
 ) -> list[str]:
-    """Index the new site for search, or keep the previous index when nothing it reads has
-    changed (the data exports, every generated page, the settings); returns the files of
-    ``target`` kept that way, for :func:`update_site`.
+    """Index the new site for search, keeping each shard of the previous index whose
+    inputs (its records, the settings, Pagefind's version) are unchanged; returns the
+    files of ``target`` kept that way, for :func:`update_site`.
 
-    Pagefind indexes a whole site at once (about 70 s at 10,000 seeds here), so a build
-    that changed none of its inputs must not pay for it; a kept index is checked file by
-    file against the SHA-256 recorded when it was written.
+    Pagefind has no incremental mode, so the index is split into shards
+    (:func:`search.plan_shards`) and only the shards an edit touched are indexed
+    again.  A kept shard is checked file by file against the SHA-256 recorded when
+    it was written, so a damaged one is indexed again, never served.
     """
-    pages = sorted((m[1], m[5]) for m in report.memo.values())
-    data = []
-    for path in sorted((site / "data").glob("*.json")):
-        data.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
-    inputs = incremental.sha(repr((project.config_file.read_text(encoding="utf-8"), pages, data)))
-    old = store.read(SEARCH_MEMO)
     folder = search.INDEX_FOLDER
-    if (
-        isinstance(old, dict)
-        and old.get("inputs") == inputs
-        and isinstance(old.get("files"), dict)
-        and old["files"]
-        and all(
+    old = store.read(SEARCH_MEMO)
+    old_shards = old.get("shards") if isinstance(old, dict) else None
+    if not isinstance(old_shards, dict):
+        old_shards = {}
+    kept_files: dict[str, dict[str, str]] = {}
+
+    def reuse(name: str, inputs: str) -> bool:
+        entry = old_shards.get(name)
+        if not (
+            isinstance(entry, dict)
+            and entry.get("inputs") == inputs
+            and isinstance(entry.get("files"), dict)
+            and entry["files"]
+        ):
+            return False
+        files = entry["files"]
+        if not all(
             isinstance(rel, str)
             and plain_relative(rel)
-            and _sha_of(target / folder / rel) == digest
-            for rel, digest in old["files"].items()
-        )
-    ):
-        return [f"{folder}/{rel}" for rel in old["files"]]
-    search.index_site(site, fallback=target, progress=progress)
-    written = site / folder
-    files = {
-        p.relative_to(written).as_posix(): _sha_of(p)
-        for p in sorted(written.rglob("*"))
-        if p.is_file()
-    }
-    store.write(SEARCH_MEMO, {"inputs": inputs, "files": files})
-    return []
+            and _sha_of(target / folder / name / rel) == digest
+            for rel, digest in files.items()
+        ):
+            return False
+        kept_files[name] = files
+        return True
+
+    stats = search.index_site(
+        site, fallback=target, reuse=reuse, shard_records=shard_records, progress=progress
+    )
+    shards: dict[str, dict[str, object]] = {}
+    for name, inputs in stats.shards.items():
+        files: Mapping[str, object]
+        if name in stats.built:
+            written = site / folder / name
+            files = {
+                p.relative_to(written).as_posix(): _sha_of(p)
+                for p in sorted(written.rglob("*"))
+                if p.is_file()
+            }
+        else:
+            files = kept_files.get(name, {})
+        shards[name] = {"inputs": inputs, "files": files}
+    store.write(SEARCH_MEMO, {"shards": shards})
+    return [f"{folder}/{name}/{rel}" for name in stats.kept for rel in kept_files[name]]
 
 
 def _sha_of(path: Path) -> str | None:

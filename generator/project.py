@@ -77,6 +77,8 @@ class Project:
     settings: dict[str, Any]
     #: ``extra.briefing.builder`` (mkdocs, properdocs or zensical), None when not set
     builder: str | None = None
+    #: ``extra.briefing.search_shard_records``: records per search shard, None for the default
+    search_shard_records: int | None = None
 
     @classmethod
     def open(cls, root: Path) -> Project:
@@ -120,6 +122,16 @@ class Project:
             raise UsageError(
                 "extra.briefing.max_file_bytes in mkdocs.yml must be a positive number"
             )
+        shard_records = options.get("search_shard_records")
+        if shard_records is not None and (
+            not isinstance(shard_records, int)
+            or isinstance(shard_records, bool)
+            or shard_records < 1
+        ):
+            raise UsageError(
+                "extra.briefing.search_shard_records in mkdocs.yml must be a positive number "
+                "(records per search shard; fewer rebuild faster, more download less)"
+            )
         return cls(
             root=root,
             config_file=config_file,
@@ -131,4 +143,5 @@ class Project:
             max_file_bytes=max_bytes,
             settings=settings,
             builder=_builder(options),
+            search_shard_records=shard_records,
         )

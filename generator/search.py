@@ -27,8 +27,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -58,20 +59,6 @@ EXCLUDE_SELECTORS = ("svg", "figure", ".headerlink", "h1")
 #: downloading every index chunk (17 MB at 10,000 seeds), a search for one word
 #: downloads only that word's chunk.
 BROWSE_WORD = "zzbrowse"
-#: Pagefind's extra files that the site's own script does not use.
-UNUSED_FILES = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-)
-#: Requests sent before reading the answers: few enough that the answers fit in the
-#: pipe (so neither side blocks), and one at a time keeps the page order, which
-#: decides the order of results without a query (newest first).
-_BATCH = 1
 
 
 class SearchMissing(MkDocsMissing):
@@ -158,6 +145,10 @@ class IndexStats:
     seconds: float = 0.0
     files: int = 0
     bytes: int = 0
+    #: every shard's name → the digest of its inputs (:func:`shard_inputs`)
+    shards: dict[str, str] = field(default_factory=dict)
+    built: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
 
 def _label(name: str, ident: str) -> str:
@@ -403,11 +394,156 @@ def _language(site_dir: Path) -> str:
     return "en"
 
 
+#: Records per shard (``extra.briefing.search_shard_records`` changes it).  Pagefind
+#: has no incremental mode and indexes a shard in time proportional to its records
+#: (about 1 ms each here, with writing), so a build re-indexes only the shards whose
+#: records changed; but a query downloads one index chunk per word from every shard
+#: (30-50 KB each), so more shards cost readers bytes.  8,000 records: one shard up
+#: to about 3,500 seeds, three at 10,000 (``docs/performance.md``).
+SHARD_RECORDS = 8000
+#: The list of shards, in the order the search merges them (see search.js).
+SHARDS_FILE = "shards.json"
+#: Files of a Pagefind output that each shard keeps (the rest is shared or unused).
+_SHARD_FILES = re.compile(
+    r"^(pagefind-entry\.json|pagefind\..*\.pf_meta|wasm\..*\.pagefind|(index|fragment|filter)/.*)$"
+)
+
+
+@dataclass
+class Shard:
+    """One Pagefind index: a run of consecutive dated records, or of entity cards."""
+
+    name: str
+    records: list[Record]
+
+    def requests(self, language: str) -> list[dict[str, Any]]:
+        """What Pagefind is sent for this shard (without the index's id), in order."""
+        out: list[dict[str, Any]] = []
+        for record in self.records:
+            if record.html:
+                out.append(
+                    {
+                        "type": "AddFile",
+                        "url": record.url,
+                        "file_path": None,
+                        "file_contents": _page_html(record),
+                    }
+                )
+            else:
+                out.append(
+                    {
+                        "type": "AddRecord",
+                        "url": record.url,
+                        "content": record.text,
+                        "language": language,
+                        "meta": {"title": record.title, **record.meta},
+                        "filters": record.filters,
+                        "sort": None,
+                    }
+                )
+        return out
+
+
+def plan_shards(all_records: list[Record], size: int | None = None) -> list[Shard]:
+    """Split the records (newest first, entity cards last) into shards, in search order.
+
+    Dated records are cut from the oldest day forward into shards of about ``size``
+    records (:data:`SHARD_RECORDS` by default), a day never split, so adding newer
+    briefings changes only the newest shard and an edit only its own shard; the
+    shards' order, newest first, is the order of browsing.
+
+    The entity cards go at the end of the newest shard.  Each shard scores words
+    against its own statistics: a shard of cards alone ranked a card far below the
+    events naming it.  Browsing searches a word every dated record has and no card
+    has, so it scores highest in the shard with the cards, the newest, and equally
+    in the others: the merged list stays newest first.
+    """
+    size = size or SHARD_RECORDS
+    dated = [r for r in all_records if r.kind != "entity"]
+    cards = [r for r in all_records if r.kind == "entity"]
+    days: list[list[Record]] = []
+    for record in reversed(dated):  # oldest first; a day's records stay together
+        if days and days[-1][0].day == record.day:
+            days[-1].append(record)
+        else:
+            days.append([record])
+    runs: list[list[Record]] = [[]]
+    for day in days:
+        if runs[-1] and len(runs[-1]) + len(day) > size:
+            runs.append([])
+        runs[-1].extend(day)
+    last = len(runs) - 1
+    shards = [
+        Shard(f"d{n}", [*reversed(run), *(cards if n == last else [])])
+        for n, run in enumerate(runs)
+    ]
+    shards.reverse()  # newest first
+    return shards
+
+
+def _build_shard(
+    service: _Pagefind,
+    shard: Shard,
+    requests: list[dict[str, Any]],
+    config: dict[str, Any],
+    output: Path,
+) -> bytes:
+    """Index one shard into ``output/<name>/``; returns Pagefind's ``pagefind.js``."""
+    (created,) = service.request({"type": "NewIndex", "config": config})
+    index = created["index_id"]
+    for request in requests:
+        service.request({**request, "index_id": index})
+    # The files come back in the answer and are written here: the service's own
+    # WriteFiles answers before its writes are done, and a file could be left empty.
+    (answer,) = service.request({"type": "GetFiles", "index_id": index})
+    folder = output / shard.name
+    script = b""
+    for item in answer["files"]:
+        rel = Path(str(item["path"]))
+        if rel.is_absolute() or ".." in rel.parts:
+            raise SearchFailed(f"search index: unexpected file name from Pagefind: {rel}")
+        if rel.as_posix() == "pagefind.js":
+            script = base64.b64decode(item["content"])
+        if not _SHARD_FILES.match(rel.as_posix()):
+            continue
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(base64.b64decode(item["content"]))
+    canonicalise(folder)
+    return script
+
+
+def shard_inputs(shard: Shard, requests: list[dict[str, Any]], config: dict[str, Any]) -> str:
+    """A digest of everything a shard's index is made from (its records, the settings
+    and Pagefind's version): equal digests give byte-identical shards."""
+    digest = hashlib.sha256(repr((_pagefind_version(), config, shard.name)).encode())
+    for request in requests:
+        digest.update(json.dumps(request, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind_bin")
+    except Exception:  # an unknown version only costs a rebuild
+        return "?"
+
+
 def index_site(
-    site_dir: Path, *, fallback: Path | None = None, progress: Progress = SILENT
+    site_dir: Path,
+    *,
+    fallback: Path | None = None,
+    reuse: Callable[[str, str], bool] | None = None,
+    shard_records: int | None = None,
+    progress: Progress = SILENT,
 ) -> IndexStats:
     """Index a built site into ``site_dir/pagefind/``: briefings, entity cards and events.
 
+    The records are split into shards (:func:`plan_shards`).  ``reuse(name, inputs)``
+    says whether the previous site's copy of a shard, made from the same inputs, is
+    still good: such a shard is not indexed again, and the caller keeps its files.
+    The other shards are indexed by two Pagefind processes at once (both cores).
     ``fallback`` is an earlier site whose files stand in for those ``site_dir`` lacks
     (an incremental build writes only the pages that changed).  Raises
     :class:`SearchMissing` when Pagefind is not installed and :class:`SearchFailed`
@@ -420,64 +556,80 @@ def index_site(
     output = site_dir / INDEX_FOLDER
     if output.exists():
         shutil.rmtree(output)
-    language = _language(site_dir)
-    service = _Pagefind()
-    stats = IndexStats()
-    try:
-        config = {"exclude_selectors": list(EXCLUDE_SELECTORS), "force_language": language}
-        (created,) = service.request({"type": "NewIndex", "config": config})
-        index = created["index_id"]
-        batch: list[dict[str, Any]] = []
-        for record in records(site_dir, fallback):
-            stats.records[record.kind] = stats.records.get(record.kind, 0) + 1
-            if record.html:
-                batch.append(
-                    {
-                        "type": "AddFile",
-                        "index_id": index,
-                        "url": record.url,
-                        "file_path": None,
-                        "file_contents": _page_html(record),
-                    }
-                )
-            else:
-                batch.append(
-                    {
-                        "type": "AddRecord",
-                        "index_id": index,
-                        "url": record.url,
-                        "content": record.text,
-                        "language": language,
-                        "meta": {"title": record.title, **record.meta},
-                        "filters": record.filters,
-                        "sort": None,
-                    }
-                )
-            if len(batch) >= _BATCH:
-                service.request(*batch)
-                batch = []
-        if batch:
-            service.request(*batch)
-        # The files come back in the answer and are written here: the service's own
-        # WriteFiles answers before its writes are done, and a file could be left empty.
-        (answer,) = service.request({"type": "GetFiles", "index_id": index})
-    finally:
-        service.close()
     output.mkdir(parents=True)
-    for item in answer["files"]:
-        rel = Path(str(item["path"]))
-        if rel.is_absolute() or ".." in rel.parts:
-            raise SearchFailed(f"search index: unexpected file name from Pagefind: {rel}")
-        if rel.name in UNUSED_FILES or rel.parts[0] == "playground":
-            continue
-        (output / rel).parent.mkdir(parents=True, exist_ok=True)
-        (output / rel).write_bytes(base64.b64decode(item["content"]))
-    canonicalise(output)
+    language = _language(site_dir)
+    config = {"exclude_selectors": list(EXCLUDE_SELECTORS), "force_language": language}
+    stats = IndexStats()
+    all_records = list(records(site_dir, fallback))
+    for record in all_records:
+        stats.records[record.kind] = stats.records.get(record.kind, 0) + 1
+    shards = plan_shards(all_records, shard_records)
+    todo: list[tuple[Shard, list[dict[str, Any]]]] = []
+    for shard in shards:
+        requests = shard.requests(language)
+        inputs = shard_inputs(shard, requests, config)
+        stats.shards[shard.name] = inputs
+        if reuse is not None and reuse(shard.name, inputs):
+            stats.kept.append(shard.name)
+        else:
+            todo.append((shard, requests))
+    old_script = fallback / INDEX_FOLDER / "pagefind.js" if fallback else None
+    script = old_script.read_bytes() if old_script and old_script.is_file() else b""
+    if not todo and not script:  # nothing to index, but the script is lost: index a shard
+        stats.kept.pop(0)
+        todo.append((shards[0], shards[0].requests(language)))
+    todo.sort(key=lambda job: -len(job[1]))  # the largest first, for an even split
+    scripts = _index_in_two(todo, config, output)
+    script = next((s for s in scripts if s), script)
+    (output / "pagefind.js").write_bytes(script)
+    (output / SHARDS_FILE).write_text(json.dumps([s.name for s in shards]), encoding="utf-8")
+    stats.built = [shard.name for shard, _ in todo]
     files = [p for p in output.rglob("*") if p.is_file()]
     stats.files = len(files)
     stats.bytes = sum(p.stat().st_size for p in files)
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _index_in_two(
+    todo: list[tuple[Shard, list[dict[str, Any]]]], config: dict[str, Any], output: Path
+) -> list[bytes]:
+    """Index the shards with two Pagefind processes, each taking the next shard left.
+
+    Each process works alone on its shard (Pagefind is single-threaded per index), so
+    two of them use both cores; the threads here only pass messages.
+    """
+    if not todo:
+        return []
+    jobs = list(todo)
+    lock = threading.Lock()
+    scripts: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        service: _Pagefind | None = None
+        try:
+            service = _Pagefind()
+            while not errors:
+                with lock:
+                    if not jobs:
+                        return
+                    shard, requests = jobs.pop(0)
+                scripts.append(_build_shard(service, shard, requests, config, output))
+        except BaseException as exc:  # raised again in the caller's thread
+            errors.append(exc)
+        finally:
+            if service is not None:
+                service.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(min(2, len(todo)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return scripts
 
 
 # --- byte-identical output ---------------------------------------------------------------

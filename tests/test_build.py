@@ -868,4 +868,4 @@ def test_a_site_with_html_urls_builds_with_search_and_right_data_urls(tmp_path: 
     assert (site / briefing["url"]).is_file()
     entity = json.loads((site / "data/entities.json").read_text(encoding="utf-8"))[0]
     assert entity["url"].endswith(".html") and (site / entity["url"]).is_file()
-    assert list((site / "pagefind").glob("pagefind-entry.json"))
+    assert list((site / "pagefind").glob("*/pagefind-entry.json"))

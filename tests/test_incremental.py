@@ -104,6 +104,24 @@ USER_DOCS = {
 }
 
 CACHE = Path(".cache") / "briefing"
+#: Records per search shard here: several shards, so that edits keep some and redo others.
+SHARD_RECORDS = 12
+
+
+#: ``briefing`` in a process of its own, with this module's search shards.
+FRESH_PROCESS = (
+    "import sys; from generator import cli, search; "
+    f"search.SHARD_RECORDS = {SHARD_RECORDS}; sys.exit(cli.main(sys.argv[1:]))"
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _small_search_shards() -> Any:
+    from generator import search
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_RECORDS", SHARD_RECORDS)
+        yield
 
 
 @functools.cache
@@ -209,9 +227,12 @@ def clean_build(root: Path, dest: Path, *args: str) -> tuple[int, str, str]:
 
 
 def sources_digest(root: Path, *args: str) -> str:
-    """A digest of what :func:`clean_copy` copies, the build's options and the page limits
-    (the state machine lowers them)."""
-    h = hashlib.sha256(repr((args, render.LIST_LIMIT, render.TIMELINE_PAGE_LIMIT)).encode())
+    """A digest of what :func:`clean_copy` copies, the build's options, the page limits
+    (the state machine lowers them) and the size of search shards (this module lowers it)."""
+    from generator import search
+
+    limits = (render.LIST_LIMIT, render.TIMELINE_PAGE_LIMIT, search.SHARD_RECORDS)
+    h = hashlib.sha256(repr((args, limits)).encode())
     paths = [
         root / "mkdocs.yml",
         *sorted((root / "seeds").rglob("*")),
@@ -1187,7 +1208,7 @@ def test_builds_in_a_fresh_process_are_exact(project: Path) -> None:
 
     def briefing() -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "generator", "-C", str(project), "build"],
+            [sys.executable, "-c", FRESH_PROCESS, "-C", str(project), "build"],
             capture_output=True,
             text=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},

@@ -13,6 +13,7 @@ import functools
 import http.server
 import json
 import re
+import shutil
 import sys
 import threading
 from collections import Counter
@@ -22,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from generator import search
 from generator.model import Corpus
@@ -32,6 +34,8 @@ from tests.helpers import ROOT, copy_example, hashes, run
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SEEDS = 300
+#: Records per search shard in the served project: several shards to merge.
+SHARD_RECORDS = 400
 #: Bytes of search data one query may download (docs/performance.md).
 QUERY_BUDGET = 400 * 1024
 
@@ -102,6 +106,72 @@ def test_cbor_round_trip() -> None:
     assert search._cbor_decode(encoded) == (value, len(encoded))
 
 
+def _record(day: str, n: int, kind: str = "briefing") -> search.Record:
+    return search.Record(
+        url=f"/{kind}/{day}-{n}/",
+        kind=kind,
+        title=f"{day} {n}",
+        filters={},
+        meta={},
+        text="x",
+        day=day,
+    )
+
+
+def _dated(days: dict[str, int]) -> list[search.Record]:
+    """Records newest first, ``days[day]`` of them on each day (as :func:`search.records`)."""
+    return [_record(d, n) for d in sorted(days, reverse=True) for n in range(days[d])]
+
+
+@pytest.mark.parametrize(
+    ("days", "cards", "sizes"),
+    [
+        ({"2025-01-01": 3, "2025-01-02": 3, "2025-01-03": 3}, 0, [3, 6]),  # newest first
+        ({"2025-01-01": 2, "2025-01-02": 7}, 0, [7, 2]),  # a day is never split
+        ({"2025-01-01": 6}, 0, [6]),
+        ({"2025-01-01": 2, "2025-01-02": 2, "2025-01-03": 2, "2025-01-04": 2}, 2, [4, 6]),
+        ({"2025-01-01": 3}, 9, [12]),  # the cards end the newest shard, however many
+        ({}, 0, [0]),  # an empty project has one empty index
+    ],
+)
+def test_shards_cut_whole_days_from_the_oldest(
+    days: dict[str, int], cards: int, sizes: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "SHARD_RECORDS", 6)
+    records = _dated(days) + [_record("", n, "entity") for n in range(cards)]
+    shards = search.plan_shards(records)
+    assert [len(s.records) for s in shards] == sizes
+    dated = [s.name for s in shards if s.name.startswith("d")]
+    assert dated == [f"d{n}" for n in reversed(range(len(dated)))]
+    assert [s.name for s in shards[len(dated) :]] == [
+        f"e{n}" for n in range(len(shards) - len(dated))
+    ]
+    # concatenated in search order, the shards give back the dated records' order
+    # (newest first); the entity cards end the newest shard
+    assert [r for s in shards for r in s.records if r.kind != "entity"] == records[
+        : len(records) - cards
+    ]
+    assert shards[0].records[len(shards[0].records) - cards :] == records[len(records) - cards :]
+    for shard in shards:
+        others = {r.day for o in shards if o is not shard for r in o.records if r.day}
+        assert not {r.day for r in shard.records if r.day} & others
+    assert len(search.plan_shards(records, 100)) == 1  # the setting
+
+
+def test_newer_records_change_only_the_newest_shard() -> None:
+    """A tracker grows at its newest end: older shards (and their inputs) stay as they were."""
+    older = _dated({f"2025-01-{d:02d}": 3 for d in range(1, 20)})
+    cards = [_record("", n, "entity") for n in range(12)]
+    before = {s.name: s.records for s in search.plan_shards(older + cards, 20)}
+    grown = _dated({"2025-02-01": 2}) + older
+    after = {s.name: s.records for s in search.plan_shards(grown + cards, 20)}
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert len(after) > 3
+    newest = max(after, key=lambda n: int(n[1:]))
+    assert changed == {newest}
+    assert after[newest][-12:] == cards
+
+
 def test_records_carry_the_facets_of_the_model(example_site: Path) -> None:
     records = list(search.records(example_site))
     kinds = Counter(r.kind for r in records)
@@ -137,8 +207,14 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_hosted_site_has_pagefind_and_no_lunr_index(example_site: Path) -> None:
     assert not (example_site / "search" / "search_index.json").exists()
-    entry = json.loads((example_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] > 20
+    shards = json.loads((example_site / "pagefind" / "shards.json").read_text())
+    assert shards == ["d0"]  # the example is small: one shard
+    pages = 0
+    for name in shards:
+        entry = json.loads((example_site / "pagefind" / name / "pagefind-entry.json").read_text())
+        pages += entry["languages"]["en"]["page_count"]
+    assert pages > 20
+    assert (example_site / "pagefind" / "pagefind.js").is_file()
     assert (example_site / "explore" / "index.html").is_file()
     assert not (example_site / "pagefind" / "pagefind-ui.js").exists()
     header = (example_site / "index.html").read_text(encoding="utf-8")
@@ -147,8 +223,6 @@ def test_the_hosted_site_has_pagefind_and_no_lunr_index(example_site: Path) -> N
 
 def test_indexing_twice_gives_the_same_files(example_site: Path, tmp_path: Path) -> None:
     """Pagefind writes filter values in hash-map order; canonicalise() fixes the order."""
-    import shutil
-
     copy = tmp_path / "site"
     shutil.copytree(example_site, copy)
     search.index_site(copy)
@@ -209,17 +283,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """A synthetic project of SEEDS seeds, built once per session and served on 127.0.0.1."""
+def _serve(root: Path, shard_records: int | None) -> Iterator[Served]:
+    """Build the synthetic project at ``root`` (with that many records per search shard,
+    or the default) and serve its site on 127.0.0.1."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         import synth
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    root = tmp_path_factory.mktemp("search-synth") / "project"
     synth.make_project(root, SEEDS)
-    code, out, err = run(root, "build")
+    with pytest.MonkeyPatch.context() as patch:
+        if shard_records is not None:
+            patch.setattr(search, "SHARD_RECORDS", shard_records)
+        code, out, err = run(root, "build")
     assert code == 0, out + err[-2000:]
     corpus = _corpus(root)
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
@@ -237,6 +313,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A synthetic project of SEEDS seeds, built once per session (one search shard)."""
+    yield from _serve(tmp_path_factory.mktemp("search-synth") / "project", None)
+
+
+@pytest.fixture(scope="session")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The same project with small search shards, which the browser merges (a site has
+    several from about 3,500 seeds on)."""
+    yield from _serve(tmp_path_factory.mktemp("search-shards") / "project", SHARD_RECORDS)
 
 
 @pytest.fixture(scope="module")
@@ -369,8 +458,9 @@ def test_a_query_finds_a_briefing_and_an_entity(served: Served, browser: object)
 
 
 def test_a_facet_narrows_the_results_with_counts_from_the_model(
-    served: Served, browser: object
+    sharded: Served, browser: object
 ) -> None:
+    served = sharded
     corpus = served.corpus
     entity = _busiest_entity(corpus)
     tab = _tab(browser)
@@ -379,7 +469,11 @@ def test_a_facet_narrows_the_results_with_counts_from_the_model(
     everything = _results(page)
     public_events = len(corpus.events)
     assert _count(page) == len(corpus.briefings) + public_events
-    assert len(everything) == 20  # one page of results, newest first
+    # one page of results, newest first across the shards (the order they were indexed in)
+    site = served.root / "site"
+    assert len(json.loads((site / "pagefind" / "shards.json").read_text())) > 1
+    newest = [r.url for r in search.records(site) if r.kind != "entity"][:20]
+    assert everything == newest
     _open_facet(page, "entity")
     before = _facet_counts(page, "entity")
     briefings = [b for b in corpus.briefings if entity in b.entities]
@@ -416,7 +510,8 @@ def test_a_facet_narrows_the_results_with_counts_from_the_model(
     assert tab.outside == []
 
 
-def test_a_deep_link_reproduces_the_view(served: Served, browser: object) -> None:
+def test_a_deep_link_reproduces_the_view(sharded: Served, browser: object) -> None:
+    served = sharded
     corpus = served.corpus
     entity = _busiest_entity(corpus)
     year = str(corpus.briefings[len(corpus.briefings) // 2].date.year)
@@ -495,3 +590,53 @@ def test_explore_on_a_phone_with_the_keyboard(served: Served, browser: object) -
     assert _count(page) == len(served.corpus.events)
     page.screenshot(path=str(ROOT / "tests" / "artifacts" / "explore-phone.png"), full_page=False)  # type: ignore[attr-defined]
     assert tab.outside == []
+
+
+def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> None:
+    """Pagefind has no incremental mode; a build re-indexes only the shards whose records
+    changed, and keeps the others' files as they were (same inode, same bytes)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    root = tmp_path / "project"
+    synth.make_project(root, 60)
+    index = root / "site" / "pagefind"
+
+    def files() -> dict[str, dict[str, tuple[int, int]]]:
+        out: dict[str, dict[str, tuple[int, int]]] = {}
+        for name in json.loads((index / "shards.json").read_text()):
+            folder = index / name
+            out[name] = {
+                p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+                for p in folder.rglob("*")
+                if p.is_file()
+            }
+        return out
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_RECORDS", 20)
+        code, _, err = run(root, "build")
+        assert code == 0, err
+        before = files()
+        oldest = sorted((root / "seeds").rglob("*.md"))[0]
+        text = oldest.read_text(encoding="utf-8")
+        line = re.search(r"^title: (.*)$", text, re.M)
+        assert line is not None
+        edited = "title: " + json.dumps("Edited " + str(yaml.safe_load(line.group(1))))
+        oldest.write_text(text.replace(line.group(0), edited, 1), encoding="utf-8")
+        code, _, err = run(root, "build")
+        assert code == 0, err
+        after = files()
+    assert len(before) >= 5 and before.keys() == after.keys()
+    redone = {name for name in before if before[name] != after[name]}
+    assert "d0" in redone, "the oldest briefing's shard was not indexed again"
+    assert len(redone) <= len(before) // 2, (redone, sorted(before))
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".cache"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_RECORDS", 20)
+        code, _, err = run(clean, "build", "--no-cache")
+    assert code == 0, err
+    assert hashes(clean / "site" / "pagefind") == hashes(index)

@@ -42,34 +42,43 @@ function siteRoot() {
   return new URL(base.endsWith("/") ? base : base + "/", location.href);
 }
 
-let loading = null;
-let queue = Promise.resolve();
-let neutral = false;
-// One search at a time, each with its ranking: relevance for words, index order for browsing.
-function runSearch(pf, query, options) {
-  const run = queue.then(async () => {
-    const browse = !query;
-    if (browse !== neutral) {
-      await pf.options({ ranking: browse ? NEUTRAL : DEFAULT_RANKING });
-      neutral = browse;
-    }
-    return pf.search(browse ? BROWSE_WORD : query, options);
-  });
-  queue = run.catch(() => null);
-  return run;
-}
-function pagefind() {
-  if (!loading) {
+// The index is split into shards, each a Pagefind index of its own (so a build
+// re-indexes only the shards whose records changed); pagefind/shards.json lists
+// their folders, newest records first, and one Pagefind instance searches them all.
+// Pagefind fixes a merged shard's ranking when it is merged, so browsing (every
+// result ranked alike, which keeps the shards' order: newest first) and searching
+// (ranked by relevance) each get their own instance, made when first needed.
+let module = null;
+const instances = {};
+function pagefind(browse = false) {
+  const mode = browse ? "browse" : "query";
+  if (!instances[mode]) {
     const root = siteRoot();
-    loading = import(new URL("pagefind/pagefind.js", root).href).then(async (pf) => {
+    if (!module) {
+      module = Promise.all([
+        import(new URL("pagefind/pagefind.js", root).href),
+        fetch(new URL("pagefind/shards.json", root)).then((r) => r.json()),
+      ]);
+    }
+    instances[mode] = module.then(async ([pf, shards]) => {
+      const folder = (name) => new URL(`pagefind/${name}/`, root).pathname;
       // In the page rather than a worker: the worker is a second copy of the script (41 KB),
       // and a search takes milliseconds.
-      await pf.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
-      await pf.init();
-      return pf;
+      const common = { baseUrl: root.pathname, excerptLength: 24, ranking: browse ? NEUTRAL : DEFAULT_RANKING };
+      const instance = pf.createInstance({ ...common, basePath: folder(shards[0]), noWorker: true });
+      await instance.init();
+      // merged in the list's order: equal scores keep it
+      for (const name of shards.slice(1)) await instance.mergeIndex(folder(name), common);
+      return instance;
     });
   }
-  return loading;
+  return instances[mode];
+}
+// Browsing without a query searches for the word every dated record carries.
+async function runSearch(query, options) {
+  const browse = !query;
+  const pf = await pagefind(browse);
+  return pf.search(browse ? BROWSE_WORD : query, options);
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -181,8 +190,7 @@ function headerSearch(form) {
     const query = input.value.trim();
     const ticket = ++asked;
     if (!query) { close(); return; }
-    const pf = await pagefind();
-    const search = await runSearch(pf, query, {});
+    const search = await runSearch(query, {});
     if (ticket !== asked || !search) return;
     const shown = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
     if (ticket !== asked) return;
@@ -239,9 +247,9 @@ function writeState(state) {
 }
 
 async function explore(mount) {
-  const pf = await pagefind();
   const all = {}; // facet → its values with counts, for the facets loaded so far
   const state = readState();
+  await pagefind(!state.q);
 
   const input = el("input", { type: "search", class: "bf-explore__query", id: "bf-explore-q",
     placeholder: "Words to look for (optional)", value: state.q, autocomplete: "off" });
@@ -282,7 +290,7 @@ async function explore(mount) {
   async function loadValues() {
     const missing = shownFacets().filter((f) => !all[f]);
     if (!missing.length) return;
-    const counts = await runSearch(pf, state.q, { filters: Object.fromEntries(missing.map((f) => [f, []])) });
+    const counts = await runSearch(state.q, { filters: Object.fromEntries(missing.map((f) => [f, []])) });
     for (const f of missing) all[f] = (counts && counts.totalFilters && counts.totalFilters[f]) || (counts && counts.filters[f]) || {};
   }
 
@@ -360,7 +368,7 @@ async function explore(mount) {
     if (push) writeState(state);
     status.textContent = "Searching…";
     await loadValues();
-    const search = await runSearch(pf, state.q, { filters: filters() });
+    const search = await runSearch(state.q, { filters: filters() });
     if (mine !== ticket) return;
     results = search ? search.results : [];
     shown = 0;
