@@ -289,7 +289,8 @@ def _rendered_summary(rendered: Any) -> dict[str, int]:
 
 
 def _index_summary(stats: Any) -> dict[str, Any]:
-    return {"records": dict(stats.records), "files": stats.files, "bytes": stats.bytes, "seconds": stats.seconds}
+    return {"records": dict(stats.records), "files": stats.files, "bytes": stats.bytes, "seconds": stats.seconds,
+            "shards": len(stats.shards), "built": len(stats.built)}
 
 
 def wrap_build(timers: Timers) -> None:
@@ -1017,6 +1018,9 @@ def report(results: list[dict], info: dict) -> str:
         lambda r: f"**{fmt_s(r['edit']['wall'])}**; **{r['edit']['wall'] / r['cold']['wall']:.3f}**")
     row("↳ MkDocs pages; generator units", lambda r: reuse(r["edit"]))
     row("↳ docs/ files written", lambda r: f"{r['edit']['cli']['written']:,}")
+    row("↳ search shards indexed again (of all)",
+        lambda r: f"{r['edit']['kept'].get('search', {}).get('built', '?')} of "
+        f"{r['edit']['kept'].get('search', {}).get('shards', '?')}")
     row("↳ generator / MkDocs / search / writing",
         lambda r: " / ".join(fmt_s(part(r, "edit", g)) for g in ("generator", "mkdocs", "search", "writing")))
     row("↳ start-up, imports, staging, the rest", lambda r: fmt_s(part(r, "edit", "staging") + rest(r, "edit")))
@@ -1037,7 +1041,8 @@ def report(results: list[dict], info: dict) -> str:
     row("largest HTML page", lambda r: f"{fmt_b(r['site']['html_max'])} (`{r['site']['html_max_page']}`)")
     row("Pagefind index (`site/pagefind/`: size, files, records)",
         lambda r: f"{fmt_b(r['site']['pagefind_bytes'])}, {r['site']['pagefind_files']:,} files, "
-        f"{sum(r['cold']['kept']['search']['records'].values()):,} records")
+        f"{sum(r['cold']['kept']['search']['records'].values()):,} records, "
+        f"{r['cold']['kept']['search'].get('shards', '?')} shards")
     row("lunr index of the anchors (same page count / equal bytes)",
         lambda r: f"{fmt_b(r['pages_site']['search_index'])} / {fmt_b(r['plain_site']['search_index'])}")
     row("whole site/ (files)", lambda r: f"{fmt_b(r['site']['site_bytes'])} ({r['site']['site_files']:,})")
