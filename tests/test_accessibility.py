@@ -21,6 +21,7 @@ import functools
 import http.server
 import io
 import re
+import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from typing import Any
 import pytest
 
 from tests import axe
+from tests.golden import CLAIMS_PROJECT
 from tests.helpers import EXAMPLE_SLUG, copy_example, run
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -224,6 +226,41 @@ def test_offline_bundle_from_disk(project: Path, views: dict[str, Page], tmp_pat
     assert not found, f"axe-core {axe.VERSION}, serious and critical findings:\n{describe(found)}"
 
 
+def test_claim_threads_with_the_site_styles(
+    tmp_path_factory: pytest.TempPathFactory, views: dict[str, Page]
+) -> None:
+    """The claim-threads fixture's seeds (later words, contested threads, track records,
+    which the example lacks) in the example's project settings and styles."""
+    root = copy_example(tmp_path_factory.mktemp("a11y-claims") / "project")
+    shutil.rmtree(root / "seeds")
+    shutil.copytree(CLAIMS_PROJECT / "seeds", root / "seeds")
+    code, out, err = run(root, "build")
+    assert code == 0, f"briefing build exited {code}\n{out}\n{err}"
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    found: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for path in (
+            "claims/",
+            "claims/sources/",
+            "briefings/2025-03-03-zentara-pauses-k7/",
+            "entities/lantern-ledger/",
+            "entities/lantern-ledger/record/",
+        ):
+            for mode in ("desktop-dark", "phone-light"):
+                page = views[mode]
+                open_page(page, base + path)
+                violations = findings(page)
+                if violations:
+                    found[f"/{path} at {mode}"] = violations
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not found, f"axe-core {axe.VERSION}, serious and critical findings:\n{describe(found)}"
+
+
 def test_badges_draft_marks_and_warnings_in_both_schemes(
     site_url: str, views: dict[str, Page]
 ) -> None:
@@ -231,7 +268,7 @@ def test_badges_draft_marks_and_warnings_in_both_schemes(
     example shows them, against both schemes' backgrounds."""
     samples = "".join(
         f'<p><span class="bf-status bf-status-{s}">{s.replace("-", " ")}</span> a claim</p>'
-        for s in ("reported", "confirmed", "disputed", "denied", "no-comment")
+        for s in ("reported", "confirmed", "disputed", "denied", "no-comment", "contested")
     )
     samples += (
         '<p><span class="bf-draft">Draft — not in the public site</span></p>'
