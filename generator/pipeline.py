@@ -12,6 +12,7 @@ import functools
 import gc
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -615,7 +616,13 @@ def build(
             ),
         )
         kept = report.kept + _index_for_search(
-            site, target, store, progress, project.search_shard_records
+            site,
+            target,
+            store,
+            progress,
+            project.search_shard_records,
+            report,
+            project.config_file.read_text(encoding="utf-8"),
         )
         progress.stage("updating docs/")
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
@@ -644,7 +651,13 @@ SEARCH_MEMO = "search"
 
 
 def _index_for_search(
-    site: Path, target: Path, store: Store, progress: Progress, shard_records: int | None
+    site: Path,
+    target: Path,
+    store: Store,
+    progress: Progress,
+    shard_records: int | None,
+    report: mkdocs_adapter.BuildReport,
+    config_text: str,
 ) -> list[str]:
     """Index the new site for search, keeping each shard of the previous index whose
     inputs (its records, the settings, Pagefind's version) are unchanged; returns the
@@ -652,54 +665,119 @@ def _index_for_search(
 
     Pagefind has no incremental mode, so the index is split into shards
     (:func:`search.plan_shards`) and only the shards an edit touched are indexed
-    again.  A kept shard is checked file by file against the SHA-256 recorded when
-    it was written, so a damaged one is indexed again, never served.
+    again.  When nothing the index reads changed (every built page, by the digest
+    the site build recorded, the data exports, the settings), the whole index is
+    kept without reading a page.  A kept file is checked against the size and time
+    recorded when it was written, and by SHA-256 when those moved, so a damaged
+    one is indexed again, never served.
     """
     folder = search.INDEX_FOLDER
+    pages = {str(m[1]): str(m[5]) for m in report.memo.values() if m[5]}
+    data = []
+    for path in sorted((site / "data").glob("*.json")):
+        data.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
+    inputs = incremental.sha(repr((config_text, sorted(pages.items()), data, shard_records)))
     old = store.read(SEARCH_MEMO)
-    old_shards = old.get("shards") if isinstance(old, dict) else None
-    if not isinstance(old_shards, dict):
-        old_shards = {}
-    kept_files: dict[str, dict[str, str]] = {}
+    if not isinstance(old, dict):
+        old = {}
+    old_shards = old.get("shards") if isinstance(old.get("shards"), dict) else {}
+    assert isinstance(old_shards, dict)
+    root_files = old.get("root") if isinstance(old.get("root"), dict) else {}
+    assert isinstance(root_files, dict)
 
-    def reuse(name: str, inputs: str) -> bool:
+    def intact(base: Path, files: object) -> bool:
+        return (
+            isinstance(files, dict)
+            and bool(files)
+            and all(
+                isinstance(rel, str) and plain_relative(rel) and _still(base / rel, seen)
+                for rel, seen in files.items()
+            )
+        )
+
+    if (
+        old.get("inputs") == inputs
+        and old_shards
+        and all(_SHARD_NAME.fullmatch(str(n)) for n in old_shards)
+        and all(isinstance(e, dict) for e in old_shards.values())
+        and intact(target / folder, root_files)
+        and all(intact(target / folder / n, e.get("files")) for n, e in old_shards.items())
+    ):
+        kept = [f"{folder}/{rel}" for rel in root_files]
+        for name, entry in old_shards.items():
+            kept += [f"{folder}/{name}/{rel}" for rel in entry["files"]]
+        return kept
+
+    kept_files: dict[str, dict[str, object]] = {}
+
+    def reuse(name: str, digest: str) -> bool:
         entry = old_shards.get(name)
-        if not (
-            isinstance(entry, dict)
-            and entry.get("inputs") == inputs
-            and isinstance(entry.get("files"), dict)
-            and entry["files"]
-        ):
+        if not (isinstance(entry, dict) and entry.get("inputs") == digest):
             return False
-        files = entry["files"]
-        if not all(
-            isinstance(rel, str)
-            and plain_relative(rel)
-            and _sha_of(target / folder / name / rel) == digest
-            for rel, digest in files.items()
-        ):
+        if not intact(target / folder / name, entry.get("files")):
             return False
-        kept_files[name] = files
+        kept_files[name] = entry["files"]
         return True
 
+    raw = old.get("articles")
+    known = {
+        str(rel): (str(pair[0]), str(pair[1]))
+        for rel, pair in (raw.items() if isinstance(raw, dict) else ())
+        if isinstance(pair, list) and len(pair) == 2
+    }
     stats = search.index_site(
-        site, fallback=target, reuse=reuse, shard_records=shard_records, progress=progress
+        site,
+        fallback=target,
+        reuse=reuse,
+        shard_records=shard_records,
+        page_digest=pages.get,
+        known=known,
+        progress=progress,
     )
     shards: dict[str, dict[str, object]] = {}
-    for name, inputs in stats.shards.items():
+    for name, digest in stats.shards.items():
         files: Mapping[str, object]
         if name in stats.built:
-            written = site / folder / name
-            files = {
-                p.relative_to(written).as_posix(): _sha_of(p)
-                for p in sorted(written.rglob("*"))
-                if p.is_file()
-            }
+            files = _seen_files(site / folder / name)
         else:
             files = kept_files.get(name, {})
-        shards[name] = {"inputs": inputs, "files": files}
-    store.write(SEARCH_MEMO, {"shards": shards})
+        shards[name] = {"inputs": digest, "files": files}
+    root = {rel: seen for rel, seen in _seen_files(site / folder).items() if "/" not in rel}
+    articles = {rel: list(pair) for rel, pair in sorted(stats.articles.items())}
+    store.write(
+        SEARCH_MEMO, {"inputs": inputs, "shards": shards, "root": root, "articles": articles}
+    )
     return [f"{folder}/{name}/{rel}" for name in stats.kept for rel in kept_files[name]]
+
+
+#: A shard's folder name as :func:`search.plan_shards` makes it (a memo naming anything
+#: else is not trusted with a path).
+_SHARD_NAME = re.compile(r"[a-z]\d{1,6}")
+
+
+def _seen_files(folder: Path) -> dict[str, list[object]]:
+    """``{path: [SHA-256, size, mtime_ns]}`` of every file under ``folder`` (for :func:`_still`)."""
+    out: dict[str, list[object]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out[path.relative_to(folder).as_posix()] = [_sha_of(path), st.st_size, st.st_mtime_ns]
+    return out
+
+
+def _still(path: Path, seen: object) -> bool:
+    """Whether ``path`` is the file recorded as ``seen`` (:func:`_seen_files`): same size
+    and time, or else the same SHA-256 (a restored or copied site moves the times)."""
+    if not (isinstance(seen, list) and len(seen) == 3):
+        return False
+    digest, size, mtime = seen
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if st.st_size != size:
+        return False
+    return st.st_mtime_ns == mtime or bool(_sha_of(path) == digest)
 
 
 def _sha_of(path: Path) -> str | None:

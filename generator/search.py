@@ -137,6 +137,15 @@ class Record:
     html: str = ""
     text: str = ""
     day: str = ""  # for the order: newest first
+    #: The built page (briefings, entity cards) whose article :meth:`article` reads when
+    #: ``html`` was not read up front, and its path in the site (for its digest).
+    page: Path | None = None
+    page_rel: str = ""
+
+    def article(self) -> str:
+        if not self.html and self.page is not None:
+            self.html = _article(self.page)
+        return self.html
 
 
 @dataclass
@@ -149,6 +158,8 @@ class IndexStats:
     shards: dict[str, str] = field(default_factory=dict)
     built: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: every page's path in the site → (digest of the built page, of its article)
+    articles: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _label(name: str, ident: str) -> str:
@@ -189,12 +200,19 @@ def _page_file(url: str) -> str:
     return url + "index.html" if url.endswith("/") or not url else url
 
 
-def records(site_dir: Path, fallback: Path | None = None) -> Iterator[Record]:
+def records(
+    site_dir: Path, fallback: Path | None = None, *, read_pages: bool = True
+) -> Iterator[Record]:
     """Every search record of a built site, newest first (entity cards last).
 
     Read from the site's data exports (the model as JSON) and its briefing and
-    entity pages, so nothing but the built site is needed.
+    entity pages, so nothing but the built site is needed.  With ``read_pages``
+    false a page's article is read only when :meth:`Record.article` asks for it.
     """
+
+    def page(rel: str) -> dict[str, Any]:
+        path = find(rel)
+        return {"page": path, "page_rel": rel, "html": _article(path) if read_pages else ""}
 
     def find(rel: str) -> Path:
         path = site_dir / rel
@@ -247,7 +265,7 @@ def records(site_dir: Path, fallback: Path | None = None) -> Iterator[Record]:
                     "claims": claims,
                     "browse": BROWSE_WORD,
                 },
-                html=_article(find(_page_file(b["url"]))),
+                **page(_page_file(b["url"])),
                 day=b["date"],
             )
         )
@@ -295,7 +313,7 @@ def records(site_dir: Path, fallback: Path | None = None) -> Iterator[Record]:
                 "type": [e["type"]],
             },
             meta={"kind": "entity", "type": e["type"]},
-            html=_article(find(_page_file(e["url"]))),
+            **page(_page_file(e["url"])),
         )
 
 
@@ -310,7 +328,7 @@ def _page_html(record: Record) -> str:
         for value in values:
             parts.append(f'<span data-pagefind-filter="{key}">{html.escape(value)}</span>')
     parts.append("</div>")
-    return f"<html><body>{''.join(parts)}<main>{record.html}</main></body></html>"
+    return f"<html><body>{''.join(parts)}<main>{record.article()}</main></body></html>"
 
 
 # --- the Pagefind service ---------------------------------------------------------------
@@ -416,17 +434,28 @@ class Shard:
     name: str
     records: list[Record]
 
-    def requests(self, language: str) -> list[dict[str, Any]]:
-        """What Pagefind is sent for this shard (without the index's id), in order."""
+    def requests(
+        self, language: str, digest: Callable[[Record], str] | None = None
+    ) -> list[dict[str, Any]]:
+        """What Pagefind is sent for this shard (without the index's id), in order.
+
+        With ``digest``, a page's contents are replaced by ``digest(record)`` (a digest
+        of the built page): what :func:`shard_inputs` hashes without reading pages.
+        """
         out: list[dict[str, Any]] = []
         for record in self.records:
-            if record.html:
+            if record.page is not None or record.html:
+                contents = (
+                    _page_html(record)
+                    if digest is None
+                    else [record.title, record.meta, record.filters, digest(record)]
+                )
                 out.append(
                     {
                         "type": "AddFile",
                         "url": record.url,
                         "file_path": None,
-                        "file_contents": _page_html(record),
+                        "file_contents": contents,
                     }
                 )
             else:
@@ -536,6 +565,8 @@ def index_site(
     fallback: Path | None = None,
     reuse: Callable[[str, str], bool] | None = None,
     shard_records: int | None = None,
+    page_digest: Callable[[str], str | None] | None = None,
+    known: Mapping[str, tuple[str, str]] | None = None,
     progress: Progress = SILENT,
 ) -> IndexStats:
     """Index a built site into ``site_dir/pagefind/``: briefings, entity cards and events.
@@ -543,6 +574,11 @@ def index_site(
     The records are split into shards (:func:`plan_shards`).  ``reuse(name, inputs)``
     says whether the previous site's copy of a shard, made from the same inputs, is
     still good: such a shard is not indexed again, and the caller keeps its files.
+    A shard's inputs name each page by a digest of the article Pagefind reads from
+    it.  ``page_digest(path in the site)`` gives the built page's digest (the site
+    build's memo) and ``known`` the ``(page digest, article digest)`` pairs of the
+    previous build (:attr:`IndexStats.articles`): a page whose digest did not move is
+    not read again, except for the shards indexed again.
     The other shards are indexed by two Pagefind processes at once (both cores).
     ``fallback`` is an earlier site whose files stand in for those ``site_dir`` lacks
     (an incremental build writes only the pages that changed).  Raises
@@ -560,19 +596,31 @@ def index_site(
     language = _language(site_dir)
     config = {"exclude_selectors": list(EXCLUDE_SELECTORS), "force_language": language}
     stats = IndexStats()
-    all_records = list(records(site_dir, fallback))
+    all_records = list(records(site_dir, fallback, read_pages=False))
     for record in all_records:
         stats.records[record.kind] = stats.records.get(record.kind, 0) + 1
+
+    def digest(record: Record) -> str:
+        """A digest of what Pagefind reads of a page: its article, re-read only when
+        the built page changed since the digest was taken (``known``)."""
+        page = page_digest(record.page_rel) if page_digest is not None else None
+        old = known.get(record.page_rel) if known is not None else None
+        if page and old and old[0] == page:
+            article = old[1]
+        else:
+            article = hashlib.sha256(record.article().encode("utf-8")).hexdigest()
+        stats.articles[record.page_rel] = (page or "", article)
+        return article
+
     shards = plan_shards(all_records, shard_records)
     todo: list[tuple[Shard, list[dict[str, Any]]]] = []
     for shard in shards:
-        requests = shard.requests(language)
-        inputs = shard_inputs(shard, requests, config)
+        inputs = shard_inputs(shard, shard.requests(language, digest), config)
         stats.shards[shard.name] = inputs
         if reuse is not None and reuse(shard.name, inputs):
             stats.kept.append(shard.name)
         else:
-            todo.append((shard, requests))
+            todo.append((shard, shard.requests(language)))
     old_script = fallback / INDEX_FOLDER / "pagefind.js" if fallback else None
     script = old_script.read_bytes() if old_script and old_script.is_file() else b""
     if not todo and not script:  # nothing to index, but the script is lost: index a shard

@@ -964,7 +964,7 @@ def test_search_index_holds_no_markup_from_content(hostile: Built) -> None:
     import gzip
 
     found = []
-    fragments = sorted((hostile.site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    fragments = sorted((hostile.site / "pagefind").glob("*/fragment/*.pf_fragment"))
     assert fragments
     for path in fragments:
         doc = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
