@@ -412,13 +412,28 @@ def _language(site_dir: Path) -> str:
     return "en"
 
 
-#: Records per shard (``extra.briefing.search_shard_records`` changes it).  Pagefind
-#: has no incremental mode and indexes a shard in time proportional to its records
-#: (about 1 ms each here, with writing), so a build re-indexes only the shards whose
-#: records changed; but a query downloads one index chunk per word from every shard
-#: (30-50 KB each), so more shards cost readers bytes.  8,000 records: one shard up
-#: to about 3,500 seeds, three at 10,000 (``docs/performance.md``).
-SHARD_RECORDS = 8000
+#: Pagefind has no incremental mode and indexes a shard in time proportional to its
+#: records (about 1 ms each here, with writing), so a build re-indexes only the
+#: shards whose records changed; but a query downloads one index chunk per word from
+#: every shard (25-50 KB each), so more shards cost readers bytes.  The records per
+#: shard are chosen for about SHARDS shards: the smallest of 1,000, 2,000, 4,000...
+#: that holds the dated records in SHARDS (powers of two, so that the cut moves, and
+#: every shard is indexed again, only when the tracker has doubled).
+SHARDS = 3
+MIN_SHARD_RECORDS = 1000
+#: A fixed number of records per shard instead (``extra.briefing.search_shard_records``
+#: in mkdocs.yml sets it for a project; the tests set it here).
+SHARD_RECORDS: int | None = None
+
+
+def shard_size(dated: int) -> int:
+    """Records per shard for ``dated`` dated records (see :data:`SHARDS`)."""
+    if SHARD_RECORDS:
+        return SHARD_RECORDS
+    size = MIN_SHARD_RECORDS
+    while size * SHARDS < dated:
+        size *= 2
+    return size
 #: The list of shards, in the order the search merges them (see search.js).
 SHARDS_FILE = "shards.json"
 #: Files of a Pagefind output that each shard keeps (the rest is shared or unused).
@@ -477,7 +492,7 @@ def plan_shards(all_records: list[Record], size: int | None = None) -> list[Shar
     """Split the records (newest first, entity cards last) into shards, in search order.
 
     Dated records are cut from the oldest day forward into shards of about ``size``
-    records (:data:`SHARD_RECORDS` by default), a day never split, so adding newer
+    records (:func:`shard_size` by default), a day never split, so adding newer
     briefings changes only the newest shard and an edit only its own shard; the
     shards' order, newest first, is the order of browsing.
 
@@ -487,8 +502,8 @@ def plan_shards(all_records: list[Record], size: int | None = None) -> list[Shar
     has, so it scores highest in the shard with the cards, the newest, and equally
     in the others: the merged list stays newest first.
     """
-    size = size or SHARD_RECORDS
     dated = [r for r in all_records if r.kind != "entity"]
+    size = size or shard_size(len(dated))
     cards = [r for r in all_records if r.kind == "entity"]
     days: list[list[Record]] = []
     for record in reversed(dated):  # oldest first; a day's records stay together

@@ -158,6 +158,16 @@ def test_shards_cut_whole_days_from_the_oldest(
     assert len(search.plan_shards(records, 100)) == 1  # the setting
 
 
+@pytest.mark.parametrize(
+    ("dated", "size"),
+    [(0, 1000), (600, 1000), (3000, 1000), (3001, 2000), (3953, 2000), (19715, 8000)],
+)
+def test_shards_are_sized_for_about_three(dated: int, size: int) -> None:
+    """Powers of two from 1,000: the cut moves only when the tracker has doubled."""
+    assert search.SHARD_RECORDS is None
+    assert search.shard_size(dated) == size
+
+
 def test_newer_records_change_only_the_newest_shard() -> None:
     """A tracker grows at its newest end: older shards (and their inputs) stay as they were."""
     older = _dated({f"2025-01-{d:02d}": 3 for d in range(1, 20)})
