@@ -317,6 +317,17 @@ def records(
         )
 
 
+def _stored_filters(filters: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The filters as Pagefind stores them: the entity facet split by the first letter
+    of the id (``entity-a`` … ``entity-z``, ``entity-0``), so that a link naming one
+    entity downloads one letter's file, not every entity's list (search.js joins them)."""
+    out = {key: values for key, values in filters.items() if key != "entity"}
+    for value in filters.get("entity", []):
+        first = value.rsplit("|", 1)[-1][:1]
+        out.setdefault(f"entity-{first if 'a' <= first <= 'z' else '0'}", []).append(value)
+    return out
+
+
 def _page_html(record: Record) -> str:
     """What Pagefind reads for a page record: its article, with the facets as hidden data."""
     parts = ['<div hidden data-pagefind-ignore="index">']
@@ -324,7 +335,7 @@ def _page_html(record: Record) -> str:
     for key, value in record.meta.items():
         if value:
             parts.append(f'<span data-pagefind-meta="{key}">{html.escape(value)}</span>')
-    for key, values in record.filters.items():
+    for key, values in _stored_filters(record.filters).items():
         for value in values:
             parts.append(f'<span data-pagefind-filter="{key}">{html.escape(value)}</span>')
     parts.append("</div>")
@@ -481,7 +492,7 @@ class Shard:
                         "content": record.text,
                         "language": language,
                         "meta": {"title": record.title, **record.meta},
-                        "filters": record.filters,
+                        "filters": _stored_filters(record.filters),
                         "sort": None,
                     }
                 )

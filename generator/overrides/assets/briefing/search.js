@@ -18,6 +18,21 @@ const FACETS = [
 // Facets a record has one value of: several chosen values mean "any of them".
 // Entities, types and tags may be several on one record: chosen values must all be there.
 const ANY_OF = new Set(["kind", "source", "year", "status"]);
+// The entity facet is stored as one Pagefind filter per first letter of the id
+// ("entity-a" … "entity-z", "entity-0" for the rest): a link naming one entity
+// downloads that letter's small file, not every entity's list (155 KB at 10,000
+// seeds).  Opening the facet loads them all.
+const SPLIT = "entity";
+const PARTS = [..."abcdefghijklmnopqrstuvwxyz0"].map((c) => `${SPLIT}-${c}`);
+const partOf = (id) => `${SPLIT}-${/^[a-z]/.test(id) ? id[0] : "0"}`;
+// Pagefind's counts with the split facet's parts added up under its own name.
+function joinParts(counts) {
+  const out = { ...(counts || {}) };
+  const joined = {};
+  for (const part of PARTS) Object.assign(joined, out[part] || {});
+  if (Object.keys(joined).length) out[SPLIT] = joined;
+  return out;
+}
 const KIND_LABELS = { briefing: "Briefing", entity: "Entity", event: "Event" };
 const TYPE_LABELS = {
   company: "Company", person: "Person", product: "Product", organization: "Organization",
@@ -276,10 +291,21 @@ async function explore(mount) {
   const opened = new Set();
   const shownFacets = () => FACETS.map(([f]) => f).filter((f) => opened.has(f) || state.chosen[f].length);
 
+  // The Pagefind filters of a facet: its own name, or the split facet's parts (all of
+  // them when it is open, else those of the chosen values).
+  const partsOf = (facet) => (facet !== SPLIT ? [facet]
+    : opened.has(facet) ? PARTS : [...new Set(state.chosen[facet].map(partOf))]);
+
   function filters() {
     const out = {};
     for (const facet of shownFacets()) {
       const values = state.chosen[facet].map((id) => valueFor(facet, id) || id);
+      if (facet === SPLIT) {
+        for (const part of partsOf(facet)) {
+          out[part] = values.filter((v, i) => partOf(state.chosen[facet][i]) === part);
+        }
+        continue;
+      }
       // an empty list narrows nothing but has Pagefind load the facet and count it
       out[facet] = values.length && ANY_OF.has(facet) ? { any: values } : values;
     }
@@ -287,11 +313,17 @@ async function explore(mount) {
   }
 
   // Chosen values in the URL name ids; the facet's values ("Name|id") come with its file.
+  const loaded = new Set();
   async function loadValues() {
-    const missing = shownFacets().filter((f) => !all[f]);
+    const missing = shownFacets().flatMap(partsOf).filter((f) => !loaded.has(f));
     if (!missing.length) return;
     const counts = await runSearch(state.q, { filters: Object.fromEntries(missing.map((f) => [f, []])) });
-    for (const f of missing) all[f] = (counts && counts.totalFilters && counts.totalFilters[f]) || (counts && counts.filters[f]) || {};
+    const got = { ...(counts && counts.filters), ...(counts && counts.totalFilters) };
+    for (const f of missing) {
+      loaded.add(f);
+      const facet = f.startsWith(`${SPLIT}-`) ? SPLIT : f;
+      all[facet] = { ...(all[facet] || {}), ...(got[f] || {}) };
+    }
   }
 
   async function showMore() {
@@ -342,7 +374,15 @@ async function explore(mount) {
           el("span", { class: "bf-facet__name", text: valueLabel(facet, value) }),
           el("span", { class: "bf-facet__count", text: String(n) })));
       }
-      if (entries.length > visible.length || expanded.has(facet)) {
+      if (facet === SPLIT && !opened.has(facet)) {
+        // only the chosen entities' letters are loaded: offer the rest
+        const every = el("button", { type: "button", class: "bf-facet__toggle", text: "Every entity" });
+        every.addEventListener("click", () => {
+          opened.add(facet);
+          update(false).then(() => facets.querySelector(`details[data-facet="${facet}"] summary`)?.focus());
+        });
+        group.append(every);
+      } else if (entries.length > visible.length || expanded.has(facet)) {
         const toggle = el("button", { type: "button", class: "bf-facet__toggle",
           text: expanded.has(facet) ? "Fewer" : `All ${entries.length}` });
         toggle.addEventListener("click", () => {
@@ -380,7 +420,7 @@ async function explore(mount) {
     status.textContent = `${results.length} ${results.length === 1 ? "result" : "results"}`
       + (state.q ? ` for “${state.q}”` : "") + (chosen.length ? ` · ${chosen.join(" · ")}` : "")
       + (state.q ? " · best matches first" : " · newest first");
-    renderFacets(search ? search.filters : {});
+    renderFacets(joinParts(search ? search.filters : {}));
     await showMore();
   }
 
