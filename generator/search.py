@@ -445,6 +445,8 @@ def shard_size(dated: int) -> int:
     while size * SHARDS < dated:
         size *= 2
     return size
+
+
 #: The list of shards, in the order the search merges them (see search.js).
 SHARDS_FILE = "shards.json"
 #: Files of a Pagefind output that each shard keeps (the rest is shared or unused).
