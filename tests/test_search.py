@@ -625,28 +625,48 @@ def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> Non
             }
         return out
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "SHARD_RECORDS", 20)
-        code, _, err = run(root, "build")
-        assert code == 0, err
-        before = files()
-        oldest = sorted((root / "seeds").rglob("*.md"))[0]
-        text = oldest.read_text(encoding="utf-8")
-        line = re.search(r"^title: (.*)$", text, re.M)
-        assert line is not None
-        edited = "title: " + json.dumps("Edited " + str(yaml.safe_load(line.group(1))))
-        oldest.write_text(text.replace(line.group(0), edited, 1), encoding="utf-8")
-        code, _, err = run(root, "build")
-        assert code == 0, err
-        after = files()
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  briefing:\n", "  briefing:\n    search_shard_records: 20\n", 1)
+    )
+    assert "search_shard_records: 20" in config.read_text(encoding="utf-8")
+    code, _, err = run(root, "build")
+    assert code == 0, err
+    before = files()
+    oldest = sorted((root / "seeds").rglob("*.md"))[0]
+    text = oldest.read_text(encoding="utf-8")
+    line = re.search(r"^title: (.*)$", text, re.M)
+    assert line is not None
+    edited = "title: " + json.dumps("Edited " + str(yaml.safe_load(line.group(1))))
+    oldest.write_text(text.replace(line.group(0), edited, 1), encoding="utf-8")
+    code, _, err = run(root, "build")
+    assert code == 0, err
+    after = files()
     assert len(before) >= 5 and before.keys() == after.keys()
     redone = {name for name in before if before[name] != after[name]}
     assert "d0" in redone, "the oldest briefing's shard was not indexed again"
     assert len(redone) <= len(before) // 2, (redone, sorted(before))
     clean = tmp_path / "clean"
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".cache"))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "SHARD_RECORDS", 20)
-        code, _, err = run(clean, "build", "--no-cache")
+    code, _, err = run(clean, "build", "--no-cache")
     assert code == 0, err
     assert hashes(clean / "site" / "pagefind") == hashes(index)
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many", "true", "1.5"])
+def test_a_wrong_shard_size_is_one_clear_line(tmp_path: Path, value: str) -> None:
+    root = copy_example(tmp_path / "project")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nextra:\n" in text
+    config.write_text(
+        text.replace("\nextra:\n", f"\nextra:\n  briefing:\n    search_shard_records: {value}\n", 1)
+        if "  briefing:\n" not in text
+        else text.replace("  briefing:\n", f"  briefing:\n    search_shard_records: {value}\n", 1),
+        encoding="utf-8",
+    )
+    code, out, err = run(root, "build")
+    assert code == 2, out + err
+    assert "extra.briefing.search_shard_records" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
