@@ -218,8 +218,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     whose URL a seed already has are skipped), a folder of these, or an http(s) URL.
     Proposes entities from the registry (and new ones with a guessed type), events from
     relative dates, claims with who makes them and their status, and quotes with their
-    speakers, each with the sentence it came from as a comment. --date and --source are
-    needed only where the file does not say. Never overwrites a seed; every draft passes
+    speakers, each with the sentence it came from as a comment; a claim that reads like
+    an earlier one gets a commented "updates: <id>" suggestion (never set). --date and
+    --source are needed only where the file does not say. Never overwrites a seed; every draft passes
     briefing check. Prints one line per article: what it wrote, or why not.
     """
     from .importer import BadOption, Importer, MissingDependency
