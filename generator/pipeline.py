@@ -718,13 +718,9 @@ def _index_for_search(
     for path in sorted((site / "data").glob("*.json")):
         data.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
     inputs = incremental.sha(repr((config_text, sorted(pages.items()), data, shard_records)))
-    old = store.read(SEARCH_MEMO)
-    if not isinstance(old, dict):
-        old = {}
-    old_shards = old.get("shards") if isinstance(old.get("shards"), dict) else {}
-    assert isinstance(old_shards, dict)
-    root_files = old.get("root") if isinstance(old.get("root"), dict) else {}
-    assert isinstance(root_files, dict)
+    old = _mapping(store.read(SEARCH_MEMO))
+    old_shards = _mapping(old.get("shards"))
+    root_files = _mapping(old.get("root"))
 
     def intact(base: Path, files: object) -> bool:
         return (
@@ -760,10 +756,9 @@ def _index_for_search(
         kept_files[name] = entry["files"]
         return True
 
-    raw = old.get("articles")
     known = {
         str(rel): (str(pair[0]), str(pair[1]))
-        for rel, pair in (raw.items() if isinstance(raw, dict) else ())
+        for rel, pair in _mapping(old.get("articles")).items()
         if isinstance(pair, list) and len(pair) == 2
     }
     stats = search.index_site(
@@ -779,11 +774,11 @@ def _index_for_search(
     for name, digest in stats.shards.items():
         files: Mapping[str, object]
         if name in stats.built:
-            files = _seen_files(site / folder / name)
+            files = _seen_files(site / folder / name, stats.written[name])
         else:
             files = kept_files.get(name, {})
         shards[name] = {"inputs": digest, "files": files}
-    root = {rel: seen for rel, seen in _seen_files(site / folder).items() if "/" not in rel}
+    root = _seen_files(site / folder, stats.written[""])
     articles = {rel: list(pair) for rel, pair in sorted(stats.articles.items())}
     store.write(
         SEARCH_MEMO, {"inputs": inputs, "shards": shards, "root": root, "articles": articles}
@@ -791,18 +786,23 @@ def _index_for_search(
     return [f"{folder}/{name}/{rel}" for name in stats.kept for rel in kept_files[name]]
 
 
+def _mapping(value: object) -> dict[Any, Any]:
+    """``value`` if a memo holds a mapping there, else an empty one (a memo is untrusted)."""
+    return value if isinstance(value, dict) else {}
+
+
 #: A shard's folder name as :func:`search.plan_shards` makes it (a memo naming anything
 #: else is not trusted with a path).
 _SHARD_NAME = re.compile(r"[a-z]\d{1,6}")
 
 
-def _seen_files(folder: Path) -> dict[str, list[object]]:
-    """``{path: [SHA-256, size, mtime_ns]}`` of every file under ``folder`` (for :func:`_still`)."""
+def _seen_files(folder: Path, digests: Mapping[str, str]) -> dict[str, list[object]]:
+    """``{path: [SHA-256, size, mtime_ns]}`` of files just written under ``folder``, their
+    digests taken from the bytes written (for :func:`_still`)."""
     out: dict[str, list[object]] = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            st = path.stat()
-            out[path.relative_to(folder).as_posix()] = [_sha_of(path), st.st_size, st.st_mtime_ns]
+    for rel, digest in sorted(digests.items()):
+        st = (folder / rel).stat()
+        out[rel] = [digest, st.st_size, st.st_mtime_ns]
     return out
 
 

@@ -18,6 +18,7 @@ Python wrapper waits 0.1 s per request (2,000 records took 200 s).
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import html
@@ -36,6 +37,7 @@ from typing import IO, Any
 
 from .mkdocs_adapter import BuildFailed, MkDocsMissing
 from .progress import SILENT, Progress
+from .write import plain_relative
 
 #: The browse page (a generated docs path).
 EXPLORE_DOC = "explore/index.md"
@@ -152,8 +154,11 @@ class Record:
 class IndexStats:
     records: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: the files this run wrote (kept shards are not counted) and their bytes
     files: int = 0
     bytes: int = 0
+    #: shard name ("" for the shared files) → its files written by this run → SHA-256
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
     #: every shard's name → the digest of its inputs (:func:`shard_inputs`)
     shards: dict[str, str] = field(default_factory=dict)
     built: list[str] = field(default_factory=list)
@@ -544,8 +549,10 @@ def _build_shard(
     requests: list[dict[str, Any]],
     config: dict[str, Any],
     output: Path,
-) -> bytes:
-    """Index one shard into ``output/<name>/``; returns Pagefind's ``pagefind.js``."""
+) -> tuple[bytes, dict[str, str], int]:
+    """Index one shard into ``output/<name>/``; returns Pagefind's ``pagefind.js``, the
+    SHA-256 of every file written (so nobody reads them back to hash them) and their
+    bytes."""
     (created,) = service.request({"type": "NewIndex", "config": config})
     index = created["index_id"]
     for request in requests:
@@ -553,20 +560,23 @@ def _build_shard(
     # The files come back in the answer and are written here: the service's own
     # WriteFiles answers before its writes are done, and a file could be left empty.
     (answer,) = service.request({"type": "GetFiles", "index_id": index})
-    folder = output / shard.name
-    script = b""
+    files: dict[str, bytes] = {}
     for item in answer["files"]:
-        rel = Path(str(item["path"]))
-        if rel.is_absolute() or ".." in rel.parts:
+        rel = str(item["path"])
+        if not plain_relative(rel):
             raise SearchFailed(f"search index: unexpected file name from Pagefind: {rel}")
-        if rel.as_posix() == "pagefind.js":
-            script = base64.b64decode(item["content"])
-        if not _SHARD_FILES.match(rel.as_posix()):
-            continue
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(base64.b64decode(item["content"]))
-    canonicalise(folder)
-    return script
+        files[rel] = base64.b64decode(item["content"])
+    script = files.get("pagefind.js", b"")
+    folder = output / shard.name
+    written: dict[str, str] = {}
+    size = 0
+    for rel, data in sorted(canonicalise(files).items()):
+        if _SHARD_FILES.match(rel):
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_bytes(data)
+            written[rel] = hashlib.sha256(data).hexdigest()
+            size += len(data)
+    return script, written, size
 
 
 def shard_inputs(shard: Shard, requests: list[dict[str, Any]], config: dict[str, Any]) -> str:
@@ -578,6 +588,7 @@ def shard_inputs(shard: Shard, requests: list[dict[str, Any]], config: dict[str,
     return digest.hexdigest()
 
 
+@functools.cache
 def _pagefind_version() -> str:
     try:
         from importlib.metadata import version
@@ -655,28 +666,32 @@ def index_site(
         stats.kept.pop(0)
         todo.append((shards[0], shards[0].requests(language)))
     todo.sort(key=lambda job: -len(job[1]))  # the largest first, for an even split
-    scripts = _index_in_two(todo, config, output)
+    scripts = _index_in_two(todo, config, output, stats)
     script = next((s for s in scripts if s), script)
-    (output / "pagefind.js").write_bytes(script)
-    (output / SHARDS_FILE).write_text(json.dumps([s.name for s in shards]), encoding="utf-8")
+    listing = json.dumps([s.name for s in shards]).encode()
+    shared = stats.written.setdefault("", {})
+    for name, data in (("pagefind.js", script), (SHARDS_FILE, listing)):
+        (output / name).write_bytes(data)
+        shared[name] = hashlib.sha256(data).hexdigest()
+        stats.files += 1
+        stats.bytes += len(data)
     stats.built = [shard.name for shard, _ in todo]
-    files = [p for p in output.rglob("*") if p.is_file()]
-    stats.files = len(files)
-    stats.bytes = sum(p.stat().st_size for p in files)
     stats.seconds = time.perf_counter() - started
     return stats
 
 
 def _index_in_two(
-    todo: list[tuple[Shard, list[dict[str, Any]]]], config: dict[str, Any], output: Path
+    todo: list[tuple[Shard, list[dict[str, Any]]]],
+    config: dict[str, Any],
+    output: Path,
+    stats: IndexStats,
 ) -> list[bytes]:
-    """Index the shards with two Pagefind processes, each taking the next shard left.
+    """Index the shards with two Pagefind processes, each taking the next shard left;
+    returns the ``pagefind.js`` each wrote and records the files in ``stats``.
 
     Each process works alone on its shard (Pagefind is single-threaded per index), so
     two of them use both cores; the threads here only pass messages.
     """
-    if not todo:
-        return []
     jobs = list(todo)
     lock = threading.Lock()
     scripts: list[bytes] = []
@@ -691,7 +706,12 @@ def _index_in_two(
                     if not jobs:
                         return
                     shard, requests = jobs.pop(0)
-                scripts.append(_build_shard(service, shard, requests, config, output))
+                script, written, size = _build_shard(service, shard, requests, config, output)
+                with lock:
+                    scripts.append(script)
+                    stats.written[shard.name] = written
+                    stats.files += len(written)
+                    stats.bytes += size
         except BaseException as exc:  # raised again in the caller's thread
             errors.append(exc)
         finally:
@@ -786,13 +806,13 @@ def _cbor_encode(value: Any) -> bytes:
     raise TypeError(f"cannot encode {type(value).__name__} as CBOR")
 
 
-def _read_pf(path: Path) -> Any:
-    raw = gzip.decompress(path.read_bytes())
+def _decode_pf(data: bytes, name: str) -> Any:
+    raw = gzip.decompress(data)
     if not raw.startswith(_SIGNATURE):
-        raise ValueError(f"{path.name}: not a Pagefind file")
+        raise ValueError(f"{name}: not a Pagefind file")
     value, end = _cbor_decode(raw, len(_SIGNATURE))
     if end != len(raw):
-        raise ValueError(f"{path.name}: trailing bytes")
+        raise ValueError(f"{name}: trailing bytes")
     return value
 
 
@@ -802,38 +822,33 @@ def _encode_pf(value: Any) -> tuple[bytes, str]:
     return gzip.compress(raw, compresslevel=9, mtime=0), hashlib.sha256(raw).hexdigest()
 
 
-def canonicalise(output: Path) -> None:
-    """Put Pagefind's hash-ordered structures in a fixed order (see above)."""
-    entry_path = output / "pagefind-entry.json"
+def canonicalise(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's output (``{path: bytes}``) with its hash-ordered structures in a fixed
+    order (see above), before anything is written."""
+    out = dict(files)
     try:
-        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        entry = json.loads(out["pagefind-entry.json"])
         for language, info in entry["languages"].items():
             prefix = f"{language}_"
-            meta_path = output / f"pagefind.{info['hash']}.pf_meta"
-            meta = _read_pf(meta_path)
+            meta_name = f"pagefind.{info['hash']}.pf_meta"
+            meta = _decode_pf(out.pop(meta_name), meta_name)
             renamed: dict[str, str] = {}
             for old in sorted({str(f[1]) for f in meta[3]}):
-                old_path = output / "filter" / f"{old}.pf_filter"
-                name, values = _read_pf(old_path)
+                old_name = f"filter/{old}.pf_filter"
+                name, values = _decode_pf(out.pop(old_name), old_name)
                 values.sort(key=lambda v: v[0])
                 data, digest = _encode_pf([name, values])
                 new = prefix + digest[: len(old) - len(prefix)]
-                old_path.unlink()
-                (output / "filter" / f"{new}.pf_filter").write_bytes(data)
+                out[f"filter/{new}.pf_filter"] = data
                 renamed[old] = new
             meta[3] = sorted(([f[0], renamed[f[1]]] for f in meta[3]), key=lambda f: str(f[0]))
             data, digest = _encode_pf(meta)
             new_hash = prefix + digest[: len(info["hash"]) - len(prefix)]
-            meta_path.unlink()
-            (output / f"pagefind.{new_hash}.pf_meta").write_bytes(data)
+            out[f"pagefind.{new_hash}.pf_meta"] = data
             info["hash"] = new_hash
-    except (OSError, ValueError, IndexError, KeyError, TypeError) as exc:
+    except (ValueError, IndexError, KeyError, TypeError) as exc:
         raise SearchFailed(f"search index: unexpected Pagefind output ({exc})") from None
-    entry_path.write_text(
-        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-    )
-
-
-def size_of(folder: Path) -> int:
-    """Bytes of every file under ``folder`` (for the reports)."""
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+    out["pagefind-entry.json"] = json.dumps(
+        entry, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+    return out
