@@ -28,7 +28,6 @@ from pathlib import Path
 
 PACKAGE = "iframe-worker"
 VERSION = "1.0.4"
-TARBALL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
 #: The npm registry's ``dist.integrity`` of the tarball.
 INTEGRITY = "sha512-roeaaI+Lg1LJNfgpCjoRe/+WzEjy9+Z08LoEvu85MCPbBjwm+qXz8Ag5U05lHa6V1CysZyGzE0SOkAtSUA5q7Q=="
 #: SHA-256 of ``package/shim/index.js`` in that tarball: what the package ships.
@@ -57,31 +56,51 @@ def shim() -> Path:
     return SHIM
 
 
-def fetch() -> Path:
-    """Download the pinned tarball, check it, and write the shim and its licence into assets/."""
+def tarball_url(package: str, version: str) -> str:
+    return f"https://registry.npmjs.org/{package}/-/{package}-{version}.tgz"
+
+
+TARBALL = tarball_url(PACKAGE, VERSION)
+
+
+def npm_files(package: str, version: str, integrity: str, members: list[str]) -> dict[str, bytes]:
+    """The named files of an npm package's tarball, downloaded from the registry and
+    checked against the SHA-512 ``integrity`` it publishes; raises :class:`AssetError`.
+
+    The test suite fetches its own pinned asset (axe-core) the same way."""
+    tarball = tarball_url(package, version)
     try:
-        with urllib.request.urlopen(TARBALL, timeout=60) as response:
+        with urllib.request.urlopen(tarball, timeout=60) as response:
             data = response.read()
     except (urllib.error.URLError, OSError) as exc:
-        raise AssetError(f"cannot download {TARBALL}: {getattr(exc, 'reason', exc)}") from None
+        raise AssetError(f"cannot download {tarball}: {getattr(exc, 'reason', exc)}") from None
     digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
-    if digest != INTEGRITY:
-        raise AssetError(f"{PACKAGE}@{VERSION}: checksum mismatch ({digest}); refusing to use it")
-    files: dict[Path, bytes] = {}
+    if digest != integrity:
+        raise AssetError(
+            f"{package}@{version}: checksum mismatch ({digest}, expected {integrity}); "
+            "refusing to use it"
+        )
+    files: dict[str, bytes] = {}
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        for member, target in MEMBERS.items():
+        for member in members:
             try:
                 handle = archive.extractfile(member)
             except KeyError:
                 handle = None
             if handle is None:
-                raise AssetError(f"{PACKAGE}@{VERSION}: {member} missing from the package")
-            files[target] = handle.read()
-    if hashlib.sha256(files[SHIM]).hexdigest() != SHIM_SHA256:
+                raise AssetError(f"{package}@{version}: {member} missing from the package")
+            files[member] = handle.read()
+    return files
+
+
+def fetch() -> Path:
+    """Download the pinned tarball, check it, and write the shim and its licence into assets/."""
+    files = npm_files(PACKAGE, VERSION, INTEGRITY, list(MEMBERS))
+    if hashlib.sha256(files["package/shim/index.js"]).hexdigest() != SHIM_SHA256:
         raise AssetError(f"{PACKAGE}@{VERSION}: the shim does not match SHIM_SHA256")
     ASSETS.mkdir(parents=True, exist_ok=True)
-    for target, content in files.items():
-        target.write_bytes(content)
+    for member, target in MEMBERS.items():
+        target.write_bytes(files[member])
     return SHIM
 
 

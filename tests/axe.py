@@ -5,7 +5,8 @@ run downloads the pinned tarball from the npm registry, checks it against the
 SHA-512 integrity the registry publishes and ``axe.min.js`` against a pinned
 SHA-256, and keeps the script in ``.cache/axe/`` (``make clean`` removes it).
 A later run uses the cached copy only if its bytes still match the SHA-256.
-The same pinning as the offline bundle's shim (``generator/offline_assets.py``);
+The same pinning and the same download (``npm_files``) as the offline bundle's shim
+(``generator/offline_assets.py``);
 a new version means changing the three constants together.
 
 ``python -m tests.axe`` fetches it ahead of time (for example before going offline).
@@ -13,18 +14,14 @@ a new version means changing the three constants together.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import sys
-import tarfile
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from generator.offline_assets import AssetError, npm_files
 
 PACKAGE = "axe-core"
 VERSION = "4.14.1"
-TARBALL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
 #: The npm registry's ``dist.integrity`` of the tarball.
 INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
 #: SHA-256 of ``package/axe.min.js`` in that tarball.
@@ -45,36 +42,19 @@ def _sha256(data: bytes) -> str:
 def fetch() -> Path:
     """Download the pinned tarball, check both digests, and write the script into the cache."""
     try:
-        with urllib.request.urlopen(TARBALL, timeout=60) as response:
-            data = response.read()
-    except (urllib.error.URLError, OSError) as exc:
+        files = npm_files(PACKAGE, VERSION, INTEGRITY, list(MEMBERS))
+    except AssetError as exc:
         raise AxeUnavailable(
-            f"cannot download {TARBALL}: {getattr(exc, 'reason', exc)}; the accessibility "
-            "tests need the npm registry once (then .cache/axe/ keeps the script)"
+            f"{exc}; the accessibility tests need the npm registry once "
+            "(then .cache/axe/ keeps the script)"
         ) from None
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
-    if digest != INTEGRITY:
-        raise AxeUnavailable(
-            f"{PACKAGE}@{VERSION}: tarball checksum mismatch ({digest}, expected {INTEGRITY}); "
-            "refusing to use it"
-        )
-    files: dict[Path, bytes] = {}
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        for member, target in MEMBERS.items():
-            try:
-                handle = archive.extractfile(member)
-            except KeyError:
-                handle = None
-            if handle is None:
-                raise AxeUnavailable(f"{PACKAGE}@{VERSION}: {member} missing from the package")
-            files[target] = handle.read()
-    if _sha256(files[SCRIPT]) != SCRIPT_SHA256:
+    if _sha256(files["package/axe.min.js"]) != SCRIPT_SHA256:
         raise AxeUnavailable(
             f"{PACKAGE}@{VERSION}: axe.min.js does not match the pinned SHA-256; refusing to use it"
         )
     CACHE.mkdir(parents=True, exist_ok=True)
-    for target, content in files.items():
-        target.write_bytes(content)
+    for member, target in MEMBERS.items():
+        target.write_bytes(files[member])
     return SCRIPT
 
 
