@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generator.pipeline import check, render
 from generator.project import Project
+from tests.helpers import tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "example"
@@ -40,13 +41,7 @@ def render_example(root: Path = ROOT) -> dict[str, bytes]:
 
 def read_golden(folder: Path = GOLDEN_DIR) -> dict[str, bytes]:
     """The golden files as ``{docs path: bytes}``."""
-    if not folder.is_dir():
-        return {}
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return tree(folder)
 
 
 def refresh(folder: Path = GOLDEN_DIR, root: Path = ROOT) -> int:

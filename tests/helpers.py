@@ -7,12 +7,17 @@ this repository's own ``docs/`` or ``site/``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import http.server
 import io
 import json
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from generator import cli
 
@@ -20,6 +25,9 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 #: The example project: this repository.
 ROOT = Path(__file__).resolve().parent.parent
+#: Debian's Chromium, which the browser tests drive through Playwright, and how.
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 EXAMPLE_SLUG = "2025-09-11-alibaba-baidu-own-chips"
 EXAMPLE_SEED = ROOT / "seeds" / "2025" / f"{EXAMPLE_SLUG}.md"
 
@@ -92,15 +100,20 @@ def run(root: Path, *args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def hashes(folder: Path) -> dict[str, str]:
-    """``{relative path: sha256}`` of every file under ``folder``."""
+def tree(folder: Path) -> dict[str, bytes]:
+    """``{relative path: bytes}`` of every file under ``folder`` (none if it is missing)."""
     if not folder.is_dir():
         return {}
     return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of every file under ``folder``."""
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in tree(folder).items()}
 
 
 def mtimes(folder: Path) -> dict[str, int]:
@@ -118,3 +131,36 @@ def tree_diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
     out += [f"added: {p}" for p in sorted(after.keys() - before.keys())]
     out += [f"changed: {p}" for p in sorted(before.keys() & after.keys()) if before[p] != after[p]]
     return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """``folder`` served on 127.0.0.1 (any free port) while the block runs: its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Chromium (Playwright's ``Browser``) while the block runs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

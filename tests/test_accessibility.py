@@ -17,12 +17,9 @@ to ``tests/artifacts/``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import re
 import shutil
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,16 +29,14 @@ import pytest
 
 from tests import axe
 from tests.golden import CLAIMS_PROJECT
-from tests.helpers import EXAMPLE_SLUG, copy_example, run
+from tests.helpers import CHROMIUM, EXAMPLE_SLUG, chromium, copy_example, run, serve_folder
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 #: Every page type of a briefing site (README "What the site contains"), as a page of
 #: the example.  A page type that the example lacks fails the test: it is not skipped.
@@ -85,11 +80,6 @@ RUN_AXE = """async ([tags, context]) => {
 }"""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def axe_script() -> str:
     """axe-core's script; the tests fail (not skip) when it cannot be had or checked."""
@@ -117,26 +107,14 @@ def site_url(project: Path) -> Iterator[str]:
     """The example project built with ``briefing build --strict``, served on 127.0.0.1."""
     code, out, err = run(project, "build", "--strict")
     assert code == 0, f"briefing build --strict exited {code}\n{out}\n{err}"
-    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(project / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
@@ -236,12 +214,8 @@ def test_claim_threads_with_the_site_styles(
     shutil.copytree(CLAIMS_PROJECT / "seeds", root / "seeds")
     code, out, err = run(root, "build")
     assert code == 0, f"briefing build exited {code}\n{out}\n{err}"
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     found: dict[str, list[dict[str, Any]]] = {}
-    try:
+    with serve_folder(root / "site") as base:
         for path in (
             "claims/",
             "claims/sources/",
@@ -255,9 +229,6 @@ def test_claim_threads_with_the_site_styles(
                 violations = findings(page)
                 if violations:
                     found[f"/{path} at {mode}"] = violations
-    finally:
-        server.shutdown()
-        server.server_close()
     assert not found, f"axe-core {axe.VERSION}, serious and critical findings:\n{describe(found)}"
 
 

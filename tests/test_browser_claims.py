@@ -7,10 +7,7 @@ and the list behind it.  (Browser and page fixtures: ``tests/test_browser.py``.)
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -18,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from tests import test_browser  # skips this module too without Debian's chromium
 from tests.golden import CLAIMS_PROJECT
-from tests.helpers import run
-from tests.test_browser import Network, _QuietHandler, assert_offline, settle, shot
+from tests.helpers import run, serve_folder
+from tests.test_browser import Network, assert_offline, settle, shot
 
 #: The browser and page fixtures of the example's browser tests.
 browser = test_browser.browser
@@ -32,16 +29,8 @@ def claims_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(CLAIMS_PROJECT, root)
     code, out, err = run(root, "build", "--strict")
     assert code == 0, f"briefing build --strict exited {code}\n{out}\n{err}"
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(root / "site") as url:
+        yield url
 
 
 def test_claims_page_shows_threads_by_status(claims_site: str, tab: tuple[Page, Network]) -> None:

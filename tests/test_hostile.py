@@ -92,7 +92,7 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import hashes, run, tree_diff, write_project
+from tests.helpers import CHROMIUM, chromium, hashes, run, serve_folder, tree_diff, write_project
 from tests.test_check import (
     LINE_RE,
     REGISTRY,
@@ -1679,23 +1679,8 @@ def test_each_problem_is_one_line_even_in_ci(
 
 def test_no_payload_runs_in_a_browser(hostile: Built) -> None:
     """Every page with a payload, and a search for one, in headless Chromium: no dialog opens."""
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip(f"needs Debian's chromium at {chromium}")
-    import functools
-    import http.server
-    import threading
-
-    from playwright.sync_api import sync_playwright
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(hostile.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
     dialogs: list[str] = []
     urls = [
         "",
@@ -1707,30 +1692,22 @@ def test_no_payload_runs_in_a_browser(hostile: Built) -> None:
         "tags/ai-chips/",
         "graph/",
     ] + [f"briefings/body-{i:02d}/" for i in range(1, len(BODY_PAYLOADS) + 1)]
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
-            )
-            context = browser.new_context(service_workers="block")
-            context.route(
-                "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
-            )
-            page = context.new_page()
-            page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
-            for url in urls:
-                page.goto(base + url)
-                page.wait_for_load_state("load")
-                page.mouse.move(5, 5)
-                page.mouse.move(640, 400)
-            page.goto(base)
-            page.keyboard.press("/")  # the search box's shortcut
-            page.locator("#bf-search-input").press_sequentially("alert", delay=20)
-            page.wait_for_timeout(1500)
-            page.goto(base + "explore/?q=alert")  # results with excerpts, and facets
-            page.wait_for_timeout(1500)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(hostile.site) as base, chromium() as browser:
+        context = browser.new_context(service_workers="block")
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
+        )
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        for url in urls:
+            page.goto(base + url)
+            page.wait_for_load_state("load")
+            page.mouse.move(5, 5)
+            page.mouse.move(640, 400)
+        page.goto(base)
+        page.keyboard.press("/")  # the search box's shortcut
+        page.locator("#bf-search-input").press_sequentially("alert", delay=20)
+        page.wait_for_timeout(1500)
+        page.goto(base + "explore/?q=alert")  # results with excerpts, and facets
+        page.wait_for_timeout(1500)
     assert not dialogs, f"{len(dialogs)} dialogs opened: {sorted(set(dialogs))[:10]}"

@@ -7,16 +7,15 @@ URLs are fetched from a local http.server on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import http.server
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import RunCli
+from tests.helpers import serve_folder
 from tests.test_import_quality import INTAKE, front_matter
 
 MakeProject = Callable[..., Path]
@@ -184,22 +183,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     shutil.copy(INTAKE / "07-saved-page-lumisyn.html", www / "page.html")
     (www / "big.html").write_text("<html><body>" + "<p>x</p>" * 50_000 + "</body></html>")
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(www), **kwargs)  # type: ignore[arg-type]
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serve_folder(www) as url:
+        yield url.rstrip("/")
 
 
 def test_url_is_fetched_and_imported_like_a_saved_page(

@@ -52,6 +52,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from bench.synth import Synth, dump_yaml
 from generator import render
+from tests.helpers import tree
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -265,17 +266,6 @@ def expected(root: Path, *args: str) -> Path:
     code, err, folder = clean_result(root, *args)
     assert code == 0, err
     return folder
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """``{relative path: bytes}`` of every file under ``folder``."""
-    if not folder.is_dir():
-        return {}
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -15,25 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLE_SLUG, ROOT, copy_example
+from tests.helpers import CHROMIUM, EXAMPLE_SLUG, ROOT, chromium, copy_example
 from tests.helpers import run as invoke_cli
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"
-)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _project(tmp: Path) -> Path:

@@ -21,11 +21,9 @@ from bs4 import BeautifulSoup
 from generator import markup
 from generator.markup import body_html
 from generator.project import Project, UsageError
-from tests.helpers import SMALL_MKDOCS_YML, write_project
+from tests.helpers import CHROMIUM, SMALL_MKDOCS_YML, chromium, write_project
 from tests.helpers import run as invoke_cli
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 LINK = '<a href="{url}" class="bf-remote-image" rel="noopener noreferrer nofollow">{label}</a>'
 
 # --- the transformation -----------------------------------------------------------------
@@ -305,14 +303,10 @@ def test_hosted_site_keeps_remote_images_when_asked(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_offline_bundle_makes_no_request_for_remote_images(browser: object, tmp_path: Path) -> None:

@@ -9,13 +9,10 @@ from the model the build came from.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import re
 import shutil
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,10 +26,8 @@ from generator import search
 from generator.model import Corpus
 from generator.pipeline import check
 from generator.project import Project
-from tests.helpers import ROOT, copy_example, hashes, run
+from tests.helpers import CHROMIUM, ROOT, chromium, copy_example, hashes, run, serve_folder
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SEEDS = 300
 #: Records per search shard in the served project: several shards to merge.
 SHARD_RECORDS = 400
@@ -288,11 +283,6 @@ class Served:
     names: dict[str, str] = field(default_factory=dict)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def _serve(root: Path, shard_records: int | None) -> Iterator[Served]:
     """Build the synthetic project at ``root`` (with that many records per search shard,
     or the default) and serve its site on 127.0.0.1."""
@@ -308,21 +298,8 @@ def _serve(root: Path, shard_records: int | None) -> Iterator[Served]:
         code, out, err = run(root, "build")
     assert code == 0, out + err[-2000:]
     corpus = _corpus(root)
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Served(
-            root,
-            f"http://127.0.0.1:{server.server_address[1]}/",
-            corpus,
-            {e.id: e.name for e in corpus.entities.values()},
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(root / "site") as url:
+        yield Served(root, url, corpus, {e.id: e.name for e in corpus.entities.values()})
 
 
 @pytest.fixture(scope="session")
@@ -342,14 +319,8 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @dataclass
