@@ -630,13 +630,9 @@ def test_a_wrong_shard_size_is_one_clear_line(tmp_path: Path, value: str) -> Non
     root = copy_example(tmp_path / "project")
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "\nextra:\n" in text
-    config.write_text(
-        text.replace("\nextra:\n", f"\nextra:\n  briefing:\n    search_shard_records: {value}\n", 1)
-        if "  briefing:\n" not in text
-        else text.replace("  briefing:\n", f"  briefing:\n    search_shard_records: {value}\n", 1),
-        encoding="utf-8",
-    )
+    setting = f"  briefing:\n    search_shard_records: {value}\n"
+    config.write_text(text.replace("  briefing:\n", setting, 1), encoding="utf-8")
+    assert setting in config.read_text(encoding="utf-8")
     code, out, err = run(root, "build")
     assert code == 2, out + err
     assert "extra.briefing.search_shard_records" in err and "Traceback" not in err
