@@ -774,11 +774,12 @@ def _index_for_search(
     for name, digest in stats.shards.items():
         files: Mapping[str, object]
         if name in stats.built:
-            files = _seen_files(site / folder / name, stats.written[name])
+            files = _seen_files(site / folder / name, stats.written.get(name, {}))
         else:
             files = kept_files.get(name, {})
         shards[name] = {"inputs": digest, "files": files}
-    root = _seen_files(site / folder, stats.written[""])
+    # no shared files when no index was made (a builder without the search box)
+    root = _seen_files(site / folder, stats.written.get("", {}))
     articles = {rel: list(pair) for rel, pair in sorted(stats.articles.items())}
     store.write(
         SEARCH_MEMO, {"inputs": inputs, "shards": shards, "root": root, "articles": articles}
