@@ -24,6 +24,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .write import new_temp_file
 
 CACHE_DIR = Path(".cache") / "briefing"
@@ -75,7 +77,7 @@ class Store:
                 or meta.get("sha256") != hashlib.sha256(payload).hexdigest()
             ):
                 return None
-            return json.loads(payload)
+            return orjson.loads(payload)
         except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             return None
 
@@ -83,7 +85,9 @@ class Store:
         """Write atomically; a cache that cannot be written is only a slower next build."""
         if not self.enabled:
             return
-        payload = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+        # orjson: the memos are tens of megabytes at 10,000 seeds, and the standard
+        # library's json takes about five times as long to read and write them
+        payload = orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
         header = json.dumps(
             {
                 "format": _MAGIC,

@@ -317,8 +317,51 @@ def render(
     process rendered it) and only its digest is kept, so the pages of a large project
     are never all in memory at once.
     """
-    deps = Dependencies(renderer)
     result = Rendered({}, {})
+
+    def rest(quiet: bool = False) -> dict[str, str]:
+        """The whole-project pages: by file, their text (or with ``out_dir`` their digest)."""
+        pages = render_rest(renderer, SILENT if quiet else progress)
+        placed = {place(d): t for d, t in pages.items()}
+        return _write_out(out_dir, placed) if out_dir is not None else placed
+
+    def store_rest(pages: dict[str, str]) -> None:
+        (result.written if out_dir is not None else result.pages).update(pages)
+
+    if jobs > 1 and memo and parallel.available():
+        # An incremental build: most units are reused, so the whole-project pages (the
+        # larger part of its rendering) go to the second core while this one works out
+        # the units' keys and renders the few that changed.
+        try:
+            _, pages = parallel.beside(
+                lambda: rest(quiet=True),
+                lambda: _render_units(
+                    renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir
+                ),
+            )
+        except parallel.ChildFailed as exc:
+            raise RuntimeError(f"rendering in a second process failed: {exc}") from None
+        store_rest(pages)
+    else:
+        _render_units(renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
+        store_rest(rest())
+    return result
+
+
+def _render_units(
+    renderer: Renderer,
+    docs_dir: Path,
+    memo: Mapping[str, tuple[str, dict[str, tuple[str, int, int]]]],
+    managed: set[str],
+    result: Rendered,
+    jobs: int,
+    progress: Progress,
+    place: Callable[[str], str],
+    out_dir: Path | None,
+) -> None:
+    """Work out every unit's key; reuse the units whose key and files are unchanged and
+    render the others into ``result``."""
+    deps = Dependencies(renderer)
     todo: list[Unit] = []
     all_units = units(renderer.corpus)
     for unit in all_units:
@@ -351,12 +394,6 @@ def render(
         for unit in todo:
             record(unit, make(unit))
     result.rendered_units = len(todo)
-    rest = {place(d): t for d, t in render_rest(renderer, progress).items()}
-    if out_dir is not None:
-        result.written.update(_write_out(out_dir, rest))
-    else:
-        result.pages.update(rest)
-    return result
 
 
 def _write_out(out_dir: Path, pages: dict[str, str]) -> dict[str, str]:

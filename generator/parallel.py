@@ -40,15 +40,27 @@ def in_two(
     child's exception becomes :class:`ChildFailed` here, after this half is done.
     """
     half = len(items) // 2
-    mine, theirs = items[:half], items[half:]
+    return _forked(lambda: work(items[half:]), lambda: work(items[:half]), child_state)
+
+
+def beside(theirs: Callable[[], R], mine: Callable[[], T]) -> tuple[T, R]:
+    """``mine()`` here while ``theirs()`` runs in a forked child: two different jobs on
+    the two cores.  The child's exception becomes :class:`ChildFailed` here."""
+    here, there, _ = _forked(theirs, mine, None)
+    return here, there
+
+
+def _forked(
+    theirs: Callable[[], Any], mine: Callable[[], Any], child_state: Callable[[], Any] | None
+) -> tuple[Any, Any, Any]:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: do its half, send the result back, leave without cleanup
+    if pid == 0:  # the child: do its part, send the result back, leave without cleanup
         status = 0
         try:
             os.close(read_fd)
             try:
-                result: Any = ("ok", work(theirs))
+                result: Any = ("ok", theirs())
             except BaseException as exc:
                 result = ("error", f"{type(exc).__name__}: {exc}")
             state = child_state() if child_state is not None else None
@@ -62,7 +74,7 @@ def in_two(
             os._exit(status)
     os.close(write_fd)
     try:
-        here = work(mine)
+        here = mine()
     finally:
         with os.fdopen(read_fd, "rb") as incoming:
             data = incoming.read()

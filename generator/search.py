@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from .mkdocs_adapter import BuildFailed, MkDocsMissing
 from .progress import SILENT, Progress
 from .write import plain_relative
@@ -378,7 +380,7 @@ class _Pagefind:
             for payload in payloads:
                 self._next += 1
                 ids.append(self._next)
-                message = json.dumps({"message_id": self._next, "payload": payload}).encode()
+                message = orjson.dumps({"message_id": self._next, "payload": payload})
                 self._proc.stdin.write(base64.b64encode(message) + b",")
             self._proc.stdin.flush()
             answers: dict[int, dict[str, Any]] = {}
@@ -389,7 +391,7 @@ class _Pagefind:
                         raise SearchFailed(f"search index: Pagefind stopped: {self._stderr()}")
                     self._buffer += chunk
                 raw, _, self._buffer = self._buffer.partition(b",")
-                answer = json.loads(base64.b64decode(raw))
+                answer = orjson.loads(base64.b64decode(raw))
                 answers[int(answer.get("message_id") or 0)] = answer["payload"]
         except BrokenPipeError:
             raise SearchFailed(f"search index: Pagefind stopped: {self._stderr()}") from None
@@ -584,7 +586,7 @@ def shard_inputs(shard: Shard, requests: list[dict[str, Any]], config: dict[str,
     and Pagefind's version): equal digests give byte-identical shards."""
     digest = hashlib.sha256(repr((_pagefind_version(), config, shard.name)).encode())
     for request in requests:
-        digest.update(json.dumps(request, sort_keys=True, ensure_ascii=False).encode())
+        digest.update(orjson.dumps(request, option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()
 
 

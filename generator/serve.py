@@ -96,15 +96,30 @@ class Preview:
         self.corpus: Corpus | None = None
         self.stop = threading.Event()
         self.state: dict[str, tuple[int, int]] = {}
+        #: when the last build showed its pages (before its search index was made)
+        self.pages_shown_at: float | None = None
+        self._started = 0.0
 
     def _keep_corpus(self, corpus: Corpus) -> None:
         self.corpus = corpus
+
+    def _pages_shown(self) -> None:
+        """Every page the edit touched is in place: reload the browser now, not after
+        the search index (the previous one serves until the new one is in)."""
+        self.pages_shown_at = time.perf_counter()
+        self.site.bump()
+        print(
+            f"briefing: every page updated in {self.pages_shown_at - self._started:.2f}s; "
+            "indexing for search",
+            file=sys.stderr,
+        )
 
     def build(self) -> bool:
         """The incremental build into the served folder; False when the input has problems."""
         from .pipeline import build
 
-        started = time.perf_counter()
+        started = self._started = time.perf_counter()
+        self.pages_shown_at = None
         built = build(
             self.project,
             drafts=self.drafts,
@@ -114,6 +129,7 @@ class Preview:
             variant="serve",
             keep_session=True,
             on_model=self._keep_corpus,
+            on_pages=self._pages_shown,
         )
         for problem in built.checked.problems:
             print(problem, file=sys.stderr)

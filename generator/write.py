@@ -219,7 +219,7 @@ __all__ = [
 ]
 
 
-def _files_under(folder: Path) -> set[str]:
+def files_under(folder: Path) -> set[str]:
     found: set[str] = set()
     for dirpath, _dirnames, filenames in os.walk(folder):
         rel = os.path.relpath(dirpath, folder)
@@ -243,14 +243,14 @@ def update_site(
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = swap_in(new, target, scratch)
         return lambda: put_back(previous, target)
-    incoming = _files_under(new)
+    incoming = files_under(new)
     if len(kept) < len(incoming):  # mostly new: link the few kept files across and swap
         for rel in kept:
             (new / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(target / rel, new / rel)
         previous = swap_in(new, target, scratch)
         return lambda: put_back(previous, target)
-    present = _files_under(target)
+    present = files_under(target)
     expected = incoming | set(kept)
     stale = present - expected
     replaced = incoming & present

@@ -92,18 +92,39 @@ class Document:
 
     value: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    #: the line map as the build cache keeps it (:func:`path_key` → line), used instead
+    #: of ``lines`` when given: it loads without building a tuple for every value
+    keyed: dict[str, int] | None = None
+
+    def _line(self, path: Path_) -> int | None:
+        if self.keyed is not None:
+            line = self.keyed.get(path_key(path))
+            return line if isinstance(line, int) else None
+        return self.lines.get(path)
 
     def line_of(self, path: Path_) -> int:
         """The line of the value at ``path``, or of its nearest ancestor."""
         for end in range(len(path), -1, -1):
-            line = self.lines.get(path[:end])
+            line = self._line(path[:end])
             if line is not None:
                 return line
         return 1
 
     def key_line(self, path: Path_) -> int:
         """The line of the *key* at ``path`` (for unknown keys); same as line_of otherwise."""
-        return self.lines.get(("#key", *path), self.line_of(path))
+        line = self._line(("#key", *path))
+        return self.line_of(path) if line is None else line
+
+    def keyed_lines(self) -> dict[str, int]:
+        """The line map keyed by :func:`path_key`, as the build cache keeps it."""
+        if self.keyed is not None:
+            return self.keyed
+        return {path_key(path): line for path, line in self.lines.items()}
+
+
+def path_key(path: Path_) -> str:
+    """A path as text that tells ``1`` from ``"1"`` (its repr: cheap, and exact for text and integers)."""
+    return repr(path)
 
 
 def parse(text: str, *, first_line: int = 1) -> Document:

@@ -516,3 +516,65 @@ def test_failed_mkdocs_stage_leaves_docs_site_and_memos(tmp_path: Path) -> None:
     shutil.copyfile(root / "hook.py", clean / "hook.py")
     build_ok(clean, "--no-cache")
     assert_exact(root, clean)
+
+
+# --- the parse memo (parsed front-matter, keyed by a digest of its text) ----------
+
+
+def _parse_memos(root: Path) -> list[str]:
+    names = sorted(p.stem for p in (root / CACHE).glob("parsed-*.json"))
+    assert names, "no parse memo after a build"
+    return names
+
+
+def test_parse_memo_parses_only_the_edited_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a title edit only that seed's front-matter is parsed again; every other
+    file's comes from the memo, and the build equals a clean one."""
+    from generator import yamlsafe
+
+    parsed: list[str] = []
+    real = yamlsafe.parse
+
+    def counting(text: str, **kwargs: Any) -> Any:
+        parsed.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(yamlsafe, "parse", counting)
+    edit_a_title(project, "A title parsed again")
+    build_ok(project)
+    assert len(parsed) == 1 and "A title parsed again" in parsed[0], parsed
+    monkeypatch.undo()
+    assert_exact(project, expected(project))
+
+
+def test_parse_memo_entries_that_are_not_documents_are_parsed_again(project: Path) -> None:
+    """A well-formed parse memo (checksums right) whose entries have the wrong shape is
+    not used: every file is parsed again and the build is exact."""
+    for name in _parse_memos(project):
+        _, payload = read_memo(project, name)
+        forge_memo(project, name, {key: ["not", "a", "document"] for key in payload})
+    edit_a_title(project)
+    assert_exact_build(project)
+
+
+def test_problems_found_from_the_parse_memo_name_the_same_lines(project: Path) -> None:
+    """Line numbers come from the memo's line maps as from a fresh parse: the warnings of
+    a build from the memo equal those of a build without the cache."""
+    rel = first_seed(project, lambda f: not f.get("draft"))
+    path = project / rel
+    front, body = split_seed(path.read_text(encoding="utf-8"))
+    front.pop("summary", None)
+    front["publish"] = "summary"  # a summary page without a summary: a warning at its line
+    path.write_text(join_seed(front, body), encoding="utf-8")
+
+    def warnings(*args: str) -> list[str]:
+        code, out, err = build(project, *args)
+        assert code == 0, err
+        return sorted(line for line in (out + err).splitlines() if ": warning: " in line)
+
+    fresh = warnings("--no-cache")
+    build_ok(project)  # fills the memo
+    assert any(line.startswith(f"{rel}:") for line in fresh), fresh
+    assert warnings() == fresh
