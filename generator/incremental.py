@@ -238,9 +238,11 @@ def render_unit(renderer: Renderer, unit: Unit) -> dict[str, str]:
     return main
 
 
-def render_rest(renderer: Renderer, progress: Progress = SILENT) -> dict[str, str]:
-    """Every page that is not part of a unit: rendered on every build."""
-    return renderer.whole_project_pages(progress)
+def render_rest(
+    renderer: Renderer, progress: Progress = SILENT, part: int | None = None
+) -> dict[str, str]:
+    """Every page that is not part of a unit (or one part of them): rendered on every build."""
+    return renderer.whole_project_pages(progress, part)
 
 
 @dataclass
@@ -319,9 +321,9 @@ def render(
     """
     result = Rendered({}, {})
 
-    def rest(quiet: bool = False) -> dict[str, str]:
-        """The whole-project pages: by file, their text (or with ``out_dir`` their digest)."""
-        pages = render_rest(renderer, SILENT if quiet else progress)
+    def rest(part: int | None = None, quiet: bool = False) -> dict[str, str]:
+        """Whole-project pages by file: their text (or with ``out_dir`` their digest)."""
+        pages = render_rest(renderer, SILENT if quiet else progress, part)
         placed = {place(d): t for d, t in pages.items()}
         return _write_out(out_dir, placed) if out_dir is not None else placed
 
@@ -329,19 +331,19 @@ def render(
         (result.written if out_dir is not None else result.pages).update(pages)
 
     if jobs > 1 and memo and parallel.available():
-        # An incremental build: most units are reused, so the whole-project pages (the
-        # larger part of its rendering) go to the second core while this one works out
-        # the units' keys and renders the few that changed.
+        # An incremental build: most units are reused, so the whole-project pages are
+        # most of its rendering.  Their first part goes to the second core while this
+        # one works out the units' keys, renders the few that changed, then the second.
+        def here() -> dict[str, str]:
+            _render_units(renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
+            return rest(1)
+
         try:
-            _, pages = parallel.beside(
-                lambda: rest(quiet=True),
-                lambda: _render_units(
-                    renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir
-                ),
-            )
+            mine, theirs = parallel.beside(lambda: rest(0, quiet=True), here)
         except parallel.ChildFailed as exc:
             raise RuntimeError(f"rendering in a second process failed: {exc}") from None
-        store_rest(pages)
+        store_rest(theirs)
+        store_rest(mine)
     else:
         _render_units(renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
         store_rest(rest())

@@ -6,19 +6,18 @@ and the field, and nothing is written by this module.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import yamlsafe
+from . import parallel, yamlsafe
 from .paths import collision_key, is_slug, posix, slug_problem
 from .problems import Problem, Problems, did_you_mean
 from .schema import CONTROL, EXAMPLES, NESTED, EntityIn, SeedIn, describe_control
@@ -89,6 +88,16 @@ class FileCache:
         self._entries: dict[Path, tuple[tuple[int, int], Any, list[Problem]]] = {}
 
     def get(self, path: Path, load_one: Callable[[Problems], Any]) -> tuple[Any, list[Problem]]:
+        key, hit = self.lookup(path)
+        if hit is not None:
+            return hit
+        found = Problems()
+        record = load_one(found)
+        self.put(path, key, record, list(found))
+        return record, list(found)
+
+    def lookup(self, path: Path) -> tuple[tuple[int, int], tuple[Any, list[Problem]] | None]:
+        """The file's stamp, and its record and problems if they are still good."""
         try:
             st = path.stat()
             key = (st.st_mtime_ns, st.st_size)
@@ -96,11 +105,15 @@ class FileCache:
             key = (-1, -1)
         hit = self._entries.get(path)
         if hit is not None and hit[0] == key and key != (-1, -1):
-            return hit[1], hit[2]
-        found = Problems()
-        record = load_one(found)
-        self._entries[path] = (key, record, list(found))
-        return record, list(found)
+            return key, (hit[1], hit[2])
+        return key, None
+
+    def put(self, path: Path, key: tuple[int, int], record: Any, found: list[Problem]) -> None:
+        self._entries[path] = (key, record, found)
+
+
+#: Files to read and validate above which half of them go to a forked second process.
+PARALLEL_FILES = 2000
 
 
 class ParseMemo:
@@ -110,9 +123,12 @@ class ParseMemo:
     parses only the files whose front-matter changed; every file is still read, and
     every record is still validated.  The documents are plain JSON values (strings,
     integers, booleans, null, lists, mappings with text keys) and their line maps, so
-    they go through JSON unchanged; the line maps are kept keyed by each path's JSON
-    text (:func:`yamlsafe.path_key`), so loading them builds no tuples.  The memo is split into buckets by the digest's
-    first character, and a build rewrites only the buckets that changed.
+    they go through JSON unchanged; the line maps are kept keyed by each path's text
+    (:func:`yamlsafe.path_key`), so loading them builds no tuples.  The memo is split
+    into buckets by the digest's first character, and a build rewrites only the
+    buckets that changed.  Like every memo it is checked (format, code, checksum)
+    before use; whoever can write a memo with a right checksum could as well write
+    ``site/``.
     """
 
     NAME = "parsed-{}"
@@ -144,6 +160,22 @@ class ParseMemo:
         self.new[bucket][key] = entry
         return doc
 
+    def added(self) -> dict[str, dict[str, Any]]:
+        """The entries this process looked up (as None: the memo it started from has
+        them) or made: what a forked child sends back (see :meth:`take`)."""
+        return {
+            bucket: {k: (None if k in self.old.get(bucket, {}) else v) for k, v in entries.items()}
+            for bucket, entries in self.new.items()
+        }
+
+    def take(self, entries: dict[str, dict[str, Any]]) -> None:
+        """What another process of this build looked up or made (:meth:`added`)."""
+        for bucket, found in entries.items():
+            old = self.old.get(bucket, {})
+            self.new.setdefault(bucket, {}).update(
+                (k, old[k] if v is None else v) for k, v in found.items()
+            )
+
     def save(self) -> None:
         if self.store is None:
             return
@@ -169,8 +201,13 @@ def load(
     max_bytes: int = DEFAULT_MAX_BYTES,
     cache: FileCache | None = None,
     parsed: ParseMemo | None = None,
+    jobs: int = 1,
 ) -> Sources:
-    """Read and validate every seed and entity file under ``seeds_dir``."""
+    """Read and validate every seed and entity file under ``seeds_dir``.
+
+    With ``jobs`` above one and more than :data:`PARALLEL_FILES` files to read (a cold
+    build), a forked child reads and validates half of them.
+    """
     if not seeds_dir.is_dir():
         problems.add(
             posix(seeds_dir, root),
@@ -193,23 +230,44 @@ def load(
     files = cache or FileCache()
     memo = parsed or ParseMemo(None)
 
-    def each(paths: list[Path], one: Callable[[Path, Problems], Any]) -> list[Any]:
+    entity_set = set(entity_paths)
+
+    def load_one(path: Path) -> tuple[Any, list[Problem]]:
+        found = Problems()
+        record: EntityFile | SeedFile | Partial | None
+        if path in entity_set:
+            record = _load_entity(root, path, found, max_bytes, memo)
+        else:
+            record = _load_seed(root, path, found, max_bytes, memo)
+        return record, list(found)
+
+    done: dict[Path, tuple[Any, list[Problem]]] = {}
+    missing: list[tuple[Path, tuple[int, int]]] = []
+    for path in [*seed_paths, *entity_paths]:
+        key, hit = files.lookup(path)
+        if hit is not None:
+            done[path] = hit
+        else:
+            missing.append((path, key))
+    for (path, key), result in zip(
+        missing, _load_all([p for p, _ in missing], load_one, memo, jobs), strict=True
+    ):
+        files.put(path, key, *result)
+        done[path] = result
+
+    def each(paths: list[Path]) -> list[Any]:
         records = []
         for path in paths:
-            record, found = files.get(path, functools.partial(one, path))
+            record, found = done[path]
             problems.extend(found)
             if record is not None:
                 records.append(record)
         return records
 
-    loaded: list[SeedFile | Partial] = each(
-        seed_paths, lambda p, sink: _load_seed(root, p, sink, max_bytes, memo)
-    )
+    loaded: list[SeedFile | Partial] = each(seed_paths)
     seeds = [s for s in loaded if isinstance(s, SeedFile)]
     partials = [s for s in loaded if isinstance(s, Partial)]
-    entities: list[EntityFile] = each(
-        entity_paths, lambda p, sink: _load_entity(root, p, sink, max_bytes, memo)
-    )
+    entities: list[EntityFile] = each(entity_paths)
     _check_unique(seeds, "slug", problems)
     _check_unique(entities, "id", problems)
     return Sources(
@@ -219,6 +277,27 @@ def load(
         frozenset(p.stem for p in entity_paths),
         tuple(partials),
     )
+
+
+def _load_all(
+    paths: list[Path],
+    load_one: Callable[[Path], tuple[Any, list[Problem]]],
+    memo: ParseMemo,
+    jobs: int,
+) -> list[tuple[Any, list[Problem]]]:
+    """``load_one`` of each path, in order: on both cores when there are many."""
+    if jobs < 2 or len(paths) < PARALLEL_FILES or not parallel.available():
+        return [load_one(path) for path in paths]
+
+    def work(part: Sequence[Path]) -> list[tuple[Any, list[Problem]]]:
+        return [load_one(path) for path in part]
+
+    try:
+        mine, theirs, parsed = parallel.in_two(paths, work, child_state=memo.added)
+    except parallel.ChildFailed as exc:
+        raise RuntimeError(f"reading seeds in a second process failed: {exc}") from None
+    memo.take(parsed)
+    return mine + theirs
 
 
 def _is_under(path: Path, folder: Path) -> bool:

@@ -147,6 +147,7 @@ def _load(
         max_bytes=project.max_file_bytes,
         cache=cache,
         parsed=parsed,
+        jobs=jobs(),
     )
 
 
@@ -906,8 +907,9 @@ def _discard(scratch: Path) -> None:
     renamed to a trash name at once and removed by a detached process; a run that finds
     one left over with no live remover starts another (:func:`_staging`).
     """
-    previous = scratch / "previous"
-    if previous.is_dir():
+    # an old site swapped out, or the files an update replaced (after an edit, the old
+    # copy of a search shard: thousands of files)
+    if (scratch / "previous").is_dir() or (scratch / "replaced").is_dir():
         with contextlib.suppress(OSError):
             trash = scratch.with_name(TRASH_PREFIX + scratch.name.removeprefix(STAGING_PREFIX))
             os.replace(scratch, trash)

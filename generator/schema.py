@@ -145,7 +145,7 @@ def _check_text(value: str) -> str:
 
 def _check_line(value: str) -> str:
     """One-line text: collapses inner whitespace so that it cannot start a Markdown block."""
-    return re.sub(r"\s+", " ", _check_text(value)).strip()
+    return " ".join(_check_text(value).split())  # str.split and \s agree on spaces
 
 
 def _check_url(value: str) -> str:

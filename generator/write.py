@@ -210,6 +210,7 @@ __all__ = [
     "HOME",
     "MANIFEST",
     "WriteStats",
+    "files_under",
     "put_back",
     "read_manifest",
     "stage_docs",
@@ -228,6 +229,39 @@ def files_under(folder: Path) -> set[str]:
     return found
 
 
+#: Files a folder of the new site must hold to be swapped in whole (see update_site).
+WHOLE_FOLDER_FILES = 100
+
+
+def _whole_folders(incoming: Collection[str], target: Path, kept: Collection[str]) -> list[str]:
+    """The large folders of the new site (``incoming`` files; at least
+    :data:`WHOLE_FOLDER_FILES` of them) that hold no kept file of ``target``: each can
+    replace its counterpart in one rename."""
+    kept_folders = {rel.rsplit("/", 1)[0] for rel in kept if "/" in rel}
+    kept_folders |= {
+        f.rsplit("/", i)[0] for f in list(kept_folders) for i in range(1, f.count("/") + 1)
+    }
+    counts: dict[str, int] = {}
+    for rel in incoming:
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            counts[folder] = counts.get(folder, 0) + 1
+    whole: list[str] = []
+    for folder in sorted(counts):
+        if any(folder.startswith(w + "/") for w in whole):
+            continue
+        target_folder = target / folder
+        if (
+            counts[folder] >= WHOLE_FOLDER_FILES
+            and folder not in kept_folders
+            and not target_folder.is_symlink()
+            and (target_folder.is_dir() or not target_folder.exists())
+        ):
+            whole.append(folder)
+    return whole
+
+
 def update_site(
     new: Path, target: Path, kept: Collection[str], scratch: Path
 ) -> Callable[[], None]:
@@ -236,7 +270,8 @@ def update_site(
     An incremental build writes only what changed into ``new``; its other pages are
     ``kept`` in ``target`` as they are.  The few changed files are moved in one by
     one, and what they replace is first hard-linked into ``scratch`` so that the
-    returned function can undo the update.  When most files change (a first or
+    returned function can undo the update; a large folder with nothing kept in it
+    (a search shard indexed again) is swapped in whole, the old one set aside.  When most files change (a first or
     clean build), the folders are swapped instead, as :func:`swap_in` does.
     """
     if not target.exists():
@@ -250,16 +285,27 @@ def update_site(
             os.link(target / rel, new / rel)
         previous = swap_in(new, target, scratch)
         return lambda: put_back(previous, target)
-    present = files_under(target)
+    whole = _whole_folders(incoming, target, kept)
+    backup = scratch / "replaced"
+    moved: list[str] = []  # folders moved in whole (the previous one, if any, in backup)
+
+    def inside(rel: str) -> bool:
+        return any(rel.startswith(folder + "/") for folder in whole)
+
+    incoming = {rel for rel in incoming if not inside(rel)}
+    present = {rel for rel in files_under(target) if not inside(rel)}
     expected = incoming | set(kept)
     stale = present - expected
     replaced = incoming & present
     added = incoming - present
-    backup = scratch / "replaced"
     made_folders: list[Path] = []
     done: list[str] = []
 
     def undo() -> None:
+        for name in reversed(moved):
+            os.replace(target / name, new / name)
+            if (backup / name).exists():
+                os.replace(backup / name, target / name)
         for rel in added & set(done):
             (target / rel).unlink(missing_ok=True)
         for rel in sorted((replaced & set(done)) | stale):
@@ -272,6 +318,16 @@ def update_site(
                 folder.rmdir()
 
     try:
+        # A folder none of whose files are kept is swapped in one step (after an edit,
+        # a search shard of thousands of files), the previous one set aside.
+        for folder in whole:
+            if (target / folder).exists():
+                (backup / folder).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target / folder, backup / folder)
+            else:
+                (target / folder).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(new / folder, target / folder)
+            moved.append(folder)
         for rel in sorted(replaced | stale):
             (backup / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(target / rel, backup / rel)

@@ -734,6 +734,58 @@ def test_serve_shows_the_edited_page_first_then_every_page_it_touches(tmp_path: 
     assert (site / "briefings" / "2025-05-03-new" / "index.html").is_file()
 
 
+def test_serve_shows_every_touched_page_before_the_search_index_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, ``serve`` puts the touched pages in place and tells the browser to
+    reload before Pagefind runs (the old index serves meanwhile); once the build is done
+    the folder equals what a build without that early step gives."""
+    from generator import search
+    from generator.project import Project
+    from generator.serve import Preview
+
+    one = "seeds/2025/2025-05-01-one.md"
+    root = write_project(
+        tmp_path / "p",
+        {
+            **ENTITIES,
+            one: seed("First title", "2025-05-01"),
+            "seeds/2025/2025-05-02-two.md": seed("Second title", "2025-05-02"),
+        },
+    )
+    preview = Preview(Project.open(root), drafts=True)
+    assert preview.build()
+    site = preview.site.folder
+    index = site / "briefings" / "index.html"
+    seen: dict[str, object] = {}
+    real = search.index_site
+
+    def indexing(*args: object, **kwargs: object) -> object:
+        seen["version"] = preview.site.version
+        seen["index"] = index.read_text(encoding="utf-8")
+        seen["shown"] = preview.pages_shown_at
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "index_site", indexing)
+    version = preview.site.version
+    (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
+    assert preview.build()
+    assert seen, "the search index was not made"
+    assert "Edited title" in str(seen["index"]), "the lists waited for the search index"
+    assert seen["version"] == version + 1 and seen["shown"] is not None
+    assert preview.site.version == version + 2, "and once more when the index is in"
+    shown = hashes(site)
+    monkeypatch.undo()
+    (root / one).write_text(seed("First title", "2025-05-01"), encoding="utf-8")
+    assert preview.build()
+    (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
+    from generator import pipeline
+
+    monkeypatch.setattr(pipeline, "_show_pages", lambda site, target: None)
+    assert preview.build()  # the pages put in only at the end, as `briefing build` does
+    assert hashes(site) == shown
+
+
 def test_related_briefings_rank_by_shared_entities_and_tags_then_newest(tmp_path: Path) -> None:
     """A shared tag counts double, ties go to the newest, an entity (or tag) on more than
     RELATED_TAG_LIMIT briefings is ignored unless nothing more specific is shared."""
