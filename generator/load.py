@@ -139,12 +139,14 @@ class ParseMemo:
         #: without pruning (``serve``, whose own file cache skips unchanged files) the
         #: entries not looked up are kept
         self.prune = prune
-        self.old: dict[str, dict[str, Any]] = {}
+        self.old: dict[str, dict[str, Any]] = {}  # each bucket read when first needed
         self.new: dict[str, dict[str, Any]] = {b: {} for b in self.BUCKETS}
-        if store is not None:
-            for bucket in self.BUCKETS:
-                raw = store.read(self.NAME.format(bucket))
-                self.old[bucket] = raw if isinstance(raw, dict) else {}
+
+    def _old(self, bucket: str) -> dict[str, Any]:
+        if bucket not in self.old:
+            raw = self.store.read(self.NAME.format(bucket)) if self.store is not None else None
+            self.old[bucket] = raw if isinstance(raw, dict) else {}
+        return self.old[bucket]
 
     def parse(self, text: str, first_line: int) -> yamlsafe.Document:
         """``yamlsafe.parse``, from the memo when the same text was parsed before."""
@@ -152,7 +154,7 @@ class ParseMemo:
             return yamlsafe.parse(text, first_line=first_line)
         key = hashlib.sha256(f"{first_line}\0{text}".encode()).hexdigest()
         bucket = key[0]
-        entry = self.old.get(bucket, {}).get(key)
+        entry = self._old(bucket).get(key)
         doc = _document(entry)
         if doc is None:
             doc = yamlsafe.parse(text, first_line=first_line)  # a YamlError is never kept
@@ -164,14 +166,14 @@ class ParseMemo:
         """The entries this process looked up (as None: the memo it started from has
         them) or made: what a forked child sends back (see :meth:`take`)."""
         return {
-            bucket: {k: (None if k in self.old.get(bucket, {}) else v) for k, v in entries.items()}
+            bucket: {k: (None if k in self._old(bucket) else v) for k, v in entries.items()}
             for bucket, entries in self.new.items()
         }
 
     def take(self, entries: dict[str, dict[str, Any]]) -> None:
         """What another process of this build looked up or made (:meth:`added`)."""
         for bucket, found in entries.items():
-            old = self.old.get(bucket, {})
+            old = self._old(bucket)
             self.new.setdefault(bucket, {}).update(
                 (k, old[k] if v is None else v) for k, v in found.items()
             )
@@ -180,7 +182,9 @@ class ParseMemo:
         if self.store is None:
             return
         for bucket in self.BUCKETS:
-            old = self.old.get(bucket, {})
+            if not self.prune and not self.new[bucket]:
+                continue  # nothing looked up there, nothing to add
+            old = self._old(bucket)
             new = self.new[bucket] if self.prune else {**old, **self.new[bucket]}
             if new.keys() != old.keys():
                 self.store.write(self.NAME.format(bucket), new)
