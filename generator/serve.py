@@ -140,7 +140,10 @@ class Preview:
             )
             return False
         took = time.perf_counter() - started
-        self.site.bump()
+        if self.pages_shown_at is None:
+            self.site.bump()
+        # else the browser reloaded when the pages were in place; the new search index
+        # is read by the next search (served uncached), with no second reload
         print(
             f"briefing: regenerated in {took:.2f}s ({built.rendered} pages rendered, "
             f"{built.reused} reused)",
