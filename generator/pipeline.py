@@ -827,6 +827,23 @@ def _index_for_search(
         kept_files[name] = entry["files"]
         return True
 
+    def earlier(name: str, rel: str, digest: str) -> Path | None:
+        """The previous index's copy of a shard file with these bytes, as recorded."""
+        entry = old_shards.get(name)
+        files = entry.get("files") if isinstance(entry, dict) else None
+        seen = files.get(rel) if isinstance(files, dict) else None
+        path = target / folder / name / rel
+        if (
+            isinstance(seen, list)
+            and len(seen) == 3
+            and seen[0] == digest
+            and _SHARD_NAME.fullmatch(name)
+            and plain_relative(rel)
+            and _still(path, seen)
+        ):
+            return path
+        return None
+
     known = {
         str(rel): (str(pair[0]), str(pair[1]))
         for rel, pair in _mapping(old.get("articles")).items()
@@ -839,6 +856,7 @@ def _index_for_search(
         shard_records=shard_records,
         page_digest=pages.get,
         known=known,
+        earlier=earlier,
         progress=progress,
     )
     shards: dict[str, dict[str, object]] = {}
