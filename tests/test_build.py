@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -686,11 +687,9 @@ def test_only_the_disagreeing_report_is_warned_about(tmp_path: Path) -> None:
     assert "'2023-07' here but '2024-10' in seeds/2024/2024-11-05-a.md" in lines[0]
 
 
-def test_serve_shows_the_edited_page_first_then_every_page_it_touches(tmp_path: Path) -> None:
-    """``serve``'s quick step draws only the edited briefing's page, with the MkDocs session
-    the last build kept; nothing for a seed with errors or a seed that has no page yet;
-    the full incremental build that follows updates the lists too."""
-    from generator.project import Project
+def _preview_of_two_briefings(tmp_path: Path) -> tuple[Path, str, Any]:
+    """A project of two briefings and ``serve``'s preview after its first build:
+    ``(root, the first seed's path, the preview)``."""
     from generator.serve import Preview
 
     one = "seeds/2025/2025-05-01-one.md"
@@ -704,6 +703,14 @@ def test_serve_shows_the_edited_page_first_then_every_page_it_touches(tmp_path: 
     )
     preview = Preview(Project.open(root), drafts=True)
     assert preview.build()
+    return root, one, preview
+
+
+def test_serve_shows_the_edited_page_first_then_every_page_it_touches(tmp_path: Path) -> None:
+    """``serve``'s quick step draws only the edited briefing's page, with the MkDocs session
+    the last build kept; nothing for a seed with errors or a seed that has no page yet;
+    the full incremental build that follows updates the lists too."""
+    root, one, preview = _preview_of_two_briefings(tmp_path)
     site = preview.site.folder
     page = site / "briefings" / "2025-05-01-one" / "index.html"
     index = site / "briefings" / "index.html"
@@ -741,20 +748,8 @@ def test_serve_shows_every_touched_page_before_the_search_index_is_made(
     reload before Pagefind runs (the old index serves meanwhile); once the build is done
     the folder equals what a build without that early step gives."""
     from generator import search
-    from generator.project import Project
-    from generator.serve import Preview
 
-    one = "seeds/2025/2025-05-01-one.md"
-    root = write_project(
-        tmp_path / "p",
-        {
-            **ENTITIES,
-            one: seed("First title", "2025-05-01"),
-            "seeds/2025/2025-05-02-two.md": seed("Second title", "2025-05-02"),
-        },
-    )
-    preview = Preview(Project.open(root), drafts=True)
-    assert preview.build()
+    root, one, preview = _preview_of_two_briefings(tmp_path)
     site = preview.site.folder
     index = site / "briefings" / "index.html"
     seen: dict[str, object] = {}
