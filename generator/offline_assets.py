@@ -93,14 +93,24 @@ def npm_files(package: str, version: str, integrity: str, members: list[str]) ->
     return files
 
 
+def install_pinned(
+    package: str, version: str, integrity: str, members: dict[str, Path], checked: str, sha256: str
+) -> None:
+    """Download a pinned npm package (:func:`npm_files`), check its member ``checked``
+    against ``sha256`` as well, and write each member to its path in ``members``."""
+    files = npm_files(package, version, integrity, list(members))
+    if hashlib.sha256(files[checked]).hexdigest() != sha256:
+        raise AssetError(
+            f"{package}@{version}: {checked} does not match its pinned SHA-256; refusing to use it"
+        )
+    for member, target in members.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[member])
+
+
 def fetch() -> Path:
     """Download the pinned tarball, check it, and write the shim and its licence into assets/."""
-    files = npm_files(PACKAGE, VERSION, INTEGRITY, list(MEMBERS))
-    if hashlib.sha256(files["package/shim/index.js"]).hexdigest() != SHIM_SHA256:
-        raise AssetError(f"{PACKAGE}@{VERSION}: the shim does not match SHIM_SHA256")
-    ASSETS.mkdir(parents=True, exist_ok=True)
-    for member, target in MEMBERS.items():
-        target.write_bytes(files[member])
+    install_pinned(PACKAGE, VERSION, INTEGRITY, MEMBERS, "package/shim/index.js", SHIM_SHA256)
     return SHIM
 
 

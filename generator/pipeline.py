@@ -818,31 +818,26 @@ def _index_for_search(
 
     kept_files: dict[str, dict[str, object]] = {}
 
+    def recorded(name: str) -> dict[str, object]:
+        """The previous index's files of shard ``name``, as its memo recorded them."""
+        entry = _mapping(old_shards.get(name))
+        return _mapping(entry.get("files")) if _SHARD_NAME.fullmatch(name) else {}
+
     def reuse(name: str, digest: str) -> bool:
-        entry = old_shards.get(name)
-        if not (isinstance(entry, dict) and entry.get("inputs") == digest):
+        files = recorded(name)
+        if _mapping(old_shards.get(name)).get("inputs") != digest:
             return False
-        if not intact(target / folder / name, entry.get("files")):
+        if not intact(target / folder / name, files):
             return False
-        kept_files[name] = entry["files"]
+        kept_files[name] = files
         return True
 
     def earlier(name: str, rel: str, digest: str) -> Path | None:
         """The previous index's copy of a shard file with these bytes, as recorded."""
-        entry = old_shards.get(name)
-        files = entry.get("files") if isinstance(entry, dict) else None
-        seen = files.get(rel) if isinstance(files, dict) else None
+        seen = recorded(name).get(rel)
         path = target / folder / name / rel
-        if (
-            isinstance(seen, list)
-            and len(seen) == 3
-            and seen[0] == digest
-            and _SHARD_NAME.fullmatch(name)
-            and plain_relative(rel)
-            and _still(path, seen)
-        ):
-            return path
-        return None
+        same = isinstance(seen, list) and seen[:1] == [digest]
+        return path if same and plain_relative(rel) and _still(path, seen) else None
 
     known = {
         str(rel): (str(pair[0]), str(pair[1]))

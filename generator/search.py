@@ -489,18 +489,13 @@ class Shard:
 
     def requests(
         self, language: str, digest: Callable[[Record], str] | None = None
-    ) -> list[dict[str, Any]]:
-        """What Pagefind is sent for this shard (without the index's id), in order.
+    ) -> Iterator[dict[str, Any]]:
+        """What Pagefind is sent for this shard (without the index's id), in order, each
+        page read only when its turn comes.
 
         With ``digest``, a page's contents are replaced by ``digest(record)`` (a digest
         of the built page): what :func:`shard_inputs` hashes without reading pages.
         """
-        return list(self.each_request(language, digest))
-
-    def each_request(
-        self, language: str, digest: Callable[[Record], str] | None = None
-    ) -> Iterator[dict[str, Any]]:
-        """:meth:`requests` one at a time, each page read only when its turn comes."""
         for record in self.records:
             if record.page is not None or record.html:
                 contents = (
@@ -638,7 +633,7 @@ def _linked(source: Path, path: Path) -> bool:
     return True
 
 
-def shard_inputs(shard: Shard, requests: list[dict[str, Any]], config: dict[str, Any]) -> str:
+def shard_inputs(shard: Shard, requests: Iterable[dict[str, Any]], config: dict[str, Any]) -> str:
     """A digest of everything a shard's index is made from (its records, the settings
     and Pagefind's version): equal digests give byte-identical shards."""
     digest = hashlib.sha256(repr((_pagefind_version(), config, shard.name)).encode())
@@ -770,7 +765,7 @@ def _index_in_two(
                         return
                     shard = jobs.pop(0)
                 script, written, size = _build_shard(
-                    service, shard, shard.each_request(language), config, output, earlier
+                    service, shard, shard.requests(language), config, output, earlier
                 )
                 with lock:
                     scripts.append(script)

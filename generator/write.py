@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,19 +233,22 @@ def files_under(folder: Path) -> set[str]:
 WHOLE_FOLDER_FILES = 100
 
 
+def _folders_of(rel: str) -> Iterator[str]:
+    """Every folder a relative path lies in (``a/b/c.html`` → ``a``, ``a/b``)."""
+    at = rel.find("/")
+    while at >= 0:
+        yield rel[:at]
+        at = rel.find("/", at + 1)
+
+
 def _whole_folders(incoming: Collection[str], target: Path, kept: Collection[str]) -> list[str]:
     """The large folders of the new site (``incoming`` files; at least
     :data:`WHOLE_FOLDER_FILES` of them) that hold no kept file of ``target``: each can
     replace its counterpart in one rename."""
-    kept_folders = {rel.rsplit("/", 1)[0] for rel in kept if "/" in rel}
-    kept_folders |= {
-        f.rsplit("/", i)[0] for f in list(kept_folders) for i in range(1, f.count("/") + 1)
-    }
+    kept_folders = {folder for rel in kept for folder in _folders_of(rel)}
     counts: dict[str, int] = {}
     for rel in incoming:
-        parts = rel.split("/")
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
+        for folder in _folders_of(rel):
             counts[folder] = counts.get(folder, 0) + 1
     whole: list[str] = []
     for folder in sorted(counts):

@@ -5,7 +5,7 @@ run downloads the pinned tarball from the npm registry, checks it against the
 SHA-512 integrity the registry publishes and ``axe.min.js`` against a pinned
 SHA-256, and keeps the script in ``.cache/axe/`` (``make clean`` removes it).
 A later run uses the cached copy only if its bytes still match the SHA-256.
-The same pinning and the same download (``npm_files``) as the offline bundle's shim
+The same pinning and the same download (``install_pinned``) as the offline bundle's shim
 (``generator/offline_assets.py``);
 a new version means changing the three constants together.
 
@@ -18,7 +18,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from generator.offline_assets import AssetError, npm_files
+from generator.offline_assets import AssetError, install_pinned
 
 PACKAGE = "axe-core"
 VERSION = "4.14.1"
@@ -42,19 +42,12 @@ def _sha256(data: bytes) -> str:
 def fetch() -> Path:
     """Download the pinned tarball, check both digests, and write the script into the cache."""
     try:
-        files = npm_files(PACKAGE, VERSION, INTEGRITY, list(MEMBERS))
+        install_pinned(PACKAGE, VERSION, INTEGRITY, MEMBERS, "package/axe.min.js", SCRIPT_SHA256)
     except AssetError as exc:
         raise AxeUnavailable(
             f"{exc}; the accessibility tests need the npm registry once "
             "(then .cache/axe/ keeps the script)"
         ) from None
-    if _sha256(files["package/axe.min.js"]) != SCRIPT_SHA256:
-        raise AxeUnavailable(
-            f"{PACKAGE}@{VERSION}: axe.min.js does not match the pinned SHA-256; refusing to use it"
-        )
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for member, target in MEMBERS.items():
-        target.write_bytes(files[member])
     return SCRIPT
 
 

@@ -154,6 +154,17 @@ def serve_folder(folder: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def build_and_serve(root: Path, *args: str) -> Iterator[str]:
+    """``briefing -C root build ARGS...``, which must succeed, then ``root/site`` served
+    on 127.0.0.1 while the block runs: its base URL."""
+    command = ("build", *args)
+    code, out, err = run(root, *command)
+    assert code == 0, f"briefing {' '.join(command)} exited {code}\n{out}\n{err}"
+    with serve_folder(root / "site") as url:
+        yield url
+
+
+@contextlib.contextmanager
 def chromium() -> Iterator[Any]:
     """A headless Chromium (Playwright's ``Browser``) while the block runs."""
     from playwright.sync_api import sync_playwright

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import CHROMIUM, EXAMPLE_SLUG, chromium, copy_example, run, serve_folder
+from tests.helpers import CHROMIUM, EXAMPLE_SLUG, build_and_serve, chromium, copy_example
 
 if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
@@ -29,9 +29,7 @@ LOCAL_HOSTS = {"127.0.0.1"}
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example project built with ``briefing build --strict``, served on 127.0.0.1."""
     root = copy_example(tmp_path_factory.mktemp("browser") / "project")
-    code, out, err = run(root, "build", "--strict")
-    assert code == 0, f"briefing build --strict exited {code}\n{out}\n{err}"
-    with serve_folder(root / "site") as url:
+    with build_and_serve(root, "--strict") as url:
         yield url
 
 

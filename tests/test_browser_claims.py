@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests import test_browser  # skips this module too without Debian's chromium
 from tests.golden import CLAIMS_PROJECT
-from tests.helpers import run, serve_folder
+from tests.helpers import build_and_serve
 from tests.test_browser import Network, assert_offline, settle, shot
 
 #: The browser and page fixtures of the example's browser tests.
@@ -27,9 +27,7 @@ tab = test_browser.tab
 def claims_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("claims-browser") / "project"
     shutil.copytree(CLAIMS_PROJECT, root)
-    code, out, err = run(root, "build", "--strict")
-    assert code == 0, f"briefing build --strict exited {code}\n{out}\n{err}"
-    with serve_folder(root / "site") as url:
+    with build_and_serve(root, "--strict") as url:
         yield url
 
 

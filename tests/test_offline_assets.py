@@ -137,7 +137,7 @@ def test_the_maintainer_command_writes_a_checked_shim(
     fake_registry[offline_assets.TARBALL] = data
     integrity = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
     monkeypatch.setattr(offline_assets, "INTEGRITY", integrity)
-    with pytest.raises(offline_assets.AssetError, match="does not match SHIM_SHA256"):
+    with pytest.raises(offline_assets.AssetError, match="does not match its pinned SHA-256"):
         offline_assets.fetch()
     monkeypatch.setattr(offline_assets, "SHIM_SHA256", hashlib.sha256(b"shim").hexdigest())
     assert offline_assets.fetch().read_bytes() == b"shim"
