@@ -446,6 +446,10 @@ def step_serve(project_dir: Path) -> None:
         out["touched_build"] = time.perf_counter() - start
         shown = preview.pages_shown_at
         out["touched_shown"] = None if shown is None else shown - start
+        # files drawn before MkDocs ran, and files MkDocs' pages then changed (when
+        # any did, the time above is when MkDocs' pages went in)
+        out["touched_drawn"] = preview.drawn
+        out["touched_changed_after"] = preview.changed_after
     out["touched_ok"], out["touched"] = ok, touched
     print(json.dumps(out))
 
@@ -1270,6 +1274,12 @@ def report(results: list[dict], info: dict) -> str:
     row(
         "**after a title edit: every touched page** (incremental build, pages shown)",
         lambda r: f"**{fmt_s(_touched(r['serve']))}** ({reuse(r['serve']['touched'])})",
+    )
+    row(
+        "↳ files drawn before MkDocs ran; files MkDocs' pages changed after them",
+        lambda r: (
+            f"{r['serve'].get('touched_drawn', 0):,}; {r['serve'].get('touched_changed_after', 0):,}"
+        ),
     )
     row(
         "after a title edit: the search index updated too",

@@ -239,10 +239,14 @@ def render_unit(renderer: Renderer, unit: Unit) -> dict[str, str]:
 
 
 def render_rest(
-    renderer: Renderer, progress: Progress = SILENT, part: int | None = None
+    renderer: Renderer,
+    progress: Progress = SILENT,
+    take: Callable[[int], bool] | None = None,
+    backwards: bool = False,
 ) -> dict[str, str]:
-    """Every page that is not part of a unit (or one part of them): rendered on every build."""
-    return renderer.whole_project_pages(progress, part)
+    """Every page that is not part of a unit (or the steps ``take`` grants): rendered on
+    every build."""
+    return renderer.whole_project_pages(progress, take, backwards)
 
 
 @dataclass
@@ -321,9 +325,11 @@ def render(
     """
     result = Rendered({}, {})
 
-    def rest(part: int | None = None, quiet: bool = False) -> dict[str, str]:
+    def rest(
+        take: Callable[[int], bool] | None = None, backwards: bool = False, quiet: bool = False
+    ) -> dict[str, str]:
         """Whole-project pages by file: their text (or with ``out_dir`` their digest)."""
-        pages = render_rest(renderer, SILENT if quiet else progress, part)
+        pages = render_rest(renderer, SILENT if quiet else progress, take, backwards)
         placed = {place(d): t for d, t in pages.items()}
         return _write_out(out_dir, placed) if out_dir is not None else placed
 
@@ -332,14 +338,18 @@ def render(
 
     if jobs > 1 and memo and parallel.available():
         # An incremental build: most units are reused, so the whole-project pages are
-        # most of its rendering.  Their first part goes to the second core while this
-        # one works out the units' keys, renders the few that changed, then the second.
+        # most of its rendering.  The second core starts on them at once while this one
+        # works out the units' keys and renders the few that changed; then this one
+        # takes the steps left from the other end (how long the keys and the changed
+        # units take varies with the edit, so a fixed split would leave a core idle).
+        steps = parallel.Steps()
+
         def here() -> dict[str, str]:
             _render_units(renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
-            return rest(1)
+            return rest(steps.take, backwards=True)
 
         try:
-            mine, theirs = parallel.beside(lambda: rest(0, quiet=True), here)
+            mine, theirs = parallel.beside(lambda: rest(steps.take, quiet=True), here)
         except parallel.ChildFailed as exc:
             raise RuntimeError(f"rendering in a second process failed: {exc}") from None
         store_rest(theirs)

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -349,3 +349,14 @@ def render_one(src_uri: str, markdown_text: str) -> tuple[str, bytes] | None:
     if session is None:
         return None
     return session.render_page(src_uri, markdown_text)
+
+
+def draw(changed: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]] | None:
+    """Files of ``docs/`` with new bytes as the last kept build would put them in the
+    site, ``(site path, bytes)`` (pages drawn again, other files as they are); None
+    when there is no kept build, a file is not in it or the navigation changed
+    (``serve`` draws an edit's files this way before MkDocs runs)."""
+    from . import mkdocs_engine
+
+    session = mkdocs_engine.SESSION
+    return None if session is None else session.draw(changed)

@@ -735,6 +735,26 @@ class Session:
             _HEADINGS.clear()
         return file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")
 
+    def draw(self, changed: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]] | None:
+        """``(site path, bytes)`` of each file of ``docs/`` given with new bytes: pages
+        drawn again, other files as they are.  None when a file was not part of the
+        build or the navigation changed (a page in it has a new title): then every
+        page would change, and only a build can say how."""
+        before = _nav_rows(self.nav.items)
+        out = []
+        for src_uri, data in changed:
+            file = self.files.get_file_from_path(src_uri)
+            if file is None or (file.page is None and file.is_documentation_page()):
+                return None
+            if file.page is None:
+                out.append((file.dest_uri, data))
+                continue
+            drawn = self.render_page(src_uri, data.decode("utf-8"))
+            if drawn is None:
+                return None
+            out.append(drawn)
+        return out if _nav_rows(self.nav.items) == before else None
+
 
 #: The session of the last build run with ``keep_session`` (``serve``'s).
 SESSION: Session | None = None

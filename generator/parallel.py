@@ -9,6 +9,7 @@ results are pickled between two processes of one build, never stored.
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import struct
@@ -41,6 +42,28 @@ def in_two(
     """
     half = len(items) // 2
     return _forked(lambda: work(items[half:]), lambda: work(items[:half]), child_state)
+
+
+class Steps:
+    """Numbered steps that this process and a child forked after it share out: each
+    step goes to whichever asks for it first (:meth:`take`), so two processes working
+    from opposite ends of a list meet wherever their other work lets them."""
+
+    def __init__(self, most: int = 256) -> None:
+        import multiprocessing
+
+        self._taken = mmap.mmap(-1, most)  # anonymous and shared: the child sees it too
+        self._lock = multiprocessing.Lock()
+
+    def take(self, step: int) -> bool:
+        """True for the first process to ask for ``step`` (then never again)."""
+        if not 0 <= step < len(self._taken):
+            raise IndexError(step)
+        with self._lock:
+            if self._taken[step]:
+                return False
+            self._taken[step] = 1
+            return True
 
 
 def beside(theirs: Callable[[], R], mine: Callable[[], T]) -> tuple[T, R]:

@@ -378,40 +378,43 @@ class Renderer:
         return out
 
     def whole_project_pages(
-        self, progress: Progress = SILENT, part: int | None = None
+        self,
+        progress: Progress = SILENT,
+        take: Callable[[int], bool] | None = None,
+        backwards: bool = False,
     ) -> dict[str, str]:
         """The pages that read the whole project: home, the indexes, timelines, network,
         browse page, data, feed and calendar (an incremental build renders them every
-        time); with ``part`` (0 or 1), only that half.
+        time).
 
-        The two halves cost about the same at 10,000 seeds (the exports are most of
-        the first): an incremental build renders them on both cores
-        (:func:`incremental.render`).
+        With ``take``, only the steps it grants (by number), tried in order or
+        ``backwards``: an incremental build renders them on both cores, each process
+        taking the next step not taken yet from its own end (:func:`incremental.render`).
         """
 
         def page(doc: str, make: Callable[[], str]) -> Callable[[], dict[str, str]]:
             return lambda: {doc: make()}
 
-        Step = tuple[str | None, Callable[[], dict[str, str]]]  # progress stage, pages
-        halves: tuple[list[Step], list[Step]] = (
-            [
-                (None, page(paths.HOME, self.home)),
-                (None, page(paths.ENTITIES_INDEX, self.entities_index)),
-                (None, page(paths.TAGS_INDEX, self.tags_index)),
-                (None, page(paths.GRAPH_INDEX, self.graph)),
-                (None, page(EXPLORE_DOC, self.explore)),
-                ("rendering the claims and sources pages", self.claims_index),
-                (None, self.sources_index),
-                ("writing data exports, feed and calendar", self.exports),
-            ],
-            [
-                (None, self.briefings_index),
-                ("rendering the timeline", self.timelines),
-            ],
-        )
+        steps: list[tuple[str | None, Callable[[], dict[str, str]]]] = [
+            (None, page(paths.HOME, self.home)),
+            (None, page(paths.ENTITIES_INDEX, self.entities_index)),
+            (None, page(paths.TAGS_INDEX, self.tags_index)),
+            (None, page(paths.GRAPH_INDEX, self.graph)),
+            (None, page(EXPLORE_DOC, self.explore)),
+            ("rendering the claims and sources pages", self.claims_index),
+            (None, self.sources_index),
+            ("writing data exports, feed and calendar", self.exports),
+            (None, self.briefings_index),
+            ("rendering the timeline", self.timelines),
+        ]
+        order = list(enumerate(steps))
+        if backwards:
+            order.reverse()
         self._extra.clear()
         out: dict[str, str] = {}
-        for stage, make in halves[0] + halves[1] if part is None else halves[part]:
+        for n, (stage, make) in order:
+            if take is not None and not take(n):
+                continue
             if stage:
                 progress.stage(stage)
             out.update(make())

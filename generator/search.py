@@ -143,8 +143,9 @@ class Record:
     text: str = ""
     day: str = ""  # for the order: newest first
     #: The built page (briefings, entity cards) whose article :meth:`article` reads when
-    #: ``html`` was not read up front, and its path in the site (for its digest).
-    page: Path | None = None
+    #: ``html`` was not read up front (a path string: 20,000 ``Path`` objects cost a
+    #: noticeable part of an edit), and its path in the site (for its digest).
+    page: str | None = None
     page_rel: str = ""
 
     def article(self) -> str:
@@ -192,12 +193,15 @@ _SKIPPED = re.compile(
 )
 
 
-def _article(page: Path) -> str:
+def _article(page: str | Path) -> str:
     """The main content of a built page (Material's ``<article>``), without the theme around it."""
     try:
-        text = page.read_text(encoding="utf-8")
+        with open(page, encoding="utf-8") as handle:
+            text = handle.read()
     except OSError as exc:
-        raise SearchFailed(f"search index: cannot read {page.name}: {exc.strerror}") from None
+        raise SearchFailed(
+            f"search index: cannot read {os.path.basename(page)}: {exc.strerror}"
+        ) from None
     found = _ARTICLE.search(text)
     return _SKIPPED.sub("", found.group(1)) if found else ""
 
@@ -219,17 +223,16 @@ def records(
     """
 
     def page(rel: str) -> dict[str, Any]:
-        path = find(rel)
+        path = os.path.join(site if here is None or rel in here else old, rel)
         return {"page": path, "page_rel": rel, "html": _article(path) if read_pages else ""}
 
     # An incremental build's new site holds only what changed: list it once rather
     # than ask the disk about every page twice.
     here = files_under(site_dir) if fallback is not None else None
+    site, old = str(site_dir), str(fallback or site_dir)
 
     def find(rel: str) -> Path:
-        if here is None or rel in here or fallback is None:
-            return site_dir / rel
-        return fallback / rel
+        return Path(os.path.join(site if here is None or rel in here else old, rel))
 
     try:
         briefings = orjson.loads(find("data/briefings.json").read_bytes())
@@ -237,19 +240,20 @@ def records(
         events = orjson.loads(find("data/events.json").read_bytes())
     except (OSError, ValueError) as exc:
         raise SearchFailed(f"search index: cannot read the site's data exports: {exc}") from None
-    by_id = {e["id"]: e for e in entities}
+    name_of = {e["id"]: str(e["name"]) for e in entities}
+    type_of = {e["id"]: e["type"] for e in entities}
+    labels = {ident: _label(n, ident) for ident, n in name_of.items()}
     url_of = {b["slug"]: "/" + b["url"] for b in briefings}
     source_of = {b["slug"]: b["source"] for b in briefings}
 
     def name(ident: str) -> str:
-        e = by_id.get(ident)
-        return str(e["name"]) if e else ident
+        return name_of.get(ident, ident)
 
     def entity_values(ids: list[str]) -> list[str]:
-        return [_label(name(i), i) for i in dict.fromkeys(ids)]
+        return [labels.get(i) or _label(i, i) for i in dict.fromkeys(ids)]
 
     def types(ids: list[str]) -> list[str]:
-        return sorted({by_id[i]["type"] for i in ids if i in by_id})
+        return sorted({type_of[i] for i in ids if i in type_of})
 
     dated: list[Record] = []
     for b in briefings:

@@ -4,7 +4,10 @@ Each change to ``seeds/`` (or to the user's pages in ``docs/``) runs the
 incremental build into a folder of the cache (``.cache/briefing/serve-site/``),
 so an edit renders only the pages it touches.  Before that, a quick step draws
 the edited briefing's own page with the MkDocs session the last build kept, so it
-is on screen in a fraction of a second.  Pages reload themselves: each served
+is on screen in a fraction of a second.  Within the build, every generated file
+the edit changed is drawn with that session as soon as the generator has made it,
+before MkDocs runs; MkDocs' pages then replace them (a reload only if any differ),
+and the search index comes last.  Pages reload themselves: each served
 HTML page carries a small script that waits on ``.briefing/reload`` for the next
 version of the site.  A broken seed prints its problems and the last good pages
 stay.
@@ -20,10 +23,11 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import mkdocs_adapter, paths
 from .cache import CACHE_DIR
 from .load import FileCache, SeedFile, _load_seed
 from .model import Corpus, _briefing, _Refs
@@ -96,21 +100,61 @@ class Preview:
         self.corpus: Corpus | None = None
         self.stop = threading.Event()
         self.state: dict[str, tuple[int, int]] = {}
-        #: when the last build showed its pages (before its search index was made)
+        #: when the last build last changed the pages shown (before its search index)
         self.pages_shown_at: float | None = None
         self._started = 0.0
+        #: every generated file's SHA-256 as the served site shows it (the last good
+        #: build's), and as staged by the build running
+        self._shown: dict[str, str] = {}
+        self._staged: dict[str, str] = {}
+        #: files the last build drew before MkDocs ran, and files MkDocs then changed
+        self.drawn = 0
+        self.changed_after = 0
 
     def _keep_corpus(self, corpus: Corpus) -> None:
         self.corpus = corpus
 
-    def _pages_shown(self) -> None:
-        """Every page the edit touched is in place: reload the browser now, not after
-        the search index (the previous one serves until the new one is in)."""
+    def _draw_staged(self, digests: Mapping[str, str], staged: Path) -> None:
+        """Before MkDocs runs: draw every generated file this build changed with the last
+        build's MkDocs session, put them in place and reload the browser.
+
+        Only when the same files are generated as last time (a page added or removed
+        changes links and lists that MkDocs works out), the session has every one
+        and the navigation stays the same; otherwise the pages wait for MkDocs.  MkDocs' own pages replace these later
+        (:meth:`_pages_shown` reloads again only if any differ).
+        """
+        previous, self._staged = self._shown, dict(digests)
+        if not previous or previous.keys() != digests.keys():
+            return
+        changed = sorted(rel for rel, sha in digests.items() if previous[rel] != sha)
+        try:
+            drawn = mkdocs_adapter.draw((rel, (staged / rel).read_bytes()) for rel in changed)
+        except (OSError, UnicodeDecodeError):
+            return
+        if not drawn:
+            return
+        for dest, data in drawn:
+            target = self.site.folder / dest
+            target.parent.mkdir(parents=True, exist_ok=True)
+            spare = target.with_name(target.name + ".drawn")
+            spare.write_bytes(data)
+            os.replace(spare, target)
+        self.drawn = len(drawn)
+        self._shown_now(f"{len(drawn)} changed files drawn")
+
+    def _pages_shown(self, changed: int) -> None:
+        """MkDocs' pages are in place: reload the browser now, not after the search index
+        (the previous one serves until the new one is in), unless they are what was
+        drawn already."""
+        self.changed_after = changed
+        if changed or self.pages_shown_at is None:
+            self._shown_now("every page updated")
+
+    def _shown_now(self, what: str) -> None:
         self.pages_shown_at = time.perf_counter()
         self.site.bump()
         print(
-            f"briefing: every page updated in {self.pages_shown_at - self._started:.2f}s; "
-            "indexing for search",
+            f"briefing: {what} in {self.pages_shown_at - self._started:.2f}s; indexing for search",
             file=sys.stderr,
         )
 
@@ -120,6 +164,7 @@ class Preview:
 
         started = self._started = time.perf_counter()
         self.pages_shown_at = None
+        self.drawn = self.changed_after = 0
         built = build(
             self.project,
             drafts=self.drafts,
@@ -129,6 +174,7 @@ class Preview:
             variant="serve",
             keep_session=True,
             on_model=self._keep_corpus,
+            on_staged=None if self.full else self._draw_staged,
             on_pages=self._pages_shown,
         )
         for problem in built.checked.problems:
@@ -139,6 +185,7 @@ class Preview:
                 file=sys.stderr,
             )
             return False
+        self._shown = self._staged
         took = time.perf_counter() - started
         if self.pages_shown_at is None:
             self.site.bump()
@@ -157,8 +204,6 @@ class Preview:
         Approximate on purpose (other briefings' data is as of the last build); the full
         build that follows puts every page right, this one included.
         """
-        from . import mkdocs_adapter
-
         corpus = self.corpus
         if corpus is None:
             return []

@@ -781,6 +781,73 @@ def test_serve_shows_every_touched_page_before_the_search_index_is_made(
     assert hashes(site) == shown
 
 
+def test_serve_draws_an_edits_files_before_mkdocs_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the generated pages out of the navigation (as in a real project), the files
+    an edit changed are drawn with the last build's MkDocs session before MkDocs runs.
+    MkDocs' pages are the same bytes, so the browser reloads once, and the folder
+    equals a build without the early step.  A new briefing waits for MkDocs (its page
+    is not in the session, and the lists link it)."""
+    from generator import mkdocs_adapter
+    from generator.serve import Preview
+    from tests.helpers import SMALL_MKDOCS_YML
+
+    one = "seeds/2025/2025-05-01-one.md"
+    nav = "nav:\n  - Home: index.md\n  - Briefings: briefings/index.md\n"
+    root = write_project(
+        tmp_path / "p",
+        {
+            **ENTITIES,
+            one: seed("First title", "2025-05-01"),
+            "seeds/2025/2025-05-02-two.md": seed("Second title", "2025-05-02"),
+        },
+        SMALL_MKDOCS_YML + nav,
+    )
+    preview = Preview(Project.open(root), drafts=True)
+    assert preview.build()
+    site = preview.site.folder
+    watched = {
+        "list": site / "briefings" / "index.html",
+        "card": site / "entities" / "acme" / "index.html",
+        "data": site / "data" / "briefings.json",
+    }
+    seen: dict[str, Any] = {}
+    real = mkdocs_adapter.build
+
+    def building(*args: Any, **kwargs: Any) -> Any:
+        seen.update({k: path.read_text(encoding="utf-8") for k, path in watched.items()})
+        seen["version"], seen["shown"] = preview.site.version, preview.pages_shown_at
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_adapter, "build", building)
+    version = preview.site.version
+    (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
+    assert preview.build()
+    for what in watched:
+        assert "Edited title" in seen[what], f"the {what} waited for MkDocs"
+    assert seen["version"] == version + 1 and seen["shown"] is not None
+    assert preview.site.version == version + 1, "MkDocs' pages differ from those drawn"
+    shown = hashes(site)
+
+    new = root / "seeds" / "2025" / "2025-05-03-new.md"
+    new.write_text(seed("A new briefing", "2025-05-03"), encoding="utf-8")
+    version = preview.site.version
+    assert preview.build()
+    assert "A new briefing" not in seen["list"] and seen["shown"] is None
+    assert preview.site.version == version + 1
+    new.unlink()
+    assert preview.build()
+
+    monkeypatch.undo()
+    (root / one).write_text(seed("First title", "2025-05-01"), encoding="utf-8")
+    assert preview.build()
+    monkeypatch.setattr(Preview, "_draw_staged", lambda self, digests, staged: None)
+    (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
+    assert preview.build()
+    assert hashes(site) == shown
+
+
 def test_related_briefings_rank_by_shared_entities_and_tags_then_newest(tmp_path: Path) -> None:
     """A shared tag counts double, ties go to the newest, an entity (or tag) on more than
     RELATED_TAG_LIMIT briefings is ignored unless nothing more specific is shared."""
