@@ -11,6 +11,7 @@ import datetime
 import functools
 import json
 import os
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -313,17 +314,21 @@ def _dump_records(records: list[Any]) -> str:
     return f"[\n{lines}\n]\n"
 
 
-def json_files(corpus: Corpus, directory_urls: bool = True) -> dict[str, str]:
-    """``data/*.json`` and their schemas ``data/*.schema.json``."""
-    records: dict[str, list[dict[str, Any]]] = {
-        "briefings": [briefing_out(b, directory_urls) for b in corpus.briefings],
-        "entities": [entity_out(e, corpus, directory_urls) for e in corpus.entities.values()],
-        "events": [event_out(e) for e in corpus.events],
-        "claims": [thread_out(t, directory_urls) for t in corpus.threads],
+def json_files(
+    corpus: Corpus, directory_urls: bool = True, names: Iterable[str] = EXPORTS
+) -> dict[str, str]:
+    """``data/*.json`` and their schemas ``data/*.schema.json`` (of the exports ``names``)."""
+    records: dict[str, Callable[[], list[dict[str, Any]]]] = {
+        "briefings": lambda: [briefing_out(b, directory_urls) for b in corpus.briefings],
+        "entities": lambda: [
+            entity_out(e, corpus, directory_urls) for e in corpus.entities.values()
+        ],
+        "events": lambda: [event_out(e) for e in corpus.events],
+        "claims": lambda: [thread_out(t, directory_urls) for t in corpus.threads],
     }
     out: dict[str, str] = {}
-    for name in EXPORTS:
-        out[f"{DATA_DIR}/{name}.json"] = _dump_records(records[name])
+    for name in names:
+        out[f"{DATA_DIR}/{name}.json"] = _dump_records(records[name]())
         out[f"{DATA_DIR}/{name}.schema.json"] = _schema_text(name)
     return out
 

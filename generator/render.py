@@ -392,6 +392,8 @@ class Renderer:
         taking the next step not taken yet from its own end (:func:`incremental.render`).
         """
 
+        from .exports import EXPORTS
+
         def page(doc: str, make: Callable[[], str]) -> Callable[[], dict[str, str]]:
             return lambda: {doc: make()}
 
@@ -404,8 +406,12 @@ class Renderer:
             ("rendering the claims and sources pages", self.claims_index),
             (None, self.sources_index),
             ("writing data exports, feed and calendar", self.exports),
+            *((None, lambda name=name: self.data_export(name)) for name in EXPORTS),
             (None, self.briefings_index),
-            ("rendering the timeline", self.timelines),
+            *(
+                ("rendering the timeline" if k == 0 else None, lambda k=k: self.timelines((k, 4)))
+                for k in range(4)
+            ),
         ]
         order = list(enumerate(steps))
         if backwards:
@@ -475,12 +481,18 @@ class Renderer:
         link = self._links(page).page(first, f"All {len(items)} {kind} →")
         return items[:LIST_LIMIT], Markup(f"<p>The first {LIST_LIMIT} of {len(items)}: {link}</p>")
 
+    def data_export(self, name: str) -> dict[str, str]:
+        """One data file (``data/<name>.json``) and its schema."""
+        from . import exports
+
+        return exports.json_files(self.corpus, self.site.directory_urls, [name])
+
     def exports(self) -> dict[str, str]:
-        """Feeds and data files, plus the page that documents them."""
+        """The feed and the calendar, plus the page that documents the data files."""
         from . import exports
 
         urls = self.site.directory_urls
-        out = exports.json_files(self.corpus, urls)
+        out: dict[str, str] = {}
         out["feed.xml"] = exports.atom_feed(
             self.corpus, self.site.name, self.site.url, directory_urls=urls
         )
@@ -810,10 +822,12 @@ class Renderer:
         )
         return Markup(svg.figure(svg.timeline(self._marks(page, shown), note), note, described_by))
 
-    def timelines(self) -> dict[str, str]:
+    def timelines(self, share: tuple[int, int] = (0, 1)) -> dict[str, str]:
         """The timeline pages, split by year and then by month as the project grows.
 
         A page that has sub-pages (the main timeline, a split year) lists them with counts.
+        With ``share`` ``(k, n)``, only every n-th page from the k-th: the timeline is
+        the largest step of the whole-project pages, so it is shared out in parts.
         """
         by_page: dict[str, list[Event]] = {paths.TIMELINE_INDEX: []}
         for e in self.corpus.events:
@@ -833,7 +847,8 @@ class Renderer:
             return len(by_page[doc]) + sum(count(child) for child in children.get(doc, ()))
 
         out: dict[str, str] = {}
-        for doc, members in by_page.items():
+        k, n = share
+        for doc, members in list(by_page.items())[k::n]:
             title = _timeline_title(doc)
             years = timeline_groups(members)
             lists = [group for year in years for group in year["groups"]]

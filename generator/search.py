@@ -212,32 +212,54 @@ def _page_file(url: str) -> str:
     return url + "index.html" if url.endswith("/") or not url else url
 
 
+#: The data exports the records are read from (``data/<name>.json``).
+RECORD_EXPORTS = ("briefings", "entities", "events")
+
+
 def records(
-    site_dir: Path, fallback: Path | None = None, *, read_pages: bool = True
+    site_dir: Path,
+    fallback: Path | None = None,
+    *,
+    read_pages: bool = True,
+    prepared: list[Record] | None = None,
 ) -> Iterator[Record]:
     """Every search record of a built site, newest first (entity cards last).
 
     Read from the site's data exports (the model as JSON) and its briefing and
     entity pages, so nothing but the built site is needed.  With ``read_pages``
     false a page's article is read only when :meth:`Record.article` asks for it.
+    ``prepared`` are the records already made from the same exports
+    (:func:`export_records`): only their pages are looked up here.
     """
-
-    def page(rel: str) -> dict[str, Any]:
-        path = os.path.join(site if here is None or rel in here else old, rel)
-        return {"page": path, "page_rel": rel, "html": _article(path) if read_pages else ""}
-
     # An incremental build's new site holds only what changed: list it once rather
     # than ask the disk about every page twice.
     here = files_under(site_dir) if fallback is not None else None
     site, old = str(site_dir), str(fallback or site_dir)
 
-    def find(rel: str) -> Path:
-        return Path(os.path.join(site if here is None or rel in here else old, rel))
+    def find(rel: str) -> str:
+        return os.path.join(site if here is None or rel in here else old, rel)
 
+    if prepared is None:
+
+        def read(name: str) -> bytes:
+            with open(find(f"data/{name}.json"), "rb") as handle:
+                return handle.read()
+
+        prepared = export_records(read)
+    for record in prepared:
+        if record.page_rel:
+            record.page = find(record.page_rel)
+            if read_pages:
+                record.html = _article(record.page)
+        yield record
+
+
+def export_records(read: Callable[[str], bytes]) -> list[Record]:
+    """The records of :func:`records` made from the data exports alone (``read(name)``
+    gives the bytes of ``data/<name>.json``, for each of :data:`RECORD_EXPORTS`): their
+    pages are named but not looked up, so this can run before the site is built."""
     try:
-        briefings = orjson.loads(find("data/briefings.json").read_bytes())
-        entities = orjson.loads(find("data/entities.json").read_bytes())
-        events = orjson.loads(find("data/events.json").read_bytes())
+        briefings, entities, events = (orjson.loads(read(name)) for name in RECORD_EXPORTS)
     except (OSError, ValueError) as exc:
         raise SearchFailed(f"search index: cannot read the site's data exports: {exc}") from None
     name_of = {e["id"]: str(e["name"]) for e in entities}
@@ -280,7 +302,7 @@ def records(
                     "claims": claims,
                     "browse": BROWSE_WORD,
                 },
-                **page(_page_file(b["url"])),
+                page_rel=_page_file(b["url"]),
                 day=b["date"],
             )
         )
@@ -316,9 +338,8 @@ def records(
         )
     # Newest first: without a query, Pagefind lists results in the order they were added.
     dated.sort(key=lambda r: r.day, reverse=True)
-    yield from dated
-    for e in sorted(entities, key=lambda e: str(e["name"]).casefold()):
-        yield Record(
+    cards = [
+        Record(
             url="/" + e["url"],
             kind="entity",
             title=e["name"],
@@ -328,8 +349,11 @@ def records(
                 "type": [e["type"]],
             },
             meta={"kind": "entity", "type": e["type"]},
-            **page(_page_file(e["url"])),
+            page_rel=_page_file(e["url"]),
         )
+        for e in sorted(entities, key=lambda e: str(e["name"]).casefold())
+    ]
+    return dated + cards
 
 
 def _stored_filters(filters: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -666,6 +690,7 @@ def index_site(
     known: Mapping[str, tuple[str, str]] | None = None,
     earlier: Earlier | None = None,
     progress: Progress = SILENT,
+    prepared: list[Record] | None = None,
 ) -> IndexStats:
     """Index a built site into ``site_dir/pagefind/``: briefings, entity cards and events.
 
@@ -680,7 +705,8 @@ def index_site(
     previous index's copy of a file, linked instead of written when the bytes match.
     The other shards are indexed by two Pagefind processes at once (both cores).
     ``fallback`` is an earlier site whose files stand in for those ``site_dir`` lacks
-    (an incremental build writes only the pages that changed).  Raises
+    (an incremental build writes only the pages that changed).  ``prepared`` are the
+    records made from the site's exports beforehand (:func:`export_records`).  Raises
     :class:`SearchMissing` when Pagefind is not installed and :class:`SearchFailed`
     when indexing fails; either way the caller's build fails.
     """
@@ -695,7 +721,7 @@ def index_site(
     language = _language(site_dir)
     config = {"exclude_selectors": list(EXCLUDE_SELECTORS), "force_language": language}
     stats = IndexStats()
-    all_records = list(records(site_dir, fallback, read_pages=False))
+    all_records = list(records(site_dir, fallback, read_pages=False, prepared=prepared))
     for record in all_records:
         stats.records[record.kind] = stats.records.get(record.kind, 0) + 1
 
