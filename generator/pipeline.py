@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -721,6 +722,9 @@ def build(
         report, prepared = _beside_search_records(make_site, project, staged_docs, full)
         if on_pages is not None and target.is_dir():
             on_pages(_show_pages(site, target))
+        # What the site holds now, listed while Pagefind works (0.3 s at 10,000 seeds
+        # that the update of site/ would otherwise spend after it).
+        listing = _beside_thread(files_under, target) if target.is_dir() else None
         kept = report.kept + _index_for_search(
             site,
             target,
@@ -733,7 +737,9 @@ def build(
         )
         progress.stage("updating docs/")
         # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
-        undo = update_site(site, target, kept, scratch)
+        undo = update_site(
+            site, target, kept, scratch, present=listing.result() if listing else None
+        )
         try:
             stats = sync(
                 project.docs_dir,
@@ -755,6 +761,17 @@ def build(
 
 
 SEARCH_MEMO = "search"
+
+
+def _beside_thread(work: Callable[[Path], set[str]], path: Path) -> Future[set[str]]:
+    """``work(path)`` in a thread of its own: for reading the disk while another process
+    (Pagefind) works."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(work, path)
+    finally:
+        pool.shutdown(wait=False)
+
 
 #: Search records made before the site is built, and the SHA-256 of each export
 #: they were made from (``data/<name>.json``).

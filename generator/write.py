@@ -266,7 +266,11 @@ def _whole_folders(incoming: Collection[str], target: Path, kept: Collection[str
 
 
 def update_site(
-    new: Path, target: Path, kept: Collection[str], scratch: Path
+    new: Path,
+    target: Path,
+    kept: Collection[str],
+    scratch: Path,
+    present: Collection[str] | None = None,
 ) -> Callable[[], None]:
     """Make ``target`` hold ``new``'s files plus its own ``kept`` ones, and nothing else.
 
@@ -276,6 +280,7 @@ def update_site(
     returned function can undo the update; a large folder with nothing kept in it
     (a search shard indexed again) is swapped in whole, the old one set aside.  When most files change (a first or
     clean build), the folders are swapped instead, as :func:`swap_in` does.
+    ``present`` is ``files_under(target)`` if the caller listed it already.
     """
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -296,7 +301,9 @@ def update_site(
         return any(rel.startswith(folder + "/") for folder in whole)
 
     incoming = {rel for rel in incoming if not inside(rel)}
-    present = {rel for rel in files_under(target) if not inside(rel)}
+    present = {
+        rel for rel in (files_under(target) if present is None else present) if not inside(rel)
+    }
     expected = incoming | set(kept)
     stale = present - expected
     replaced = incoming & present
