@@ -40,6 +40,7 @@ from .write import (
     read_manifest,
     stage_docs,
     sync,
+    sync_undoable,
     update_site,
     user_conflicts,
 )
@@ -722,38 +723,60 @@ def build(
         report, prepared = _beside_search_records(make_site, project, staged_docs, full)
         if on_pages is not None and target.is_dir():
             on_pages(_show_pages(site, target))
-        # What the site holds now, listed while Pagefind works (0.3 s at 10,000 seeds
-        # that the update of site/ would otherwise spend after it).
-        listing = _beside_thread(files_under, target) if target.is_dir() else None
-        kept = report.kept + _index_for_search(
-            site,
-            target,
-            store,
-            progress,
-            project.search_shard_records,
-            report,
-            project.config_file.read_text(encoding="utf-8"),
-            prepared,
-        )
-        progress.stage("updating docs/")
-        # site/ first, then docs/: if updating docs/ fails, the previous site/ goes back.
-        undo = update_site(
-            site, target, kept, scratch, present=listing.result() if listing else None
-        )
-        try:
-            stats = sync(
+        # While Pagefind works (seconds at 10,000 seeds, with this process idle), a
+        # thread lists what the site holds now and brings docs/ up to date, keeping
+        # what it replaces so that a failure later puts docs/ back as it was.
+        listing = _beside_thread(lambda: files_under(target)) if target.is_dir() else None
+
+        def update_docs() -> DocsUpdate:
+            stats, undo = sync_undoable(
                 project.docs_dir,
                 StagedPages(staged_docs, generated),
                 managed,
-                unchanged=set(reused),
+                set(reused),
+                scratch / "docs-replaced",
             )
+            memo = (
+                incremental.make_memo(project.docs_dir, units, digests.__getitem__)
+                if units is not None
+                else None
+            )
+            return stats, undo, memo
+
+        docs_updates: list[Future[DocsUpdate]] = []
+
+        def start_docs_update() -> None:
+            if not docs_updates:
+                docs_updates.append(_beside_thread(update_docs))
+
+        try:
+            kept = report.kept + _index_for_search(
+                site,
+                target,
+                store,
+                progress,
+                project.search_shard_records,
+                report,
+                project.config_file.read_text(encoding="utf-8"),
+                prepared,
+                # started once Pagefind has every record, not to slow the thread that
+                # sends them
+                start_docs_update,
+            )
+            progress.stage("updating site/")
+            start_docs_update()
+            stats, undo_docs, render_memo = docs_updates[0].result()
         except BaseException:
-            undo()
+            if docs_updates:
+                _undo_when_done(docs_updates[0])
             raise
-        if units is not None:
-            store.write(
-                RENDER_MEMO, incremental.make_memo(project.docs_dir, units, digests.__getitem__)
-            )
+        try:
+            update_site(site, target, kept, scratch, present=listing.result() if listing else None)
+        except BaseException:
+            undo_docs()
+            raise
+        if render_memo is not None:
+            store.write(RENDER_MEMO, render_memo)
         _save_site_memo(store, variant, report)
     finally:
         _discard(scratch)
@@ -763,14 +786,27 @@ def build(
 SEARCH_MEMO = "search"
 
 
-def _beside_thread(work: Callable[[Path], set[str]], path: Path) -> Future[set[str]]:
-    """``work(path)`` in a thread of its own: for reading the disk while another process
-    (Pagefind) works."""
+def _beside_thread(work: Callable[[], _R]) -> Future[_R]:
+    """``work()`` in a thread of its own: for the disk work of a build while another
+    process (Pagefind) works."""
     pool = ThreadPoolExecutor(max_workers=1)
     try:
-        return pool.submit(work, path)
+        return pool.submit(work)
     finally:
         pool.shutdown(wait=False)
+
+
+#: docs/ brought up to date: the stats, the undo, and the render memo to write then.
+DocsUpdate = tuple[WriteStats, Callable[[], None], dict[str, list[Any]] | None]
+
+
+def _undo_when_done(update: Future[DocsUpdate]) -> None:
+    """Put docs/ back once its update in ``update`` is over (a failed one undid itself)."""
+    try:
+        undo = update.result()[1]
+    except BaseException:
+        return
+    undo()
 
 
 #: Search records made before the site is built, and the SHA-256 of each export
@@ -859,6 +895,7 @@ def _index_for_search(
     report: mkdocs_adapter.BuildReport,
     config_text: str,
     prepared: Prepared | None = None,
+    idle: Callable[[], None] | None = None,
 ) -> list[str]:
     """Index the new site for search, keeping each shard of the previous index whose
     inputs (its records, the settings, Pagefind's version) are unchanged; returns the
@@ -946,6 +983,7 @@ def _index_for_search(
         earlier=earlier,
         progress=progress,
         prepared=ready,
+        idle=idle,
     )
     shards: dict[str, dict[str, object]] = {}
     for name, digest in stats.shards.items():

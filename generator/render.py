@@ -397,21 +397,29 @@ class Renderer:
         def page(doc: str, make: Callable[[], str]) -> Callable[[], dict[str, str]]:
             return lambda: {doc: make()}
 
+        def data(name: str) -> Callable[[], dict[str, str]]:
+            return lambda: self.data_export(name)
+
+        # The largest steps at both ends and the smallest in the middle: the two
+        # processes of an incremental build take steps from opposite ends, so the last
+        # step either takes is a short one and they finish together.
         steps: list[tuple[str | None, Callable[[], dict[str, str]]]] = [
+            ("rendering the claims and sources pages", self.claims_index),
+            ("writing data exports, feed and calendar", data("briefings")),
+            (None, data("claims")),  # the two largest exports
+            (None, self.exports),
             (None, page(paths.HOME, self.home)),
             (None, page(paths.ENTITIES_INDEX, self.entities_index)),
-            (None, page(paths.TAGS_INDEX, self.tags_index)),
             (None, page(paths.GRAPH_INDEX, self.graph)),
             (None, page(EXPLORE_DOC, self.explore)),
-            ("rendering the claims and sources pages", self.claims_index),
+            (None, page(paths.TAGS_INDEX, self.tags_index)),
             (None, self.sources_index),
-            ("writing data exports, feed and calendar", self.exports),
-            *((None, lambda name=name: self.data_export(name)) for name in EXPORTS),
-            (None, self.briefings_index),
             *(
                 ("rendering the timeline" if k == 0 else None, lambda k=k: self.timelines((k, 4)))
                 for k in range(4)
             ),
+            (None, self.briefings_index),
+            *((None, data(name)) for name in EXPORTS if name not in ("briefings", "claims")),
         ]
         order = list(enumerate(steps))
         if backwards:

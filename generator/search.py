@@ -605,10 +605,11 @@ def _build_shard(
     config: dict[str, Any],
     output: Path,
     earlier: Earlier | None = None,
+    sent: Callable[[], None] | None = None,
 ) -> tuple[bytes, dict[str, str], int]:
     """Index one shard into ``output/<name>/``; returns Pagefind's ``pagefind.js``, the
     SHA-256 of every file written (so nobody reads them back to hash them) and their
-    bytes."""
+    bytes.  ``sent()`` is called once Pagefind has every record of the shard."""
     (created,) = service.request({"type": "NewIndex", "config": config})
     index = created["index_id"]
     # Sent in batches, one batch ahead: the service handles its messages one by one
@@ -619,10 +620,12 @@ def _build_shard(
     for request in requests:
         batch.append({**request, "index_id": index})
         if len(batch) == _BATCH:
-            sent = service.send(*batch)
+            ahead = service.send(*batch)
             service.receive(pending)
-            pending, batch = sent, []
+            pending, batch = ahead, []
     service.receive(pending + service.send(*batch))
+    if sent is not None:
+        sent()
     # The files come back in the answer and are written here: the service's own
     # WriteFiles answers before its writes are done, and a file could be left empty.
     (answer,) = service.request({"type": "GetFiles", "index_id": index})
@@ -691,6 +694,7 @@ def index_site(
     earlier: Earlier | None = None,
     progress: Progress = SILENT,
     prepared: list[Record] | None = None,
+    idle: Callable[[], None] | None = None,
 ) -> IndexStats:
     """Index a built site into ``site_dir/pagefind/``: briefings, entity cards and events.
 
@@ -706,7 +710,9 @@ def index_site(
     The other shards are indexed by two Pagefind processes at once (both cores).
     ``fallback`` is an earlier site whose files stand in for those ``site_dir`` lacks
     (an incremental build writes only the pages that changed).  ``prepared`` are the
-    records made from the site's exports beforehand (:func:`export_records`).  Raises
+    records made from the site's exports beforehand (:func:`export_records`).
+    ``idle()`` is called once every record has been sent to Pagefind, which then
+    works for seconds while this process only waits.  Raises
     :class:`SearchMissing` when Pagefind is not installed and :class:`SearchFailed`
     when indexing fails; either way the caller's build fails.
     """
@@ -752,7 +758,7 @@ def index_site(
         stats.kept.pop(0)
         todo.append(shards[0])
     todo.sort(key=lambda shard: -len(shard.records))  # the largest first, for an even split
-    scripts = _index_in_two(todo, language, config, output, stats, earlier)
+    scripts = _index_in_two(todo, language, config, output, stats, earlier, idle)
     script = next((s for s in scripts if s), script)
     listing = json.dumps([s.name for s in shards]).encode()
     shared = stats.written.setdefault("", {})
@@ -773,6 +779,7 @@ def _index_in_two(
     output: Path,
     stats: IndexStats,
     earlier: Earlier | None = None,
+    idle: Callable[[], None] | None = None,
 ) -> list[bytes]:
     """Index the shards with two Pagefind processes, each taking the next shard left;
     returns the ``pagefind.js`` each wrote and records the files in ``stats``.
@@ -784,6 +791,15 @@ def _index_in_two(
     lock = threading.Lock()
     scripts: list[bytes] = []
     errors: list[BaseException] = []
+    unsent = [len(todo)]
+
+    def sent() -> None:
+        """One more shard's records are all with Pagefind: ``idle()`` after the last."""
+        with lock:
+            unsent[0] -= 1
+            last = unsent[0] == 0
+        if last and idle is not None:
+            idle()
 
     def worker() -> None:
         service: _Pagefind | None = None
@@ -795,7 +811,7 @@ def _index_in_two(
                         return
                     shard = jobs.pop(0)
                 script, written, size = _build_shard(
-                    service, shard, shard.requests(language), config, output, earlier
+                    service, shard, shard.requests(language), config, output, earlier, sent
                 )
                 with lock:
                     scripts.append(script)

@@ -87,11 +87,8 @@ def new_temp_file(folder: Path) -> tuple[int, str]:
 
 def write_file(path: Path, data: bytes) -> bool:
     """Write ``data`` atomically unless the file already holds exactly it; True if written."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if _holds(path, data):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = new_temp_file(path.parent)
     try:
@@ -115,6 +112,59 @@ def sync(
     ``unchanged`` names pages known to be in ``docs_dir`` already as they are (an
     incremental build checked them), which are neither read nor written.
     """
+    return _sync(docs_dir, pages, managed, unchanged, None)
+
+
+def sync_undoable(
+    docs_dir: Path,
+    pages: Mapping[str, str],
+    managed: set[str],
+    unchanged: Collection[str],
+    backup: Path,
+) -> tuple[WriteStats, Callable[[], None]]:
+    """:func:`sync`, keeping what it replaces or deletes in ``backup`` (hard links, so
+    nothing is copied): returns the stats and a function that puts ``docs_dir`` back
+    as it was.  If the sync itself fails, it is undone before the error goes on."""
+    saved: list[str] = []
+    added: list[str] = []
+
+    def keep(rel: str) -> None:
+        target = docs_dir / rel
+        if not target.is_file():
+            if not target.exists():
+                added.append(rel)
+            return
+        copy = backup / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.unlink(missing_ok=True)
+        os.link(target, copy)
+        saved.append(rel)
+
+    def undo() -> None:
+        for rel in saved:
+            (docs_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(backup / rel, docs_dir / rel)
+        for rel in reversed(added):
+            if (docs_dir / rel).is_file():
+                (docs_dir / rel).unlink()
+                _prune_empty((docs_dir / rel).parent, docs_dir)
+
+    try:
+        stats = _sync(docs_dir, pages, managed, unchanged, keep)
+    except BaseException:
+        undo()
+        raise
+    return stats, undo
+
+
+def _sync(
+    docs_dir: Path,
+    pages: Mapping[str, str],
+    managed: set[str],
+    unchanged: Collection[str],
+    keep: Callable[[str], None] | None,
+) -> WriteStats:
+    """:func:`sync`; ``keep(rel)`` is told of each file before it may be written or deleted."""
     written = deleted = 0
     kept = 0
     checked_folders: set[str] = set()
@@ -131,19 +181,34 @@ def sync(
             if not inside(docs_dir, target.parent):
                 raise ValueError(f"refusing to write outside docs/: {rel}")
             checked_folders.add(folder)
-        if write_file(target, pages[rel].encode("utf-8")):
+        data = pages[rel].encode("utf-8")
+        if keep is not None and not _holds(target, data):
+            keep(rel)
+        if write_file(target, data):
             written += 1
         else:
             kept += 1
     for rel in sorted(managed - set(pages)):
         target = docs_dir / rel
         if inside(docs_dir, target) and target.is_file():
+            if keep is not None:
+                keep(rel)
             target.unlink()
             deleted += 1
             _prune_empty(target.parent, docs_dir)
     manifest = {"generator": "briefing", "files": sorted(pages)}
-    write_file(docs_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+    data = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+    if keep is not None and not _holds(docs_dir / MANIFEST, data):
+        keep(MANIFEST)
+    write_file(docs_dir / MANIFEST, data)
     return WriteStats(written, kept, deleted)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

@@ -527,25 +527,31 @@ def _parse_memos(root: Path) -> list[str]:
     return names
 
 
+@pytest.mark.parametrize("cores", [1, 2])
 def test_parse_memo_parses_only_the_edited_file(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cores: int
 ) -> None:
     """After a title edit only that seed's front-matter is parsed again; every other
-    file's comes from the memo, and the build equals a clean one."""
-    from generator import yamlsafe
+    file's comes from the memo, and the build equals a clean one; whether the files
+    are read on one core or (as above PARALLEL_FILES files) half in a forked child."""
+    from generator import load, yamlsafe
 
-    parsed: list[str] = []
+    monkeypatch.setattr(load, "PARALLEL_FILES", 2 if cores == 2 else 10**9)
+    monkeypatch.setenv("BRIEFING_JOBS", str(cores))
+    log = tmp_path / "parsed.log"  # appended to by both processes
     real = yamlsafe.parse
 
     def counting(text: str, **kwargs: Any) -> Any:
-        parsed.append(text)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {text[:200]!r}\n")
         return real(text, **kwargs)
 
     monkeypatch.setattr(yamlsafe, "parse", counting)
     edit_a_title(project, "A title parsed again")
     build_ok(project)
+    parsed = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     assert len(parsed) == 1 and "A title parsed again" in parsed[0], parsed
-    monkeypatch.undo()
+    monkeypatch.setattr(yamlsafe, "parse", real)
     assert_exact(project, expected(project))
 
 
@@ -559,9 +565,17 @@ def test_parse_memo_entries_that_are_not_documents_are_parsed_again(project: Pat
     assert_exact_build(project)
 
 
-def test_problems_found_from_the_parse_memo_name_the_same_lines(project: Path) -> None:
+@pytest.mark.parametrize("cores", [1, 2])
+def test_problems_found_from_the_parse_memo_name_the_same_lines(
+    project: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
     """Line numbers come from the memo's line maps as from a fresh parse: the warnings of
-    a build from the memo equal those of a build without the cache."""
+    a build from the memo equal those of a build without the cache, with the files
+    read on one core or on two."""
+    from generator import load
+
+    monkeypatch.setattr(load, "PARALLEL_FILES", 2 if cores == 2 else 10**9)
+    monkeypatch.setenv("BRIEFING_JOBS", str(cores))
     rel = first_seed(project, lambda f: not f.get("draft"))
     path = project / rel
     front, body = split_seed(path.read_text(encoding="utf-8"))

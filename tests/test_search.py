@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -202,6 +203,61 @@ def test_records_carry_the_facets_of_the_model(example_site: Path) -> None:
     assert [r.kind for r in records[-kinds["entity"] :]] == ["entity"] * kinds["entity"]
 
 
+def test_records_made_from_the_exports_before_the_site_is_built_are_the_sites(
+    example_site: Path,
+) -> None:
+    """A build makes the records from the staged data exports while MkDocs runs
+    (``export_records``); given to ``records`` they are what it reads from the site."""
+    docs = example_site.parent / "docs" / "data"
+    early = search.export_records(lambda name: (docs / f"{name}.json").read_bytes())
+    assert all(r.page is None and not r.html for r in early)
+    made = list(search.records(example_site, prepared=early))
+    read = list(search.records(example_site))
+    fields = ("url", "kind", "title", "filters", "meta", "html", "text", "day", "page", "page_rel")
+    assert [[getattr(r, f) for f in fields] for r in made] == [
+        [getattr(r, f) for f in fields] for r in read
+    ]
+    assert all(r.page for r in made if r.kind != "event")
+
+
+@pytest.mark.parametrize("same_bytes", [True, False])
+def test_a_build_uses_the_early_records_only_if_the_sites_exports_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same_bytes: bool
+) -> None:
+    """The records made beside MkDocs are used when the exports they were made from are
+    the site's, byte for byte; otherwise they are made again from the site.  Either
+    way the index is the same."""
+    from generator import pipeline
+
+    root = copy_example(tmp_path / "project")
+    monkeypatch.setenv("BRIEFING_JOBS", "2")
+    given: list[object] = []
+    real_index, real_beside = search.index_site, pipeline._beside_search_records
+
+    def index(*args: object, **kwargs: object) -> object:
+        given.append(kwargs.get("prepared"))
+        return real_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    def beside(*args: object, **kwargs: object) -> object:
+        report, prepared = real_beside(*args, **kwargs)  # type: ignore[arg-type]
+        assert prepared is not None, "the records were not made beside MkDocs"
+        if not same_bytes:
+            prepared = (prepared[0], {**prepared[1], "events": "0" * 64})
+        return report, prepared
+
+    monkeypatch.setattr(search, "index_site", index)
+    monkeypatch.setattr(pipeline, "_beside_search_records", beside)
+    code, out, err = run(root, "build", "--no-cache")
+    assert code == 0, out + err
+    assert (given[0] is not None) == same_bytes
+    monkeypatch.undo()
+    clean = copy_example(tmp_path / "clean")
+    monkeypatch.setenv("BRIEFING_JOBS", "1")
+    code, out, err = run(clean, "build", "--no-cache")
+    assert code == 0, out + err
+    assert hashes(root / "site" / "pagefind") == hashes(clean / "site" / "pagefind")
+
+
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_example(tmp_path_factory.mktemp("search-example") / "project")
@@ -240,7 +296,7 @@ def test_failed_indexing_fails_the_build_and_keeps_the_site(
     root = copy_example(tmp_path / "project")
     code, _out, err = run(root, "build")
     assert code == 0, err
-    before = hashes(root / "site")
+    before, docs = hashes(root / "site"), hashes(root / "docs")
     (root / "seeds" / "2025" / "2025-09-11-alibaba-baidu-own-chips.md").write_text(
         (ROOT / "seeds" / "2025" / "2025-09-11-alibaba-baidu-own-chips.md")
         .read_text(encoding="utf-8")
@@ -249,6 +305,7 @@ def test_failed_indexing_fails_the_build_and_keeps_the_site(
     )
 
     def broken(*args: object, **kwargs: object) -> None:
+        time.sleep(0.5)  # docs/ is brought up to date meanwhile, then put back
         raise search.SearchFailed("search index: Pagefind stopped: disk full")
 
     monkeypatch.setattr(search, "index_site", broken)
@@ -256,6 +313,7 @@ def test_failed_indexing_fails_the_build_and_keeps_the_site(
     assert code == 1
     assert "Pagefind stopped: disk full" in err and "Traceback" not in err, err
     assert hashes(root / "site") == before
+    assert hashes(root / "docs") == docs, "docs/ was updated while the index was made"
 
     def missing(*args: object, **kwargs: object) -> None:
         raise search.SearchMissing("the search index needs Pagefind: pip install 'pagefind[bin]'")
@@ -264,6 +322,7 @@ def test_failed_indexing_fails_the_build_and_keeps_the_site(
     code, _, err = run(root, "build")
     assert code == 2 and "pagefind[bin]" in err and "Traceback" not in err
     assert hashes(root / "site") == before
+    assert hashes(root / "docs") == docs
 
 
 # --- the synthetic project in a browser ---------------------------------------------------

@@ -93,3 +93,48 @@ def test_a_failure_midway_leaves_the_previous_site(
         write.update_site(new, target, kept, scratch)
     monkeypatch.setattr(write.os, "replace", real)
     assert tree(target) == before
+
+
+# --- docs/, brought up to date while the search index is made ----------------------
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> tuple[Path, dict[str, bytes], set[str]]:
+    """A docs/ folder after a build: generated pages (listed in the manifest) and the
+    user's own page."""
+    folder = tmp_path / "docs"
+    pages = {"briefings/a.md": "A\n", "briefings/b.md": "B\n", "entities/x.md": "X\n"}
+    write.sync(folder, pages, set())
+    _write(folder, {"about.md": "mine\n"})
+    return folder, tree(folder), set(pages)
+
+
+def test_an_undoable_sync_is_a_sync_and_undoes_itself(
+    docs: tuple[Path, dict[str, bytes], set[str]], tmp_path: Path
+) -> None:
+    """The pages are changed, added and deleted as :func:`write.sync` does; the undo
+    puts every file back byte for byte (the manifest too) and removes the new ones."""
+    folder, before, managed = docs
+    pages = {"briefings/a.md": "A, edited\n", "briefings/c.md": "C\n", "tags/t/index.md": "T\n"}
+    expected = tmp_path / "expected"
+    _write(expected, {"about.md": "mine\n"})
+    write.sync(expected, {"briefings/a.md": "A\n", "briefings/b.md": "B\n"}, set())
+    write.sync(expected, pages, {"briefings/a.md", "briefings/b.md"})
+    stats, undo = write.sync_undoable(folder, pages, managed, set(), tmp_path / "backup")
+    assert (stats.written, stats.deleted) == (3, 2)
+    assert tree(folder) == tree(expected)
+    undo()
+    assert tree(folder) == before
+    assert not (folder / "tags").exists(), "a folder made by the sync is left behind"
+
+
+def test_an_undoable_sync_that_fails_halfway_puts_docs_back(
+    docs: tuple[Path, dict[str, bytes], set[str]], tmp_path: Path
+) -> None:
+    folder, before, managed = docs
+    (folder / "entities" / "y.md").mkdir(parents=True)  # a folder where a page must go
+    before = tree(folder)
+    pages = {"briefings/a.md": "A, edited\n", "entities/y.md": "Y\n", "entities/x.md": "X2\n"}
+    with pytest.raises(OSError):
+        write.sync_undoable(folder, pages, managed, set(), tmp_path / "backup")
+    assert tree(folder) == before
