@@ -15,7 +15,7 @@ def test_steps_go_to_one_process_each_from_opposite_ends() -> None:
     """Two processes taking numbered steps from opposite ends take every step exactly
     once between them, and meet in the middle when they work at the same pace."""
     steps = parallel.Steps()
-    count = 40
+    count = 100  # 0.5 s of steps: far longer than forking takes
 
     def take(order: range | reversed[int]) -> list[int]:
         taken = []
