@@ -120,8 +120,10 @@ class Preview:
 
         Only when the same files are generated as last time (a page added or removed
         changes links and lists that MkDocs works out), the session has every one
-        and the navigation stays the same; otherwise the pages wait for MkDocs.  MkDocs' own pages replace these later
-        (:meth:`_pages_shown` reloads again only if any differ).
+        and the navigation stays the same; otherwise the pages wait for MkDocs.
+        MkDocs' own pages replace these later (:meth:`_pages_shown` reloads again
+        only if any differ).  Whatever goes wrong here only skips this early step:
+        the build goes on and reports its own problems.
         """
         previous, self._staged = self._shown, dict(digests)
         if not previous or previous.keys() != digests.keys():
@@ -129,7 +131,7 @@ class Preview:
         changed = sorted(rel for rel, sha in digests.items() if previous[rel] != sha)
         try:
             drawn = mkdocs_adapter.draw((rel, (staged / rel).read_bytes()) for rel in changed)
-        except (OSError, UnicodeDecodeError):
+        except Exception:  # an early view only: MkDocs runs next regardless
             return
         if not drawn:
             return

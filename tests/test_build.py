@@ -848,6 +848,28 @@ def test_serve_draws_an_edits_files_before_mkdocs_runs(
     assert hashes(site) == shown
 
 
+def test_serve_builds_when_drawing_early_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early drawing is a preview only: if it fails, the build goes on and shows
+    MkDocs' pages."""
+    from generator import mkdocs_adapter
+
+    root, one, preview = _preview_of_two_briefings(tmp_path)
+    calls: list[int] = []
+
+    def failing(changed: object) -> None:
+        calls.append(1)
+        raise RuntimeError("a plugin broke")
+
+    monkeypatch.setattr(mkdocs_adapter, "draw", failing)
+    (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
+    assert preview.build()
+    assert calls, "the early step was not tried"
+    index = preview.site.folder / "briefings" / "index.html"
+    assert "Edited title" in index.read_text(encoding="utf-8")
+
+
 def test_related_briefings_rank_by_shared_entities_and_tags_then_newest(tmp_path: Path) -> None:
     """A shared tag counts double, ties go to the newest, an entity (or tag) on more than
     RELATED_TAG_LIMIT briefings is ignored unless nothing more specific is shared."""
