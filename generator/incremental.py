@@ -352,6 +352,8 @@ def render(
             mine, theirs = parallel.beside(lambda: rest(steps.take, quiet=True), here)
         except parallel.ChildFailed as exc:
             raise RuntimeError(f"rendering in a second process failed: {exc}") from None
+        finally:
+            steps.close()
         store_rest(theirs)
         store_rest(mine)
     else:

@@ -52,20 +52,29 @@ class Steps:
     from opposite ends of a list meet wherever their other work lets them."""
 
     def __init__(self, most: int = 256) -> None:
-        import multiprocessing
-
         self._taken = mmap.mmap(-1, most)  # anonymous and shared: the child sees it too
-        self._lock = multiprocessing.Lock()
+        # The lock is a token in a pipe (whoever reads it holds the lock): shared
+        # across the fork, and unlike a semaphore it needs no /dev/shm.
+        self._token_in, self._token_out = os.pipe()
+        os.write(self._token_out, b"t")
 
     def take(self, step: int) -> bool:
         """True for the first process to ask for ``step`` (then never again)."""
         if not 0 <= step < len(self._taken):
             raise IndexError(step)
-        with self._lock:
+        os.read(self._token_in, 1)
+        try:
             if self._taken[step]:
                 return False
             self._taken[step] = 1
             return True
+        finally:
+            os.write(self._token_out, b"t")
+
+    def close(self) -> None:
+        os.close(self._token_in)
+        os.close(self._token_out)
+        self._taken.close()
 
 
 def beside(theirs: Callable[[], R], mine: Callable[[], T]) -> tuple[T, R]:

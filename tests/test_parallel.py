@@ -31,6 +31,7 @@ def test_steps_go_to_one_process_each_from_opposite_ends() -> None:
     assert mine and theirs, "one process took every step"
     assert max(theirs) < min(mine), "they did not work from opposite ends"
     assert not steps.take(0)
+    steps.close()
 
 
 def test_a_step_out_of_range_is_refused() -> None:
@@ -38,6 +39,8 @@ def test_a_step_out_of_range_is_refused() -> None:
     assert steps.take(3)
     with pytest.raises(IndexError):
         steps.take(4)
+    assert steps.take(2), "the lock was not given back"
+    steps.close()
 
 
 def test_the_childs_error_is_reported_after_this_half_is_done() -> None:
