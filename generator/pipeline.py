@@ -36,6 +36,7 @@ from .write import (
     MANIFEST,
     WriteStats,
     files_under,
+    holds,
     plain_relative,
     read_manifest,
     stage_docs,
@@ -873,7 +874,7 @@ def _show_pages(site: Path, target: Path) -> int:
     changed = 0
     for rel in sorted(files_under(site)):
         destination = target / rel
-        changed += not _same_bytes(site / rel, destination)
+        changed += not holds(destination, (site / rel).read_bytes())
         destination.parent.mkdir(parents=True, exist_ok=True)
         spare = destination.with_name(destination.name + ".showing")
         spare.unlink(missing_ok=True)
@@ -883,15 +884,6 @@ def _show_pages(site: Path, target: Path) -> int:
             shutil.copy2(site / rel, spare)
         os.replace(spare, destination)
     return changed
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    try:
-        if a.stat().st_size != b.stat().st_size:
-            return False
-        return a.read_bytes() == b.read_bytes()
-    except OSError:
-        return False
 
 
 def _index_for_search(

@@ -34,6 +34,7 @@ from .model import Corpus, _briefing, _Refs
 from .problems import Problems
 from .project import Project
 from .render import BriefingView, Renderer, _day_words
+from .write import write_file
 
 POLL_SECONDS = 0.3
 RELOAD_PATH = ".briefing/reload"
@@ -136,11 +137,7 @@ class Preview:
         if not drawn:
             return
         for dest, data in drawn:
-            target = self.site.folder / dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            spare = target.with_name(target.name + ".drawn")
-            spare.write_bytes(data)
-            os.replace(spare, target)
+            write_file(self.site.folder / dest, data)
         self.drawn = len(drawn)
         self._shown_now(f"{len(drawn)} changed files drawn")
 
@@ -229,10 +226,7 @@ class Preview:
             if drawn is None:
                 continue
             dest, html = drawn
-            target = self.site.folder / dest
-            tmp = target.with_name(target.name + ".quick")
-            tmp.write_bytes(html)
-            os.replace(tmp, target)
+            write_file(self.site.folder / dest, html)
             written.append(dest)
         if written:
             self.site.bump()

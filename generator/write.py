@@ -87,8 +87,14 @@ def new_temp_file(folder: Path) -> tuple[int, str]:
 
 def write_file(path: Path, data: bytes) -> bool:
     """Write ``data`` atomically unless the file already holds exactly it; True if written."""
-    if _holds(path, data):
+    if holds(path, data):
         return False
+    _replace(path, data)
+    return True
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file renamed over it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = new_temp_file(path.parent)
     try:
@@ -98,7 +104,6 @@ def write_file(path: Path, data: bytes) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
 
 
 def sync(
@@ -182,12 +187,13 @@ def _sync(
                 raise ValueError(f"refusing to write outside docs/: {rel}")
             checked_folders.add(folder)
         data = pages[rel].encode("utf-8")
-        if keep is not None and not _holds(target, data):
-            keep(rel)
-        if write_file(target, data):
-            written += 1
-        else:
+        if holds(target, data):  # read once: most pages rendered again are unchanged
             kept += 1
+            continue
+        if keep is not None:
+            keep(rel)
+        _replace(target, data)
+        written += 1
     for rel in sorted(managed - set(pages)):
         target = docs_dir / rel
         if inside(docs_dir, target) and target.is_file():
@@ -198,13 +204,15 @@ def _sync(
             _prune_empty(target.parent, docs_dir)
     manifest = {"generator": "briefing", "files": sorted(pages)}
     data = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
-    if keep is not None and not _holds(docs_dir / MANIFEST, data):
-        keep(MANIFEST)
-    write_file(docs_dir / MANIFEST, data)
+    if not holds(docs_dir / MANIFEST, data):
+        if keep is not None:
+            keep(MANIFEST)
+        _replace(docs_dir / MANIFEST, data)
     return WriteStats(written, kept, deleted)
 
 
-def _holds(path: Path, data: bytes) -> bool:
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file ``path`` holds exactly ``data`` (False if it cannot be read)."""
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
