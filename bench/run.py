@@ -697,7 +697,10 @@ def settle(project: Path, limit: float = 300.0) -> float:
     """Wait until the build's background clean-up (an old site/ being deleted) is done, so
     that it does not compete with the next timed step; returns the seconds waited."""
     start = time.perf_counter()
-    while any(project.glob(".briefing-staging-*")) and time.perf_counter() - start < limit:
+    def busy() -> bool:
+        return any(project.glob(".briefing-staging-*")) or any(project.glob(".briefing-trash-*"))
+
+    while busy() and time.perf_counter() - start < limit:
         time.sleep(0.2)
     return time.perf_counter() - start
 

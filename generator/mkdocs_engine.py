@@ -66,6 +66,12 @@ ENGINE_VERSION = "1"
 _FORK_SAFE = {"search", "material/search", "offline", "material/offline"}
 
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+#: A paragraph of one line of prose (an index page's introduction): it starts with a
+#: letter, so it is no list, quote, table or HTML block, and has no Markdown link or
+#: autolink (which MkDocs would rewrite) and no code, so Markdown makes it one ``<p>``
+#: line without MkDocs' link handling.  Inline HTML tags are kept as they are by both.
+_PROSE = re.compile(r"[^\W\d_][^\[\]`|\\\n]*")
+_NOT_A_TAG = re.compile(r"<(?!/?[A-Za-z][A-Za-z0-9-]*[\s/>])")
 _ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 
 
@@ -136,7 +142,8 @@ class EngineResult:
 
 
 def split_blocks(markdown_text: str) -> list[str] | None:
-    """The page as blocks of headings and raw HTML, or None when it has other Markdown.
+    """The page as blocks of headings, one-line prose paragraphs and raw HTML, or None
+    when it has other Markdown.
 
     A block is a run of lines between blank lines.  A block with ``<pre>``,
     ``<textarea>`` or ``<script>`` gives None too: blank lines inside those would need
@@ -151,7 +158,11 @@ def split_blocks(markdown_text: str) -> list[str] | None:
         if not line.strip():
             i += 1
             continue
-        if _HEADING.match(line):
+        if _HEADING.match(line) or (
+            _PROSE.fullmatch(line)
+            and not _NOT_A_TAG.search(line)
+            and (i + 1 == n or not lines[i + 1].strip())
+        ):
             blocks.append(line)
             i += 1
             continue
@@ -194,7 +205,8 @@ def _token_ids(tokens: Iterable[Any]) -> Iterator[str]:
 
 
 def _render_fast(page: Page, headings_md: _Headings, blocks: list[str]) -> bool:
-    """Convert only the headings (TOC, ids, permalinks), then splice the HTML blocks back."""
+    """Convert only the headings (TOC, ids, permalinks) and prose lines, then splice the
+    HTML blocks back."""
     headings = [b for b in blocks if not b.startswith("<")]
     html, tokens, title = headings_md.convert("\n\n".join(headings))
     rendered = html.split("\n") if html else []
@@ -515,7 +527,8 @@ def _build_pages(pages: Sequence[Page], job: _Job) -> dict[str, Built]:
 def _build_pages_parallel(
     pages: Sequence[Page], job: _Job, warnings: utils.CountHandler
 ) -> dict[str, Built]:
-    """:func:`_build_pages` with the second half done by a forked child."""
+    """:func:`_build_pages` on both cores: this process and a forked child take chunks
+    of pages from opposite ends."""
 
     def work(part: Sequence[Page]) -> dict[str, Built]:
         return _build_pages(part, job)
@@ -528,7 +541,7 @@ def _build_pages_parallel(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(child_warnings)  # counts this half's warnings too; only the child's are used
     try:
-        built, theirs, counts = parallel.in_two(pages, work, child_state=counted)
+        built, counts = parallel.shared(pages, work, chunk=_CHUNK, child_state=counted)
     except parallel.ChildFailed as exc:
         raise BuildError(str(exc)) from None
     finally:
@@ -536,11 +549,15 @@ def _build_pages_parallel(
     for level, count in (counts or {}).items():  # strict mode counts the child's warnings too
         warnings.counts[level] += count
     for page in pages:  # anchors of pages converted in the child, for link checks here
-        found = theirs.get(page.file.src_uri)
+        found = built.get(page.file.src_uri)
         if found is not None and page.present_anchor_ids is None:
             page.present_anchor_ids = set(found.anchors)
-    built.update(theirs)
     return built
+
+
+#: Pages per chunk the two processes share out: small enough that they finish within
+#: a fraction of a second of each other, large enough that taking one costs nothing.
+_CHUNK = 32
 
 
 def run(

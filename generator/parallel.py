@@ -46,13 +46,44 @@ def in_two(
     return _forked(lambda: work(items[half:]), lambda: work(items[:half]), child_state)
 
 
+def shared(
+    items: Sequence[T],
+    work: Callable[[Sequence[T]], dict[Any, R]],
+    *,
+    chunk: int,
+    child_state: Callable[[], Any] | None = None,
+) -> tuple[dict[Any, R], Any]:
+    """``work`` on every chunk of ``chunk`` items once, by this process and a forked
+    child taking chunks from opposite ends (:class:`Steps`), so that neither waits
+    for the other when their halves would cost unequal time (a fixed split left
+    one core idle for 6 s of MkDocs' 20 s at 10,000 seeds).  ``work`` returns a
+    dict per chunk; the chunks' dicts are merged in the items' order.  Returns
+    ``(merged, state)``, ``state`` as :func:`in_two`'s."""
+    parts = [items[at : at + chunk] for at in range(0, len(items), chunk)]
+    steps = Steps(len(parts))
+
+    def run(order: Sequence[int]) -> dict[int, dict[Any, R]]:
+        return {n: work(parts[n]) for n in order if steps.take(n)}
+
+    try:
+        here, there, state = _forked(
+            lambda: run(range(len(parts))), lambda: run(range(len(parts) - 1, -1, -1)), child_state
+        )
+    finally:
+        steps.close()
+    merged: dict[Any, R] = {}
+    for n in range(len(parts)):
+        merged.update(here[n] if n in here else there[n])
+    return merged, state
+
+
 class Steps:
     """Numbered steps that this process and a child forked after it share out: each
     step goes to whichever asks for it first (:meth:`take`), so two processes working
     from opposite ends of a list meet wherever their other work lets them."""
 
     def __init__(self, most: int = 256) -> None:
-        self._taken = mmap.mmap(-1, most)  # anonymous and shared: the child sees it too
+        self._taken = mmap.mmap(-1, max(most, 1))  # anonymous and shared: the child sees it too
         # The lock is a token in a pipe (whoever reads it holds the lock): shared
         # across the fork, and unlike a semaphore it needs no /dev/shm.
         self._token_in, self._token_out = os.pipe()
@@ -70,6 +101,10 @@ class Steps:
             return True
         finally:
             os.write(self._token_out, b"t")
+
+    def count(self) -> int:
+        """How many steps either process has taken so far (for progress)."""
+        return len(self._taken) - self._taken[:].count(0)
 
     def close(self) -> None:
         os.close(self._token_in)

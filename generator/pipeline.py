@@ -1051,15 +1051,30 @@ def _discard(scratch: Path) -> None:
     renamed to a trash name at once and removed by a detached process; a run that finds
     one left over with no live remover starts another (:func:`_staging`).
     """
-    # an old site swapped out, or the files an update replaced (after an edit, the old
-    # copy of a search shard: thousands of files)
-    if (scratch / "previous").is_dir() or (scratch / "replaced").is_dir():
+    # an old site swapped out, the files an update replaced (after an edit, the old
+    # copy of a search shard: thousands of files), or a first build's staged pages
+    # (2.5 s to delete at 10,000 seeds)
+    if (
+        (scratch / "previous").is_dir()
+        or (scratch / "replaced").is_dir()
+        or _holds_many(scratch / "docs")
+    ):
         with contextlib.suppress(OSError):
             trash = scratch.with_name(TRASH_PREFIX + scratch.name.removeprefix(STAGING_PREFIX))
             os.replace(scratch, trash)
             _remove_in_background(trash)
             return
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _holds_many(folder: Path, many: int = 2000) -> bool:
+    """Whether ``folder`` holds at least ``many`` entries (counted only that far)."""
+    seen = 0
+    for _, dirs, files in os.walk(folder):
+        seen += len(dirs) + len(files)
+        if seen >= many:
+            return True
+    return False
 
 
 _RMTREE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"

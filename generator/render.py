@@ -63,6 +63,9 @@ GRAPH_NEIGHBOURS = 14
 GRAPH_NODES = 60
 #: Rows of the relations table on the network page (each entity card lists its own in full).
 GRAPH_TABLE_ROWS = 300
+#: At most this many steps of whole-project pages (:meth:`Renderer.whole_project_pages`);
+#: a first build numbers its unit chunks after them.
+WHOLE_PROJECT_STEPS = 64
 #: Ids of the lists and tables that carry a drawing's facts as text: the drawing's
 #: ``aria-describedby`` names them (the timeline page numbers its lists, one a month).
 EVENTS_LIST_ID = "bf-events"
@@ -421,6 +424,7 @@ class Renderer:
             (None, self.briefings_index),
             *((None, data(name)) for name in EXPORTS if name not in ("briefings", "claims")),
         ]
+        assert len(steps) <= WHOLE_PROJECT_STEPS
         order = list(enumerate(steps))
         if backwards:
             order.reverse()

@@ -772,6 +772,13 @@ def index_site(
     return stats
 
 
+#: Pagefind processes at once, at most.  One per shard, even on two cores: the three
+#: shards of a large tracker are unequal (8,000, 8,000 and 5,800 records at 10,000
+#: seeds), and two processes taking them in turn left a core idle for a third of the
+#: indexing.  Three share both cores to the end.
+PAGEFINDS = 3
+
+
 def _index_in_two(
     todo: list[Shard],
     language: str,
@@ -824,7 +831,7 @@ def _index_in_two(
             if service is not None:
                 service.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(min(2, len(todo)))]
+    threads = [threading.Thread(target=worker) for _ in range(min(PAGEFINDS, len(todo)))]
     for thread in threads:
         thread.start()
     for thread in threads:

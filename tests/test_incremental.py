@@ -1213,3 +1213,46 @@ def test_builds_in_a_fresh_process_are_exact(project: Path) -> None:
     out = briefing()
     assert rendered_and_reused(out)[1] > 0, out
     assert_exact(project, expected(project))
+
+
+def _memo_without_times(root: Path) -> dict[str, Any]:
+    """The render memo's units, keys and files (digest and size), without file times."""
+    raw = json.loads((root / CACHE / "render.json").read_bytes().partition(b"\n")[2])
+    return {
+        unit: (key, {rel: entry[:2] for rel, entry in files.items()})
+        for unit, (key, files) in raw.items()
+    }
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_first_build_on_two_cores_equals_one_on_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build with no render memo shares its units (in chunks) and the whole-project
+    pages out between this process and a forked child: docs/, site/ and the memo it
+    leaves (each unit's key and files) equal those of a build on one core."""
+    from generator import incremental
+
+    shared: list[int] = []
+    real = incremental._render_shared
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        shared.append(1)
+        real(*args, **kwargs)
+
+    one = tmp_path / "one"
+    make_synth_project(one)
+    monkeypatch.setenv("BRIEFING_JOBS", "1")
+    build_ok(one)
+    assert not shared
+
+    two = tmp_path / "two"
+    make_synth_project(two)
+    monkeypatch.setenv("BRIEFING_JOBS", "2")
+    monkeypatch.setattr(incremental, "SHARED", 0)
+    monkeypatch.setattr(incremental, "UNIT_CHUNK", 3)
+    monkeypatch.setattr(incremental, "_render_shared", counted)
+    build_ok(two)
+    assert shared == [1]
+    assert_exact(two, one)
+    assert _memo_without_times(two) == _memo_without_times(one)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -52,3 +53,21 @@ def test_the_childs_error_is_reported_after_this_half_is_done() -> None:
     with pytest.raises(parallel.ChildFailed, match="ValueError: the child's half failed"):
         parallel.beside(fail, lambda: done.append(1))
     assert done == [1]
+
+
+def test_shared_chunks_are_each_worked_once_and_merged_in_order() -> None:
+    """Chunks taken from opposite ends by two processes: every item is worked once, the
+    merged result is in the items' order, and the child's state comes back."""
+    items = list(range(60))
+
+    def work(part: list[int]) -> dict[int, tuple[int, int]]:
+        time.sleep(0.01)  # a chunk's work
+        return {n: (n * n, os.getpid()) for n in part}
+
+    merged, state = parallel.shared(items, work, chunk=4, child_state=os.getpid)
+    assert list(merged) == items
+    assert [square for square, _ in merged.values()] == [n * n for n in items]
+    workers = {pid for _, pid in merged.values()}
+    assert workers == {os.getpid(), state}, "both processes should have taken chunks"
+    first = [n for n in items if merged[n][1] == state]
+    assert first == items[: len(first)], "the child works from the start, this one from the end"
