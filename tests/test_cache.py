@@ -592,3 +592,41 @@ def test_problems_found_from_the_parse_memo_name_the_same_lines(
     build_ok(project)  # fills the memo
     assert any(line.startswith(f"{rel}:") for line in fresh), fresh
     assert warnings() == fresh
+
+
+def test_mentions_found_on_two_cores_give_the_same_warnings(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bodies the mention memo lacks are searched on two cores when there are many:
+    the warnings and the memo left behind equal those of a search on one core."""
+    from generator import parallel, pipeline
+
+    rel = first_seed(project, lambda f: not f.get("draft") and len(f.get("entities", [])) > 1)
+    path = project / rel
+    front, body = split_seed(path.read_text(encoding="utf-8"))
+    front["entities"] = front["entities"][:1]  # the body still names the others
+    path.write_text(join_seed(front, body), encoding="utf-8")
+    shared: list[int] = []
+    real = parallel.shared
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        shared.append(1)
+        return real(*args, **kwargs)
+
+    def warnings_and_memo(cores: int) -> tuple[list[str], Any]:
+        shutil.rmtree(project / CACHE)
+        monkeypatch.setenv("BRIEFING_JOBS", str(cores))
+        code, out, err = build(project)
+        assert code == 0, err
+        text = (out + err).splitlines()
+        lines = sorted(line for line in text if "is not listed in entities" in line)
+        return lines, read_memo(project, "mentions")[1]
+
+    monkeypatch.setattr(pipeline.parallel, "shared", counted)
+    one = warnings_and_memo(1)
+    assert not shared
+    monkeypatch.setattr(pipeline, "_PARALLEL_MENTIONS", 1)
+    two = warnings_and_memo(2)
+    assert shared, "the bodies were not shared out"
+    assert one[0], "the edited seed should warn about the entities it no longer lists"
+    assert two == one
