@@ -783,6 +783,7 @@ def build(
                 managed,
                 set(reused),
                 scratch / "docs-replaced",
+                staged=staged_docs,
             )
             memo = (
                 incremental.make_memo(project.docs_dir, units, digests.__getitem__)

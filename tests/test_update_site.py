@@ -109,32 +109,55 @@ def docs(tmp_path: Path) -> tuple[Path, dict[str, bytes], set[str]]:
     return folder, tree(folder), set(pages)
 
 
+def _staged(tmp_path: Path, pages: dict[str, str], linked: bool) -> Path | None:
+    """With ``linked``, the pages also in a staging folder that new files are linked to."""
+    if not linked:
+        return None
+    _write(tmp_path / "staged", pages)
+    return tmp_path / "staged"
+
+
+@pytest.mark.parametrize("linked", [False, True])
 def test_an_undoable_sync_is_a_sync_and_undoes_itself(
-    docs: tuple[Path, dict[str, bytes], set[str]], tmp_path: Path
+    docs: tuple[Path, dict[str, bytes], set[str]], tmp_path: Path, linked: bool
 ) -> None:
     """The pages are changed, added and deleted as :func:`write.sync` does; the undo
-    puts every file back byte for byte (the manifest too) and removes the new ones."""
+    puts every file back byte for byte (the manifest too) and removes the new ones.
+    New files are links to the staged copies when there are some."""
     folder, before, managed = docs
     pages = {"briefings/a.md": "A, edited\n", "briefings/c.md": "C\n", "tags/t/index.md": "T\n"}
     expected = tmp_path / "expected"
     _write(expected, {"about.md": "mine\n"})
     write.sync(expected, {"briefings/a.md": "A\n", "briefings/b.md": "B\n"}, set())
     write.sync(expected, pages, {"briefings/a.md", "briefings/b.md"})
-    stats, undo = write.sync_undoable(folder, pages, managed, set(), tmp_path / "backup")
+    staged = _staged(tmp_path, pages, linked)
+    stats, undo = write.sync_undoable(
+        folder, pages, managed, set(), tmp_path / "backup", staged=staged
+    )
     assert (stats.written, stats.deleted) == (3, 2)
     assert tree(folder) == tree(expected)
+    if staged is not None:
+        assert (folder / "briefings/c.md").samefile(staged / "briefings/c.md")
+        assert not (folder / "briefings/a.md").samefile(staged / "briefings/a.md")
     undo()
     assert tree(folder) == before
     assert not (folder / "tags").exists(), "a folder made by the sync is left behind"
 
 
+@pytest.mark.parametrize("linked", [False, True])
 def test_an_undoable_sync_that_fails_halfway_puts_docs_back(
-    docs: tuple[Path, dict[str, bytes], set[str]], tmp_path: Path
+    docs: tuple[Path, dict[str, bytes], set[str]], tmp_path: Path, linked: bool
 ) -> None:
     folder, before, managed = docs
     (folder / "entities" / "y.md").mkdir(parents=True)  # a folder where a page must go
     before = tree(folder)
-    pages = {"briefings/a.md": "A, edited\n", "entities/y.md": "Y\n", "entities/x.md": "X2\n"}
+    pages = {
+        "briefings/a.md": "A, edited\n",
+        "briefings/new.md": "N\n",
+        "entities/y.md": "Y\n",
+        "entities/x.md": "X2\n",
+    }
+    staged = _staged(tmp_path, pages, linked)
     with pytest.raises(OSError):
-        write.sync_undoable(folder, pages, managed, set(), tmp_path / "backup")
+        write.sync_undoable(folder, pages, managed, set(), tmp_path / "backup", staged=staged)
     assert tree(folder) == before
