@@ -202,8 +202,18 @@ def _article(page: str | Path) -> str:
         raise SearchFailed(
             f"search index: cannot read {os.path.basename(page)}: {exc.strerror}"
         ) from None
-    found = _ARTICLE.search(text)
+    return article_text(text)
+
+
+def article_text(page_html: str) -> str:
+    """What the index reads of a built page: its article, without what it skips."""
+    found = _ARTICLE.search(page_html)
     return _SKIPPED.sub("", found.group(1)) if found else ""
+
+
+def article_digest(page_html: str) -> str:
+    """The digest of :func:`article_text`, as the index's inputs name a page by it."""
+    return hashlib.sha256(article_text(page_html).encode("utf-8")).hexdigest()
 
 
 def _page_file(url: str) -> str:
