@@ -408,20 +408,25 @@ def _render_shared(
                 progress.update(min(taken, len(all_units)), len(all_units), label)
         return done
 
-    def child() -> tuple[dict[str, str], Done]:
+    related = renderer.corpus.related_known
+
+    def child() -> tuple[dict[str, str], Done, dict[str, list[tuple[str, int]]]]:
         pages = rest(steps.take, quiet=True)
-        return pages, chunk_work(range(len(chunks)), quiet=True)
+        done = chunk_work(range(len(chunks)), quiet=True)
+        return pages, done, related  # the related briefings it worked out, for the memo
 
     def here() -> tuple[dict[str, str], Done]:
         done = chunk_work(range(len(chunks) - 1, -1, -1), quiet=False)
         return rest(steps.take, backwards=True), done
 
     try:
-        (my_rest, mine), (their_rest, theirs) = parallel.beside(child, here)
+        (my_rest, mine), (their_rest, theirs, their_related) = parallel.beside(child, here)
     except parallel.ChildFailed as exc:
         raise RuntimeError(f"rendering in a second process failed: {exc}") from None
     finally:
         steps.close()
+    for slug, rows in their_related.items():
+        related.setdefault(slug, rows)
     made = {unit: (key, pages) for unit, key, pages in theirs + mine}
     for unit in all_units:  # in the units' order, as a build with a memo records them
         key, pages = made[unit]

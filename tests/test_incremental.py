@@ -1217,7 +1217,7 @@ def test_builds_in_a_fresh_process_are_exact(project: Path) -> None:
 
 def _memo_without_times(root: Path) -> dict[str, Any]:
     """The render memo's units, keys and files (digest and size), without file times."""
-    raw = json.loads((root / CACHE / "render.json").read_bytes().partition(b"\n")[2])
+    raw = _payload(root, "render")
     return {
         unit: (key, {rel: entry[:2] for rel, entry in files.items()})
         for unit, (key, files) in raw.items()
@@ -1256,3 +1256,9 @@ def test_a_first_build_on_two_cores_equals_one_on_one(
     assert shared == [1]
     assert_exact(two, one)
     assert _memo_without_times(two) == _memo_without_times(one)
+    # the related briefings the child worked out are remembered too
+    assert _payload(two, "related") == _payload(one, "related")
+
+
+def _payload(root: Path, name: str) -> Any:
+    return json.loads((root / CACHE / f"{name}.json").read_bytes().partition(b"\n")[2])
