@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -698,9 +699,11 @@ def index_site(
     *,
     fallback: Path | None = None,
     reuse: Callable[[str, str], bool] | None = None,
+    intact: Callable[[str], bool] | None = None,
     shard_records: int | None = None,
     page_digest: Callable[[str], str | None] | None = None,
     known: Mapping[str, tuple[str, str]] | None = None,
+    articles: Mapping[str, str] | None = None,
     earlier: Earlier | None = None,
     progress: Progress = SILENT,
     prepared: list[Record] | None = None,
@@ -709,8 +712,13 @@ def index_site(
     """Index a built site into ``site_dir/pagefind/``: briefings, entity cards and events.
 
     The records are split into shards (:func:`plan_shards`).  ``reuse(name, inputs)``
-    says whether the previous site's copy of a shard, made from the same inputs, is
-    still good: such a shard is not indexed again, and the caller keeps its files.
+    says whether the previous site has a copy of a shard made from the same inputs,
+    and ``intact(name)`` whether its files are still as written: such a shard is not
+    indexed again, and the caller keeps its files.  Checking that the kept shards'
+    thousands of files are intact takes a while, so it runs in a thread while Pagefind
+    indexes the shards that changed; a damaged one is indexed after them.
+    ``articles`` gives the digest of what the index reads of each page as built now
+    (the site build worked it out), so those pages are not read to name them.
     A shard's inputs name each page by a digest of the article Pagefind reads from
     it.  ``page_digest(path in the site)`` gives the built page's digest (the site
     build's memo) and ``known`` the ``(page digest, article digest)`` pairs of the
@@ -746,7 +754,10 @@ def index_site(
         the built page changed since the digest was taken (``known``)."""
         page = page_digest(record.page_rel) if page_digest is not None else None
         old = known.get(record.page_rel) if known is not None else None
-        if page and old and old[0] == page:
+        now = articles.get(record.page_rel) if articles is not None else None
+        if page and now:
+            article = now
+        elif page and old and old[0] == page:
             article = old[1]
         else:
             article = hashlib.sha256(record.article().encode("utf-8")).hexdigest()
@@ -755,20 +766,30 @@ def index_site(
 
     shards = plan_shards(all_records, shard_records)
     todo: list[Shard] = []
+    keep: list[Shard] = []
     for shard in shards:
         inputs = shard_inputs(shard, shard.requests(language, digest), config)
         stats.shards[shard.name] = inputs
-        if reuse is not None and reuse(shard.name, inputs):
-            stats.kept.append(shard.name)
-        else:
-            todo.append(shard)
+        (keep if reuse is not None and reuse(shard.name, inputs) else todo).append(shard)
     old_script = fallback / INDEX_FOLDER / "pagefind.js" if fallback else None
     script = old_script.read_bytes() if old_script and old_script.is_file() else b""
     if not todo and not script:  # nothing to index, but the script is lost: index a shard
-        stats.kept.pop(0)
-        todo.append(shards[0])
-    todo.sort(key=lambda shard: -len(shard.records))  # the largest first, for an even split
-    scripts = _index_in_two(todo, language, config, output, stats, earlier, idle)
+        todo.append(keep.pop(0))
+    damaged: Future[list[Shard]] | None = None
+    scripts: list[bytes] = []
+    with ThreadPoolExecutor(max_workers=1) as checker:
+        if intact is not None and keep:
+            damaged = checker.submit(lambda: [s for s in keep if not intact(s.name)])
+        if todo:
+            todo.sort(key=lambda shard: -len(shard.records))  # the largest first, even split
+            scripts = _index_in_two(todo, language, config, output, stats, earlier, idle)
+        again = damaged.result() if damaged is not None else []
+    if again:
+        again.sort(key=lambda shard: -len(shard.records))
+        scripts += _index_in_two(again, language, config, output, stats, earlier)
+        todo += again
+    kept = {id(shard) for shard in keep} - {id(shard) for shard in again}
+    stats.kept = [shard.name for shard in shards if id(shard) in kept]
     script = next((s for s in scripts if s), script)
     listing = json.dumps([s.name for s in shards]).encode()
     shared = stats.written.setdefault("", {})

@@ -692,6 +692,49 @@ def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> Non
     assert hashes(clean / "site" / "pagefind") == hashes(index)
 
 
+def test_a_damaged_kept_shard_is_indexed_again_after_the_edited_one(tmp_path: Path) -> None:
+    """The kept shards' files are checked while Pagefind indexes the edited shard; one
+    found damaged is indexed after it, and the index equals a clean build's."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    root = tmp_path / "project"
+    synth.make_project(root, 60)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  briefing:\n", "  briefing:\n    search_shard_records: 20\n", 1
+        )
+    )
+    code, _, err = run(root, "build")
+    assert code == 0, err
+    index = root / "site" / "pagefind"
+    names = json.loads((index / "shards.json").read_text())
+    kept = names[1]  # neither the oldest (edited below) nor the newest
+    damaged = sorted((index / kept / "fragment").iterdir())[0]
+    damaged.write_bytes(b"not a fragment")
+    oldest = sorted((root / "seeds").rglob("*.md"))[0]
+    text = oldest.read_text(encoding="utf-8")
+    line = re.search(r"^title: (.*)$", text, re.M)
+    assert line is not None
+    edited = "title: " + json.dumps("Edited " + str(yaml.safe_load(line.group(1))))
+    oldest.write_text(text.replace(line.group(0), edited, 1), encoding="utf-8")
+    code, _, err = run(root, "build")
+    assert code == 0, err
+    assert damaged.read_bytes() != b"not a fragment"
+    clean = tmp_path / "clean"
+    shutil.copytree(
+        root,
+        clean,
+        ignore=shutil.ignore_patterns("site", ".cache", ".briefing-trash-*", ".briefing-staging-*"),
+    )
+    code, _, err = run(clean, "build", "--no-cache")
+    assert code == 0, err
+    assert hashes(clean / "site" / "pagefind") == hashes(index)
+
+
 @pytest.mark.parametrize("value", ["0", "-5", "many", "true", "1.5"])
 def test_a_wrong_shard_size_is_one_clear_line(tmp_path: Path, value: str) -> None:
     root = copy_example(tmp_path / "project")
