@@ -54,7 +54,6 @@ from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor
 from mkdocs.structure.toc import get_toc
 
 from . import parallel
-from .search import article_digest
 from .write import plain_relative
 
 log = logging.getLogger("mkdocs.commands.build")
@@ -87,23 +86,13 @@ class PageMemo:
     entries: list[dict[str, Any]]
     anchors: list[str]
     sha: str = ""
-    #: the digest of what the search index reads of the page (``search.article_digest``)
-    article: str = ""
 
     def to_json(self) -> list[Any]:
-        return [
-            self.key,
-            self.dest,
-            list(self.stat),
-            self.entries,
-            self.anchors,
-            self.sha,
-            self.article,
-        ]
+        return [self.key, self.dest, list(self.stat), self.entries, self.anchors, self.sha]
 
     @classmethod
     def from_json(cls, raw: Any) -> PageMemo:
-        key, dest, stat, entries, anchors, sha, article = raw
+        key, dest, stat, entries, anchors, sha = raw
         if not (
             isinstance(key, str)
             and isinstance(dest, str)
@@ -115,11 +104,10 @@ class PageMemo:
             and isinstance(anchors, list)
             and all(isinstance(a, str) for a in anchors)
             and isinstance(sha, str)
-            and isinstance(article, str)
             and plain_relative(dest)
         ):
             raise ValueError("malformed page memo")
-        return cls(key, dest, (stat[0], stat[1], stat[2]), entries, anchors, sha, article)
+        return cls(key, dest, (stat[0], stat[1], stat[2]), entries, anchors, sha)
 
     def still_in(self, site: Path) -> PageMemo | None:
         """This memo if its file in ``site`` is the one it describes, with the stat brought
@@ -462,10 +450,6 @@ class Built:
     anchors: list[str]
     sha: str
     stat: tuple[int, int, int]
-    #: the digest of what the search index reads of the page, worked out here on both
-    #: cores while the HTML is at hand (reading 12,000 pages back for it took 1 s of
-    #: one core before the index could start, at 10,000 seeds)
-    article: str
 
 
 def _log_failure(doing: str, page: Page, error: Exception) -> None:
@@ -617,7 +601,6 @@ def _build_pages(pages: Sequence[Page], job: _Job) -> dict[str, Built]:
             sorted(page.present_anchor_ids or ()),
             hashlib.sha256(data).hexdigest(),
             _stat(path),
-            article_digest(html),
         )
         if src in job.populate:  # a generated page: nothing later reads its content
             page.content = None
@@ -778,7 +761,7 @@ def run(
         for src, (key, dest) in keys.items():
             if src not in reused and src in built:
                 b = built[src]
-                memo[src] = PageMemo(key, dest, b.stat, b.entries, b.anchors, b.sha, b.article)
+                memo[src] = PageMemo(key, dest, b.stat, b.entries, b.anchors, b.sha)
 
         log_level = config.validation.links.anchors
         for page in pages:

@@ -1018,14 +1018,11 @@ def _index_for_search(
         for rel, pair in _mapping(old.get("articles")).items()
         if isinstance(pair, list) and len(pair) == 2
     }
-    # the site build's digests of what the index reads of each page it made or kept
-    built_articles = {str(m[1]): str(m[6]) for m in report.memo.values() if m[6]}
     stats = search.index_site(
         site,
         fallback=target,
         reuse=reuse,
         intact=shard_intact,
-        articles=built_articles,
         shard_records=shard_records,
         page_digest=pages.get,
         known=known,

@@ -203,18 +203,8 @@ def _article(page: str | Path) -> str:
         raise SearchFailed(
             f"search index: cannot read {os.path.basename(page)}: {exc.strerror}"
         ) from None
-    return article_text(text)
-
-
-def article_text(page_html: str) -> str:
-    """What the index reads of a built page: its article, without what it skips."""
-    found = _ARTICLE.search(page_html)
+    found = _ARTICLE.search(text)
     return _SKIPPED.sub("", found.group(1)) if found else ""
-
-
-def article_digest(page_html: str) -> str:
-    """The digest of :func:`article_text`, as the index's inputs name a page by it."""
-    return hashlib.sha256(article_text(page_html).encode("utf-8")).hexdigest()
 
 
 def _page_file(url: str) -> str:
@@ -703,7 +693,6 @@ def index_site(
     shard_records: int | None = None,
     page_digest: Callable[[str], str | None] | None = None,
     known: Mapping[str, tuple[str, str]] | None = None,
-    articles: Mapping[str, str] | None = None,
     earlier: Earlier | None = None,
     progress: Progress = SILENT,
     prepared: list[Record] | None = None,
@@ -717,8 +706,6 @@ def index_site(
     indexed again, and the caller keeps its files.  Checking that the kept shards'
     thousands of files are intact takes a while, so it runs in a thread while Pagefind
     indexes the shards that changed; a damaged one is indexed after them.
-    ``articles`` gives the digest of what the index reads of each page as built now
-    (the site build worked it out), so those pages are not read to name them.
     A shard's inputs name each page by a digest of the article Pagefind reads from
     it.  ``page_digest(path in the site)`` gives the built page's digest (the site
     build's memo) and ``known`` the ``(page digest, article digest)`` pairs of the
@@ -754,10 +741,7 @@ def index_site(
         the built page changed since the digest was taken (``known``)."""
         page = page_digest(record.page_rel) if page_digest is not None else None
         old = known.get(record.page_rel) if known is not None else None
-        now = articles.get(record.page_rel) if articles is not None else None
-        if page and now:
-            article = now
-        elif page and old and old[0] == page:
+        if page and old and old[0] == page:
             article = old[1]
         else:
             article = hashlib.sha256(record.article().encode("utf-8")).hexdigest()
