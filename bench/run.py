@@ -431,6 +431,9 @@ def step_serve(project_dir: Path) -> None:
         ok = preview.build()
         out["first_build"] = time.perf_counter() - start
     out["first_ok"], out["first"] = ok, first
+    # what the first build left to delete in the background (a site's worth of staged
+    # files) is gone before a writer has opened a seed and saved it
+    out["settled"] = settle(project.root)
     edited = edit_one_seed(project.root, title=True, skip=1)
     out["edited"] = edited
     start = time.perf_counter()
