@@ -632,9 +632,8 @@ def test_explore_on_a_phone_with_the_keyboard(served: Served, browser: object) -
     assert tab.outside == []
 
 
-def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> None:
-    """Pagefind has no incremental mode; a build re-indexes only the shards whose records
-    changed, and keeps the others' files as they were (same inode, same bytes)."""
+def _sharded_project(tmp_path: Path) -> Path:
+    """A 60-seed synthetic project in search shards of 20 records, built once."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         import synth
@@ -642,6 +641,42 @@ def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> Non
         sys.path.remove(str(ROOT / "bench"))
     root = tmp_path / "project"
     synth.make_project(root, 60)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  briefing:\n", "  briefing:\n    search_shard_records: 20\n", 1)
+    )
+    assert "search_shard_records: 20" in config.read_text(encoding="utf-8")
+    code, _, err = run(root, "build")
+    assert code == 0, err
+    return root
+
+
+def _edit_the_oldest_title(root: Path) -> None:
+    oldest = sorted((root / "seeds").rglob("*.md"))[0]
+    text = oldest.read_text(encoding="utf-8")
+    line = re.search(r"^title: (.*)$", text, re.M)
+    assert line is not None
+    edited = "title: " + json.dumps("Edited " + str(yaml.safe_load(line.group(1))))
+    oldest.write_text(text.replace(line.group(0), edited, 1), encoding="utf-8")
+
+
+def _assert_index_of_a_clean_build(root: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    shutil.copytree(
+        root,
+        clean,
+        ignore=shutil.ignore_patterns("site", ".cache", ".briefing-trash-*", ".briefing-staging-*"),
+    )
+    code, _, err = run(clean, "build", "--no-cache")
+    assert code == 0, err
+    assert hashes(clean / "site" / "pagefind") == hashes(root / "site" / "pagefind")
+
+
+def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> None:
+    """Pagefind has no incremental mode; a build re-indexes only the shards whose records
+    changed, and keeps the others' files as they were (same inode, same bytes)."""
+    root = _sharded_project(tmp_path)
     index = root / "site" / "pagefind"
 
     def files() -> dict[str, dict[str, tuple[int, int]]]:
@@ -655,21 +690,8 @@ def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> Non
             }
         return out
 
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("  briefing:\n", "  briefing:\n    search_shard_records: 20\n", 1)
-    )
-    assert "search_shard_records: 20" in config.read_text(encoding="utf-8")
-    code, _, err = run(root, "build")
-    assert code == 0, err
     before = files()
-    oldest = sorted((root / "seeds").rglob("*.md"))[0]
-    text = oldest.read_text(encoding="utf-8")
-    line = re.search(r"^title: (.*)$", text, re.M)
-    assert line is not None
-    edited = "title: " + json.dumps("Edited " + str(yaml.safe_load(line.group(1))))
-    oldest.write_text(text.replace(line.group(0), edited, 1), encoding="utf-8")
+    _edit_the_oldest_title(root)
     code, _, err = run(root, "build")
     assert code == 0, err
     after = files()
@@ -681,58 +703,22 @@ def test_an_edit_indexes_only_the_shards_it_touched_again(tmp_path: Path) -> Non
     # from the previous index, not written again
     same = [rel for rel in after["d0"] if after["d0"][rel][0] == before["d0"].get(rel, (0,))[0]]
     assert same and len(same) < len(after["d0"]), (len(same), len(after["d0"]))
-    clean = tmp_path / "clean"
-    shutil.copytree(
-        root,
-        clean,
-        ignore=shutil.ignore_patterns("site", ".cache", ".briefing-trash-*", ".briefing-staging-*"),
-    )
-    code, _, err = run(clean, "build", "--no-cache")
-    assert code == 0, err
-    assert hashes(clean / "site" / "pagefind") == hashes(index)
+    _assert_index_of_a_clean_build(root, tmp_path)
 
 
 def test_a_damaged_kept_shard_is_indexed_again_after_the_edited_one(tmp_path: Path) -> None:
     """The kept shards' files are checked while Pagefind indexes the edited shard; one
     found damaged is indexed after it, and the index equals a clean build's."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import synth
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    root = tmp_path / "project"
-    synth.make_project(root, 60)
-    config = root / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  briefing:\n", "  briefing:\n    search_shard_records: 20\n", 1
-        )
-    )
-    code, _, err = run(root, "build")
-    assert code == 0, err
+    root = _sharded_project(tmp_path)
     index = root / "site" / "pagefind"
-    names = json.loads((index / "shards.json").read_text())
-    kept = names[1]  # neither the oldest (edited below) nor the newest
+    kept = json.loads((index / "shards.json").read_text())[1]  # not d0 (edited below)
     damaged = sorted((index / kept / "fragment").iterdir())[0]
     damaged.write_bytes(b"not a fragment")
-    oldest = sorted((root / "seeds").rglob("*.md"))[0]
-    text = oldest.read_text(encoding="utf-8")
-    line = re.search(r"^title: (.*)$", text, re.M)
-    assert line is not None
-    edited = "title: " + json.dumps("Edited " + str(yaml.safe_load(line.group(1))))
-    oldest.write_text(text.replace(line.group(0), edited, 1), encoding="utf-8")
+    _edit_the_oldest_title(root)
     code, _, err = run(root, "build")
     assert code == 0, err
     assert damaged.read_bytes() != b"not a fragment"
-    clean = tmp_path / "clean"
-    shutil.copytree(
-        root,
-        clean,
-        ignore=shutil.ignore_patterns("site", ".cache", ".briefing-trash-*", ".briefing-staging-*"),
-    )
-    code, _, err = run(clean, "build", "--no-cache")
-    assert code == 0, err
-    assert hashes(clean / "site" / "pagefind") == hashes(index)
+    _assert_index_of_a_clean_build(root, tmp_path)
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "many", "true", "1.5"])
