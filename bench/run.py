@@ -34,6 +34,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -807,6 +808,26 @@ def bench_size(
         res["mkdocs_alone"] = mkdocs_alone(n, out, mkdocs_bin)
         save()
 
+    # 2b. Optional: more cold builds and page-count anchors, one after the other, for the
+    # ratio's spread on a noisy machine (each cold build on a fresh copy of the sources).
+    pairs = []
+    for k in range(options.pairs):
+        copy = out / f"cold-{n}-{k}"
+        clean_copy(project, copy)
+        settle(project)
+        cold = build_step(py, copy, logs / f"cold-{n}-{k}.log")
+        plain = run_child(
+            [mkdocs_bin, "build", "-q", "-f", str(out / f"plain-pages-{n}" / "mkdocs.yml")],
+            logs / f"pages-{n}-{k}.log",
+        )
+        if cold["rc"] != 0 or plain["rc"] != 0:
+            raise RuntimeError(f"pair {k} failed, see {cold['log']} and {plain['log']}")
+        pairs.append({"cold": cold["wall"], "pages": plain["wall"]})
+        shutil.rmtree(copy, ignore_errors=True)
+        say(f"   pair {k + 1}: cold {cold['wall']:.1f} s, plain {plain['wall']:.1f} s")
+    res["pairs"] = pairs
+    save()
+
     # 3. Warm rebuilds, each in a fresh process.
     run = res["warm"] = build_step(py, project, logs / f"warm-{n}.log")
     save()
@@ -1037,9 +1058,21 @@ def evaluate(results: list[dict]) -> list[tuple[str, str, bool | None]]:
         text = "; ".join(
             f"{r['n']:,}: **{x:.2f}×** (CPU {cpu(r['cold']) / cpu(r['pages']):.2f}×; equal bytes "
             f"{r['cold']['wall'] / r['plain']['wall']:.2f}×, CPU {cpu(r['cold']) / cpu(r['plain']):.2f}×)"
+            + spread(r)
             for r, x in zip(rows, ratios, strict=True)
         )
         return text, all(x <= TARGET_VS_PLAIN for x in ratios)
+
+    def spread(r: dict) -> str:
+        """The ratio of every pair (the first run's and the --pairs ones): median, range."""
+        pairs = [{"cold": r["cold"]["wall"], "pages": r["pages"]["wall"]}, *r.get("pairs", [])]
+        if len(pairs) < 2:
+            return ""
+        each = sorted(p["cold"] / p["pages"] for p in pairs)
+        return (
+            f"; {len(each)} pairs: median {statistics.median(each):.2f}×, "
+            f"{each[0]:.2f}–{each[-1]:.2f}×"
+        )
 
     def edit_ratio(rows: list[dict]) -> tuple[str, bool]:
         r = rows[0]
@@ -1534,6 +1567,13 @@ def main(argv: list[str] | None = None) -> int:
         "--mkdocs-alone",
         action="store_true",
         help="also time stock `mkdocs build` (lunr search on) of the generated docs/",
+    )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        help="after the first, this many more cold builds (of fresh copies), each followed "
+        "by the page-count anchor, for the spread of the ratio (default: 0)",
     )
     parser.add_argument(
         "--page-words",
