@@ -816,6 +816,7 @@ def bench_size(
         clean_copy(project, copy)
         settle(project)
         cold = build_step(py, copy, logs / f"cold-{n}-{k}.log")
+        settle(copy)  # its staged pages, deleted in the background
         plain = run_child(
             [mkdocs_bin, "build", "-q", "-f", str(out / f"plain-pages-{n}" / "mkdocs.yml")],
             logs / f"pages-{n}-{k}.log",
