@@ -824,14 +824,12 @@ def bench_size(
         if cold["rc"] != 0 or plain["rc"] != 0:
             raise RuntimeError(f"pair {k} failed, see {cold['log']} and {plain['log']}")
         pairs.append({"cold": cold["wall"], "pages": plain["wall"]})
-        # the copies are deleted at the end: deleting thousands of files just before the
-        # next build slows its file creation on ext4 (freed inodes are skipped one by one)
+        # the copies are deleted after the last step: deleting thousands of files just
+        # before a build slows its file creation on ext4 (freed inodes are skipped one by
+        # one), and would do so for the steps that follow
         say(f"   pair {k + 1}: cold {cold['wall']:.1f} s, plain {plain['wall']:.1f} s")
     res["pairs"] = pairs
     save()
-
-    for k in range(options.pairs):
-        shutil.rmtree(out / f"cold-{n}-{k}", ignore_errors=True)
 
     # 3. Warm rebuilds, each in a fresh process.
     run = res["warm"] = build_step(py, project, logs / f"warm-{n}.log")
@@ -882,6 +880,8 @@ def bench_size(
             f"(search index in {run['touched_build']:.1f} s)"
         )
     settle(project)
+    for k in range(options.pairs):  # see step 2b
+        shutil.rmtree(out / f"cold-{n}-{k}", ignore_errors=True)
     save()
 
 
