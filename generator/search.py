@@ -766,11 +766,11 @@ def index_site(
             damaged = checker.submit(lambda: [s for s in keep if not intact(s.name)])
         if todo:
             todo.sort(key=lambda shard: -len(shard.records))  # the largest first, even split
-            scripts = _index_in_two(todo, language, config, output, stats, earlier, idle)
+            scripts = _index_in_parallel(todo, language, config, output, stats, earlier, idle)
         again = damaged.result() if damaged is not None else []
     if again:
         again.sort(key=lambda shard: -len(shard.records))
-        scripts += _index_in_two(again, language, config, output, stats, earlier)
+        scripts += _index_in_parallel(again, language, config, output, stats, earlier)
         todo += again
     kept = {id(shard) for shard in keep} - {id(shard) for shard in again}
     stats.kept = [shard.name for shard in shards if id(shard) in kept]
@@ -794,7 +794,7 @@ def index_site(
 PAGEFINDS = 3
 
 
-def _index_in_two(
+def _index_in_parallel(
     todo: list[Shard],
     language: str,
     config: dict[str, Any],
@@ -803,11 +803,12 @@ def _index_in_two(
     earlier: Earlier | None = None,
     idle: Callable[[], None] | None = None,
 ) -> list[bytes]:
-    """Index the shards with two Pagefind processes, each taking the next shard left;
-    returns the ``pagefind.js`` each wrote and records the files in ``stats``.
+    """Index the shards with up to :data:`PAGEFINDS` Pagefind processes, each taking
+    the next shard left; returns the ``pagefind.js`` each wrote and records the files
+    in ``stats``.
 
     Each process works alone on its shard (Pagefind is single-threaded per index), so
-    two of them use both cores; the threads here only pass messages.
+    they use both cores; the threads here only pass messages.
     """
     jobs = list(todo)
     lock = threading.Lock()
