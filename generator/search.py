@@ -712,7 +712,7 @@ def index_site(
     previous build (:attr:`IndexStats.articles`): a page whose digest did not move is
     not read again, except for the shards indexed again.  ``earlier`` finds the
     previous index's copy of a file, linked instead of written when the bytes match.
-    The other shards are indexed by two Pagefind processes at once (both cores).
+    The other shards are indexed by a Pagefind process each, at once (both cores).
     ``fallback`` is an earlier site whose files stand in for those ``site_dir`` lacks
     (an incremental build writes only the pages that changed).  ``prepared`` are the
     records made from the site's exports beforehand (:func:`export_records`).
