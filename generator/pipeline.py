@@ -115,14 +115,8 @@ class _MentionMemo:
         raw = store.read(self.NAME) if store is not None else None
         self.old: dict[str, list[list[Any]]] = raw if isinstance(raw, dict) else {}
         self.new: dict[str, list[list[Any]]] = {}
-        #: rows found beforehand (:meth:`prepare`), not yet in the memo
-        self.ready: dict[str, list[list[Any]]] = {}
 
-    @staticmethod
-    def key(names_key: str, body: str, first_line: int, listed: set[str]) -> str:
-        return incremental.sha(f"{names_key}\0{first_line}\0{sorted(listed)}\0{body}")
-
-    def known(self, key: str) -> list[list[Any]] | None:
+    def _known(self, key: str) -> list[list[Any]] | None:
         """The remembered rows for ``key``, if they have the right shape."""
         rows = self.old.get(key)
         if isinstance(rows, list) and all(
@@ -136,38 +130,36 @@ class _MentionMemo:
             return rows
         return None
 
-    def find(
-        self, finder: MentionFinder, names_key: str, body: str, first_line: int, listed: set[str]
-    ) -> list[tuple[int, str, str]]:
-        """The first mention of each entity the body names but does not list."""
-        key = self.key(names_key, body, first_line, listed)
-        rows = self.ready[key] if key in self.ready else self.known(key)
-        if rows is None:
-            rows = _mention_rows(finder, body, first_line, listed)
-        self.new[key] = rows
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    def prepare(self, finder: MentionFinder, names_key: str, seeds: Sequence[SeedFile]) -> None:
-        """Search every body the memo lacks at once, on two cores when there are many
-        (a first build's 10,000 bodies took 2.5 s of one core), so that :meth:`find`
-        then only looks them up."""
+    def find_all(
+        self, finder: MentionFinder, names_key: str, seeds: Sequence[SeedFile]
+    ) -> list[list[tuple[int, str, str]]]:
+        """For each seed, the first mention of each entity its body names but does not
+        list.  The bodies the memo lacks are searched at once, on two cores when there
+        are many (a first build's 10,000 bodies took 2.5 s of one core)."""
+        keys: list[str] = []
         todo: dict[str, tuple[str, int, set[str]]] = {}
         for seed in seeds:
             listed = set(seed.data.entities)
-            key = self.key(names_key, seed.body, seed.body_line, listed)
-            if self.known(key) is None:
+            key = incremental.sha(f"{names_key}\0{seed.body_line}\0{sorted(listed)}\0{seed.body}")
+            keys.append(key)
+            rows = self._known(key)
+            if rows is None:
                 todo[key] = (seed.body, seed.body_line, listed)
-        if len(todo) < _PARALLEL_MENTIONS or jobs() < 2 or not parallel.available():
-            return
+            else:
+                self.new[key] = rows
 
-        def work(keys: Sequence[str]) -> dict[str, list[list[Any]]]:
-            return {key: _mention_rows(finder, *todo[key]) for key in keys}
+        def work(part: Sequence[str]) -> dict[str, list[list[Any]]]:
+            return {key: _mention_rows(finder, *todo[key]) for key in part}
 
-        try:
-            found, _ = parallel.shared(list(todo), work, chunk=100)
-        except parallel.ChildFailed as exc:
-            raise RuntimeError(f"finding mentions in a second process failed: {exc}") from None
-        self.ready = found
+        if len(todo) >= _PARALLEL_MENTIONS and jobs() > 1 and parallel.available():
+            try:
+                found, _ = parallel.shared(list(todo), work, chunk=100)
+            except parallel.ChildFailed as exc:
+                raise RuntimeError(f"finding mentions in a second process failed: {exc}") from None
+        else:
+            found = work(list(todo))
+        self.new.update(found)
+        return [[(r[0], r[1], r[2]) for r in self.new[key]] for key in keys]
 
     def save(self) -> None:
         if self.store is not None and self.new != self.old:
@@ -207,13 +199,10 @@ def _warn(
     finder = MentionFinder(names)
     found = found or _MentionMemo(None)
     names_key = incremental.sha(repr(names))
-    found.prepare(finder, names_key, sources.seeds)
-    for seed in sources.seeds:
+    mentions = found.find_all(finder, names_key, sources.seeds)
+    for seed, unlisted in zip(sources.seeds, mentions, strict=True):
         _warn_publishing(seed, problems)
-        listed = set(seed.data.entities)
-        for line, entity_id, surface in found.find(
-            finder, names_key, seed.body, seed.body_line, listed
-        ):
+        for line, entity_id, surface in unlisted:
             problems.add(
                 seed.rel,
                 line,
