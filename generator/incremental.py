@@ -364,8 +364,8 @@ def render(
     return result
 
 
-#: A build with no memo shares its units out between two processes above this many
-#: (see _render_shared); units per step then.
+#: Units to render above which two processes share them out (see _render_shared and
+#: _render_parallel); units per step then.
 SHARED = 200
 UNIT_CHUNK = 24
 
@@ -477,7 +477,7 @@ def _render_units(
         done += 1
         progress.update(done, len(todo), label)
 
-    if jobs > 1 and len(todo) > 200 and parallel.available():
+    if jobs > 1 and len(todo) > SHARED and parallel.available():
         _render_parallel(todo, make, record)
     else:
         for unit in todo:
@@ -520,16 +520,17 @@ def _render_parallel(
     make: Callable[[Unit], dict[str, str]],
     record: Callable[[Unit, dict[str, str]], None],
 ) -> None:
-    """Half of the units in a forked child (which has the model already), half here."""
+    """The units in chunks that this process and a forked child (which has the model
+    already) take from opposite ends, as a first build's are (:func:`_render_shared`)."""
 
-    def work(part: Sequence[Unit]) -> list[tuple[Unit, dict[str, str]]]:
-        return [(unit, make(unit)) for unit in part]
+    def work(part: Sequence[Unit]) -> dict[Unit, dict[str, str]]:
+        return {unit: make(unit) for unit in part}
 
     try:
-        mine, theirs, _ = parallel.in_two(todo, work)
+        made, _ = parallel.shared(todo, work, chunk=UNIT_CHUNK)
     except parallel.ChildFailed as exc:
         raise RuntimeError(f"rendering in a second process failed: {exc}") from None
-    for unit, pages in mine + theirs:
+    for unit, pages in made.items():
         record(unit, pages)
 
 

@@ -1262,3 +1262,33 @@ def test_a_first_build_on_two_cores_equals_one_on_one(
 
 def _payload(root: Path, name: str) -> Any:
     return json.loads((root / CACHE / f"{name}.json").read_bytes().partition(b"\n")[2])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_many_units_rendered_again_are_shared_between_two_cores(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that renders many units again (here every one: the site renamed) shares
+    them out in chunks between two processes; the result equals a clean build."""
+    from generator import incremental, parallel
+
+    chunks: list[int] = []
+    real = parallel.shared
+
+    def counted(items: Any, *args: Any, **kwargs: Any) -> Any:
+        if items and isinstance(items[0], tuple):  # units (MkDocs shares its pages too)
+            chunks.append(len(items))
+        return real(items, *args, **kwargs)
+
+    monkeypatch.setenv("BRIEFING_JOBS", "2")
+    monkeypatch.setattr(incremental, "SHARED", 0)
+    monkeypatch.setattr(incremental, "UNIT_CHUNK", 3)
+    monkeypatch.setattr(incremental.parallel, "shared", counted)
+    settings = project / "mkdocs.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("site_name: ", "site_name: Renamed ", 1),
+        encoding="utf-8",
+    )
+    build_ok(project)
+    assert chunks and chunks[0] > 3, "the units were not shared out"
+    assert_exact(project, expected(project))
