@@ -427,3 +427,26 @@ def test_choose_builder(
     )
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert mkdocs_adapter.choose_builder(chosen, mkdocs_api=mkdocs_api) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "fast"),
+    [
+        ("Every briefing, newest first. Filter by tag:", True),
+        ('Track records: <a href="sources/">sources</a>.', True),
+        ("See [the data](data/index.md).", False),  # MkDocs rewrites Markdown links
+        ("See <https://example.org/>.", False),  # an autolink is a link too
+        ("Run `briefing build`.", False),
+        ("1. a numbered list", False),
+        ("- a list", False),
+        ("| a | table |", False),
+        ("a < b", False),
+    ],
+)
+def test_only_plain_prose_lines_skip_mkdocs_markdown(line: str, fast: bool) -> None:
+    """A generated page goes the fast way (headings and prose lines alone through
+    Markdown) only when nothing on it needs MkDocs' own handling of Markdown."""
+    from generator.mkdocs_engine import split_blocks
+
+    page = f"# Title\n\n{line}\n\n<div>raw</div>\n"
+    assert (split_blocks(page) is not None) is fast
