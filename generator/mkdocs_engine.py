@@ -38,6 +38,7 @@ from typing import Any
 
 import jinja2
 import markdown
+from markdown.extensions.toc import nest_toc_tokens
 from mkdocs import utils
 from mkdocs.commands import build as mkbuild
 from mkdocs.exceptions import Abort, BuildError
@@ -73,6 +74,10 @@ _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _PROSE = re.compile(r"[^\W\d_][^\[\]`|\\\n]*")
 _NOT_A_TAG = re.compile(r"<(?!/?[A-Za-z][A-Za-z0-9-]*[\s/>])")
 _ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+_LEVEL = re.compile(r"<h([1-6])\b")
+_HEADING_ID = re.compile(r'<h[1-6]\b[^>]*?\sid="([^"]*)"')
+#: What the TOC extension appends to an id to make it unique on the page.
+_MADE_UNIQUE = re.compile(r"_\d+$")
 
 
 @dataclass
@@ -182,7 +187,15 @@ class _Headings:
     """One Markdown converter, with the project's extensions, for the headings of generated
     pages: building a converter per page (as ``Page.render`` does) cost more than the
     conversion itself.  Headings have no links, so MkDocs' link processors are not needed;
-    its title extractor is."""
+    its title extractor is.
+
+    Most heading lines recur on thousands of pages ("## Entities", "## Claims"), so each
+    line's HTML and TOC entry are kept once converted (:meth:`convert_lines`): a page
+    then converts only its first line (its title, unique) and the lines not seen yet.
+    A line's HTML does not depend on its neighbours except through the ids the TOC
+    extension makes unique (``_1``, ``_2``…) and the title taken from the first line,
+    so a page whose ids end in ``_<n>`` or repeat is converted whole instead.
+    """
 
     def __init__(self, config: Any) -> None:
         self.md = markdown.Markdown(
@@ -191,11 +204,54 @@ class _Headings:
         )
         self.title = _ExtractTitleTreeprocessor()
         self.title._register(self.md)
+        toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None  # noqa: SIM401
+        #: the heading levels that get a TOC entry (the TOC extension's ``toc_depth``)
+        self.toc_levels = range(getattr(toc, "toc_top", 1), getattr(toc, "toc_bottom", 6) + 1)
+        #: a line → its HTML and its TOC entries (none or one), as converted alone
+        self.lines: dict[str, tuple[str, list[dict[str, Any]]]] = {}
 
     def convert(self, text: str) -> tuple[str, list[Any], str | None]:
         self.title.title = None
         html = self.md.reset().convert(text)
         return html, list(getattr(self.md, "toc_tokens", [])), self.title.title
+
+    def convert_lines(self, lines: list[str]) -> tuple[list[str], list[Any], str | None] | None:
+        """The HTML of each line (headings, one-line paragraphs), the page's TOC tokens and
+        title, equal to converting the lines together; None when they must be (a
+        heading came out as more than one line, or an id was made unique)."""
+        memo = self.lines
+        need = list(dict.fromkeys([lines[0], *(x for x in lines[1:] if x not in memo)]))
+        html, tokens, title = self.convert("\n\n".join(need))
+        rendered = html.split("\n") if html else []
+        if len(rendered) != len(need):
+            return None
+        flat = iter(list(_flatten(tokens)))
+        fresh: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+        for line, out in zip(need, rendered, strict=True):
+            found = _LEVEL.match(out)
+            level = int(found.group(1)) if found else 0
+            mine: list[dict[str, Any]] = []
+            if level in self.toc_levels:
+                token = next(flat, None)
+                if token is None or token["level"] != level:
+                    return None
+                mine.append({k: v for k, v in token.items() if k != "children"})
+            fresh[line] = (out, mine)
+        if next(flat, None) is not None:
+            return None
+        parts = [fresh.get(line) or memo[line] for line in lines]
+        ids = [found.group(1) for out, _ in parts for found in [_HEADING_ID.match(out)] if found]
+        if len(set(ids)) != len(ids) or any(_MADE_UNIQUE.search(i) for i in ids):
+            return None
+        memo.update(fresh)
+        page_tokens = [dict(t) for _, mine in parts for t in mine]
+        return [out for out, _ in parts], nest_toc_tokens(page_tokens), title  # type: ignore[arg-type]
+
+
+def _flatten(tokens: Iterable[Any]) -> Iterator[Any]:
+    for token in tokens:
+        yield token
+        yield from _flatten(token.get("children", ()))
 
 
 def _token_ids(tokens: Iterable[Any]) -> Iterator[str]:
@@ -208,10 +264,14 @@ def _render_fast(page: Page, headings_md: _Headings, blocks: list[str]) -> bool:
     """Convert only the headings (TOC, ids, permalinks) and prose lines, then splice the
     HTML blocks back."""
     headings = [b for b in blocks if not b.startswith("<")]
-    html, tokens, title = headings_md.convert("\n\n".join(headings))
-    rendered = html.split("\n") if html else []
-    if len(rendered) != len(headings):  # a heading that did not come out as one line
-        return False
+    lines = headings_md.convert_lines(headings) if headings else None
+    if lines is not None:
+        rendered, tokens, title = lines
+    else:
+        html, tokens, title = headings_md.convert("\n\n".join(headings))
+        rendered = html.split("\n") if html else []
+        if len(rendered) != len(headings):  # a heading that did not come out as one line
+            return False
     out: list[str] = []
     it = iter(rendered)
     anchors = set(_token_ids(tokens))

@@ -30,6 +30,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import MakeProject, RunCli
 from tests.helpers import ROOT, copy_example
@@ -248,11 +250,12 @@ def test_the_docs_alone_build_with_mkdocs(generated: Path, page_count: int, tmp_
 
 
 #: Parts of a page that `briefing build` makes its own way, equal to MkDocs' own: the
-#: article, the navigation sidebar and the tabs.
+#: article, the navigation sidebar, the tabs and the table of contents.
 _SAME_AS_MKDOCS = (
     re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S),
     re.compile(r'(<nav class="md-nav md-nav--primary.*?</nav>)\s*</div>', re.S),
     re.compile(r'(<nav class="md-tabs".*?</nav>)', re.S),
+    re.compile(r'(<div class="md-sidebar md-sidebar--secondary".*?)<div class="md-content"', re.S),
 )
 
 
@@ -450,3 +453,64 @@ def test_only_plain_prose_lines_skip_mkdocs_markdown(line: str, fast: bool) -> N
 
     page = f"# Title\n\n{line}\n\n<div>raw</div>\n"
     assert (split_blocks(page) is not None) is fast
+
+
+#: Heading and prose lines that collide on purpose: equal slugs ("Claims", "Claims!"),
+#: slugs that look made unique ("x_1"), an explicit id equal to another's slug, an empty
+#: heading, inline markup.
+_LINES = st.sampled_from(
+    [
+        *(f"{'#' * level} {text}" for level in (1, 2, 3) for text in ("Claims", "Claims!", "2021")),
+        "## Q1 2021",
+        "## A & B",
+        "## x_1",
+        "## Other {#claims}",
+        "### *Key* points",
+        "#",
+        "Every event, newest first.",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pages=st.lists(st.lists(_LINES, min_size=1, max_size=6), min_size=1, max_size=6),
+    depth=st.sampled_from(["6", "2", "2-3"]),
+)
+def test_heading_lines_converted_once_equal_the_page_converted_whole(
+    pages: list[list[str]], depth: str
+) -> None:
+    """Page after page, headings taken from lines converted on earlier pages give the
+    HTML, table of contents and title that converting each page's headings together
+    gives; where ids had to be made unique the page is converted whole."""
+    from generator.mkdocs_engine import _Headings
+
+    config = {
+        "markdown_extensions": ["toc", "attr_list", "admonition", "md_in_html", "tables"],
+        "mdx_configs": {"toc": {"permalink": True, "toc_depth": depth}},
+    }
+    kept, whole = _Headings(config), _Headings(config)
+    for lines in pages:
+        html, tokens, title = whole.convert("\n\n".join(lines))
+        got = kept.convert_lines(lines)
+        if got is not None:
+            assert got == (html.split("\n"), tokens, title)
+        event("whole" if got is None else "from lines")
+
+
+def test_recurring_heading_lines_are_converted_once() -> None:
+    from generator.mkdocs_engine import _Headings
+
+    config = {"markdown_extensions": ["toc"], "mdx_configs": {"toc": {"permalink": True}}}
+    converter = _Headings(config)
+    assert converter.convert_lines(["# One", "## Claims", "## Events"]) is not None
+    converted: list[str] = []
+    convert = converter.convert
+    converter.convert = lambda text: converted.append(text) or convert(text)  # type: ignore[method-assign]
+    got = converter.convert_lines(["# Two", "## Events", "## Claims"])
+    assert converted == ["# Two"]
+    assert got is not None and got[0][1:] == [
+        '<h2 id="events">Events<a class="headerlink" href="#events" title="Permanent link">&para;</a></h2>',
+        '<h2 id="claims">Claims<a class="headerlink" href="#claims" title="Permanent link">&para;</a></h2>',
+    ]
+    assert converter.convert_lines(["# Three", "## Claims", "## Claims"]) is None  # claims_1
