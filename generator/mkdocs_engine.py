@@ -31,7 +31,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -545,6 +545,9 @@ def _render_html(
 #: only in their relative links.  A fifth of MkDocs' time per page at 10,000 seeds
 #: went to drawing them again and again.
 _NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
+#: This package's theme overrides, and the partials of them drawn once per place.
+_OVERRIDES = Path(__file__).resolve().parent / "overrides"
+_OUR_PARTIALS = ("partials/briefing/header-top.html", "partials/briefing/header-rest.html")
 
 
 def _url_parts(url: str) -> list[str]:
@@ -569,15 +572,22 @@ def _nav_targets(nav: Navigation) -> list[list[str]]:
     return [_url_parts(url) for url in urls]
 
 
-def _draw_once_per_place(env: jinja2.Environment, nav: Navigation) -> None:
-    """Draw Material's navigation partials once per place for pages outside the
-    navigation (marked ``_briefing_outside_nav``) and reuse the HTML for the others in
-    that place.  A relative link depends only on how deep the page is and how many
-    leading folders it shares with the target (``get_relative_url``), so a place is
-    the page's depth and what it shares with each URL of the navigation.  Only
-    Material's own partials: a project's overrides may show anything of the page."""
+def _draw_once_per_place(env: jinja2.Environment, nav: Navigation, config: Any) -> None:
+    """Draw the parts of a page that show nothing of it but relative links once per place
+    for pages outside the navigation (marked ``_briefing_outside_nav``), and reuse the
+    HTML for the others in that place: Material's navigation partials and the
+    ``config`` block of its base template, and the header around the page's title in
+    this package's theme overrides.  A relative link depends only on how deep the
+    page is and how many leading folders it shares with the target
+    (``get_relative_url``), so a place is the page's depth and what it shares with each
+    URL those parts link to.  Only Material's and this package's own templates: a
+    project's overrides may show anything of the page."""
     material = material_templates_dir() + os.sep
-    targets = _nav_targets(nav)
+    ours = str(_OVERRIDES) + os.sep
+    targets = [*_nav_targets(nav), _url_parts("explore/")]
+    logo = config["theme"]["logo"] if "logo" in config["theme"] else None  # noqa: SIM401
+    if isinstance(logo, str):
+        targets.append(_url_parts(logo))
 
     def place(page: Page) -> tuple[int, ...]:
         parts = _url_parts(page.url)
@@ -591,19 +601,10 @@ def _draw_once_per_place(env: jinja2.Environment, nav: Navigation) -> None:
             shared.append(common)
         return (len(parts), *shared)
 
-    for name in _NAV_PARTIALS:
-        try:
-            template = env.get_template(name)
-        except jinja2.TemplateNotFound:
-            continue
-        if not template.filename or not os.path.abspath(template.filename).startswith(material):
-            continue
-        draw = template.root_render_func
+    def once(draw: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
         drawn: dict[tuple[int, ...], str] = {}
 
-        def once(
-            context: Any, draw: Any = draw, drawn: dict[tuple[int, ...], str] = drawn
-        ) -> Iterator[str]:
+        def render(context: Any) -> Iterator[str]:
             page = context.get("page")
             if not getattr(page, "_briefing_outside_nav", False):
                 yield from draw(context)
@@ -614,7 +615,25 @@ def _draw_once_per_place(env: jinja2.Environment, nav: Navigation) -> None:
                 html = drawn[key] = "".join(draw(context))
             yield html
 
-        template.root_render_func = once
+        return render
+
+    def template(name: str, folder: str) -> jinja2.Template | None:
+        try:
+            found = env.get_template(name)
+        except jinja2.TemplateNotFound:
+            return None
+        filename = os.path.abspath(found.filename or "")
+        return found if filename.startswith(folder) else None
+
+    for name, folder in [
+        *((n, material) for n in _NAV_PARTIALS),
+        *((n, ours) for n in _OUR_PARTIALS),
+    ]:
+        if (found := template(name, folder)) is not None:
+            found.root_render_func = once(found.root_render_func)
+    base = template("base.html", material)
+    if base is not None and template("main.html", material) and "config" in base.blocks:
+        base.blocks["config"] = once(base.blocks["config"])
 
 
 def material_templates_dir() -> str:
@@ -795,7 +814,7 @@ def run(
         env = config.plugins.on_env(env, config=config, files=files)
         for page in reusable:  # generated pages, none of them in the navigation
             page._briefing_outside_nav = True  # type: ignore[attr-defined]
-        _draw_once_per_place(env, nav)
+        _draw_once_per_place(env, nav, config)
         files.copy_static_files(inclusion=inclusion)
         for template in config.theme.static_templates:
             mkbuild._build_theme_template(template, env, files, config, nav)
