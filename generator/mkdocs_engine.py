@@ -585,11 +585,17 @@ def _draw_once_per_place(env: jinja2.Environment, nav: Navigation, config: Any) 
     material = material_templates_dir() + os.sep
     ours = str(_OVERRIDES) + os.sep
     targets = [*_nav_targets(nav), _url_parts("explore/")]
-    logo = config["theme"]["logo"] if "logo" in config["theme"] else None  # noqa: SIM401
-    if isinstance(logo, str):
-        targets.append(_url_parts(logo))
+    theme, extra = config["theme"], config["extra"] or {}
+    links = [theme["logo"] if "logo" in theme else None]  # noqa: SIM401 (a Theme has no get)
+    links += [alt.get("link") for alt in extra.get("alternate") or [] if isinstance(alt, dict)]
+    targets += [_url_parts(link) for link in links if isinstance(link, str)]
+
+    places: dict[str, tuple[int, ...]] = {}
 
     def place(page: Page) -> tuple[int, ...]:
+        found = places.get(page.url)
+        if found is not None:
+            return found
         parts = _url_parts(page.url)
         shared = []
         for target in targets:
@@ -599,7 +605,8 @@ def _draw_once_per_place(env: jinja2.Environment, nav: Navigation, config: Any) 
                     break
                 common += 1
             shared.append(common)
-        return (len(parts), *shared)
+        found = places[page.url] = (len(parts), *shared)
+        return found
 
     def once(draw: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
         drawn: dict[tuple[int, ...], str] = {}

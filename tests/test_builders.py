@@ -34,7 +34,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import MakeProject, RunCli
-from tests.helpers import ROOT, copy_example
+from tests.helpers import ROOT, copy_example, tree
 from tests.helpers import run as invoke_cli
 
 PROPERDOCS = "properdocs==1.6.7"
@@ -514,3 +514,34 @@ def test_recurring_heading_lines_are_converted_once() -> None:
         '<h2 id="claims">Claims<a class="headerlink" href="#claims" title="Permanent link">&para;</a></h2>',
     ]
     assert converter.convert_lines(["# Three", "## Claims", "## Claims"]) is None  # claims_1
+
+
+def test_parts_drawn_once_per_place_are_what_each_page_would_draw(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawing the navigation, the header around the title and the config block once per
+    place changes no byte of the site: the example built with every page drawing its own
+    is the same, file for file.  The browse and claims pages are taken out of the
+    navigation, so that the header's link to the browse page counts for the place."""
+    from generator import mkdocs_engine
+
+    def build(name: str) -> dict[str, bytes]:
+        root = choose(copy_example(tmp_path / name), "mkdocs")
+        settings = (root / "mkdocs.yml").read_text(encoding="utf-8")
+        for line in ("  - Claims: claims/index.md\n", "  - Explore: explore/index.md\n"):
+            assert line in settings
+            settings = settings.replace(line, "")
+        (root / "mkdocs.yml").write_text(settings, encoding="utf-8")
+        code, out, err = invoke_cli(root, "build", "--strict", "--no-cache")
+        assert code == 0, out + err
+        return tree(root / "site")
+
+    once = build("once")
+    drawn: list[int] = []
+    monkeypatch.setattr(
+        mkdocs_engine, "_draw_once_per_place", lambda *args: drawn.append(len(args))
+    )
+    each = build("each")
+    assert drawn, "the build no longer draws parts once per place"
+    assert once.keys() == each.keys()
+    assert [page for page in once if once[page] != each[page]] == []
