@@ -585,8 +585,9 @@ def _draw_once_per_place(env: jinja2.Environment, nav: Navigation, config: Any) 
     material = material_templates_dir() + os.sep
     ours = str(_OVERRIDES) + os.sep
     targets = [*_nav_targets(nav), _url_parts("explore/")]
+    # What else the header links to (a Theme has no ``get``).
     theme, extra = config["theme"], config["extra"] or {}
-    links = [theme["logo"] if "logo" in theme else None]  # noqa: SIM401 (a Theme has no get)
+    links = [theme["logo"] if "logo" in theme else None, extra.get("homepage")]  # noqa: SIM401
     links += [alt.get("link") for alt in extra.get("alternate") or [] if isinstance(alt, dict)]
     targets += [_url_parts(link) for link in links if isinstance(link, str)]
 

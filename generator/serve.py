@@ -382,18 +382,34 @@ def _content_type(name: str) -> str:
     return _TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """The preview's HTTP server, quiet about browsers that go away mid-answer.
+
+    A page that reloads (after an edit) or a tab that closes drops its connections,
+    the long-polling one for reloads among them; answering them then fails with a
+    broken pipe or a reset, which the standard server reports with a traceback.
+    """
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return
+        print(f"briefing serve: a request failed: {error!r}", file=sys.stderr, flush=True)
+
+
 def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) -> None:
     """Build once, then serve with live reload until interrupted (``dirty=False``: no reuse)."""
     preview = Preview(project, drafts=drafts, full=not dirty)
     preview.build()
     mount = _mount(project.site.url)
     try:
-        server = http.server.ThreadingHTTPServer((host, port), make_handler(preview.site, mount))
+        server = _Server((host, port), make_handler(preview.site, mount))
     except OSError as exc:
         from .mkdocs_adapter import BuildFailed
 
         raise BuildFailed(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-    server.daemon_threads = True
     thread = threading.Thread(target=preview.watch, name="briefing-watch", daemon=True)
     thread.start()
     print(

@@ -226,3 +226,34 @@ def test_every_internal_link_in_the_bundle_names_a_file(bundle: tuple[Path, Path
                 broken.append(f"{rel}: {url} (no id={parts.fragment})")
     assert checked > 500, f"only {checked} internal URLs found"
     assert not broken, f"{len(broken)} broken offline link(s):\n" + "\n".join(broken[:40])
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [(BrokenPipeError, ""), (ConnectionResetError, ""), (ValueError, "a request failed")],
+)
+def test_serve_is_quiet_when_a_browser_goes_away(
+    error: type[Exception], said: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A page reloading after an edit drops its connections mid-answer: that is no error
+    to report, and nothing a request does prints a traceback."""
+    import http.server
+    import threading
+    import urllib.request
+
+    from generator.serve import _Server
+
+    class Failing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            raise error("answering failed")
+
+    server = _Server(("127.0.0.1", 0), Failing)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/", timeout=10)
+    thread.join(10)
+    server.server_close()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert (said in err) if said else err == ""
