@@ -362,7 +362,8 @@ def _pages_or_none(
     if store is not None and directory_urls is None:
         site = project.site
         place = functools.partial(paths.page_file, directory_urls=site.directory_urls)
-        incremental.preload_related(checked.corpus, store.read(RELATED_MEMO))
+        related = store.read(RELATED_MEMO)
+        incremental.preload_related(checked.corpus, related)
         known = len(checked.corpus.related_known)
         rendered = incremental.render(
             Renderer(checked.corpus, site),
@@ -376,7 +377,7 @@ def _pages_or_none(
         )
         pages, reused = rendered.pages, rendered.reused
         if len(checked.corpus.related_known) != known:
-            store.write(RELATED_MEMO, incremental.related_memo(checked.corpus))
+            store.write(RELATED_MEMO, incremental.related_memo(checked.corpus, related))
     else:
         pages = render(project, checked.corpus, directory_urls=directory_urls, progress=progress)
     written = rendered.written if rendered is not None else {}

@@ -1292,3 +1292,32 @@ def test_many_units_rendered_again_are_shared_between_two_cores(
     build_ok(project)
     assert chunks and chunks[0] > 3, "the units were not shared out"
     assert_exact(project, expected(project))
+
+
+def test_related_briefings_are_remembered_for_builds_with_and_without_drafts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build --drafts`` (serve, a preview) and ``build`` list related briefings out of
+    different sets of briefings; alternating them works none of them out again."""
+    from generator import model
+
+    worked: list[str] = []
+    real = model.Corpus._related
+
+    def counted(self: Any, slug: str, limit: int) -> Any:
+        worked.append(slug)
+        return real(self, slug, limit)
+
+    monkeypatch.setattr(model.Corpus, "_related", counted)
+    rel = first_seed(project, lambda f: not f.get("draft"))
+    front, body = split_seed((project / rel).read_text(encoding="utf-8"))
+    (project / rel).write_text(join_seed({**front, "draft": True}, body), encoding="utf-8")
+    build_ok(project)  # the draft left out: other related briefings
+    assert worked
+    build_ok(project, "--drafts")
+    assert len(_payload(project, "related")["entries"]) == 2
+    worked.clear()
+    for _ in range(2):
+        build_ok(project)
+        build_ok(project, "--drafts")
+    assert worked == []
