@@ -352,11 +352,11 @@ def render(
         placed = {place(d): t for d, t in pages.items()}
         return _write_out(out_dir, placed) if out_dir is not None else placed
 
-    def store_rest(pages: dict[str, str]) -> None:
+    def store_pages(pages: dict[str, str]) -> None:
         (result.written if out_dir is not None else result.pages).update(pages)
 
     if jobs > 1 and not memo and parallel.available() and len(units(renderer.corpus)) > SHARED:
-        _render_shared(renderer, result, progress, place, out_dir, rest, store_rest)
+        _render_shared(renderer, result, progress, place, out_dir, rest, store_pages)
     elif jobs > 1 and memo and parallel.available():
         # An incremental build: most units are reused, so the whole-project pages are
         # most of its rendering.  The second core starts on them at once while this one
@@ -375,11 +375,11 @@ def render(
             raise RuntimeError(f"rendering in a second process failed: {exc}") from None
         finally:
             steps.close()
-        store_rest(theirs)
-        store_rest(mine)
+        store_pages(theirs)
+        store_pages(mine)
     else:
         _render_units(renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
-        store_rest(rest())
+        store_pages(rest())
     return result
 
 
@@ -396,7 +396,7 @@ def _render_shared(
     place: Callable[[str], str],
     out_dir: Path | None,
     rest: Callable[..., dict[str, str]],
-    store_rest: Callable[[dict[str, str]], None],
+    store_pages: Callable[[dict[str, str]], None],
 ) -> None:
     """A build with no memo (the first, or after ``--no-cache``): every unit is rendered,
     so no key decides anything up front.  Units in chunks and the whole-project pages
@@ -449,11 +449,11 @@ def _render_shared(
     made = {unit: (key, pages) for unit, key, pages in theirs + mine}
     for unit in all_units:  # in the units' order, as a build with a memo records them
         key, pages = made[unit]
-        (result.written if out_dir is not None else result.pages).update(pages)
+        store_pages(pages)
         result.units[unit] = (key, sorted(pages))
     result.rendered_units = len(all_units)
-    store_rest(their_rest)
-    store_rest(my_rest)
+    store_pages(their_rest)
+    store_pages(my_rest)
 
 
 def _render_units(

@@ -584,6 +584,7 @@ def _draw_once_per_place(env: jinja2.Environment, nav: Navigation, config: Any) 
     project's overrides may show anything of the page."""
     material = material_templates_dir() + os.sep
     ours = str(_OVERRIDES) + os.sep
+    # The browse page: the header's search form posts to it ('explore/' | url).
     targets = [*_nav_targets(nav), _url_parts("explore/")]
     # What else the header links to (a Theme has no ``get``).
     theme, extra = config["theme"], config["extra"] or {}

@@ -41,7 +41,7 @@ import orjson
 
 from .mkdocs_adapter import BuildFailed, MkDocsMissing
 from .progress import SILENT, Progress
-from .write import files_under, plain_relative
+from .write import files_under, linked, plain_relative
 
 #: The browse page (a generated docs path).
 EXPLORE_DOC = "explore/index.md"
@@ -650,19 +650,11 @@ def _build_shard(
             # files right after thousands were deleted is slow on ext4 (it skips the
             # recently freed inodes one by one: 2 s for a 6,000-file shard here).
             source = earlier(shard.name, rel, digest) if earlier is not None else None
-            if source is None or not _linked(source, path):
+            if source is None or not linked(source, path):
                 path.write_bytes(data)
             written[rel] = digest
             size += len(data)
     return script, written, size
-
-
-def _linked(source: Path, path: Path) -> bool:
-    try:
-        os.link(source, path)
-    except OSError:
-        return False
-    return True
 
 
 def shard_inputs(shard: Shard, requests: Iterable[dict[str, Any]], config: dict[str, Any]) -> str:
@@ -765,11 +757,9 @@ def index_site(
         if intact is not None and keep:
             damaged = checker.submit(lambda: [s for s in keep if not intact(s.name)])
         if todo:
-            todo.sort(key=lambda shard: -len(shard.records))  # the largest first, even split
             scripts = _index_in_parallel(todo, language, config, output, stats, earlier, idle)
         again = damaged.result() if damaged is not None else []
     if again:
-        again.sort(key=lambda shard: -len(shard.records))
         scripts += _index_in_parallel(again, language, config, output, stats, earlier)
         todo += again
     kept = {id(shard) for shard in keep} - {id(shard) for shard in again}
@@ -810,7 +800,7 @@ def _index_in_parallel(
     Each process works alone on its shard (Pagefind is single-threaded per index), so
     they use both cores; the threads here only pass messages.
     """
-    jobs = list(todo)
+    jobs = sorted(todo, key=lambda shard: -len(shard.records))  # the largest first: even split
     lock = threading.Lock()
     scripts: list[bytes] = []
     errors: list[BaseException] = []

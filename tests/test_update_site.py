@@ -131,6 +131,8 @@ def test_an_undoable_sync_is_a_sync_and_undoes_itself(
     write.sync(expected, {"briefings/a.md": "A\n", "briefings/b.md": "B\n"}, set())
     write.sync(expected, pages, {"briefings/a.md", "briefings/b.md"})
     staged = _staged(tmp_path, pages, linked)
+    if staged is not None:  # a new file the staging lacks is written instead
+        (staged / "tags/t/index.md").unlink()
     stats, undo = write.sync_undoable(
         folder, pages, managed, set(), tmp_path / "backup", staged=staged
     )
