@@ -335,21 +335,30 @@ def _index_summary(stats: Any) -> dict[str, Any]:
 
 def wrap_build(timers: Timers) -> None:
     """Put timers around the parts of ``pipeline.build`` (see BUILD_PARTS and SUB_PARTS)."""
-    from generator import cache, incremental, mkdocs_adapter, pipeline, search
+    from generator import (
+        cache,
+        checking,
+        incremental,
+        memory,
+        mkdocs_adapter,
+        pipeline,
+        search,
+        staging,
+    )
     from generator import load as load_module
 
     timers.wrap(pipeline, "check", "check", keep=_checked_summary)
-    timers.wrap(pipeline, "load", "load+validate")
+    timers.wrap(checking, "load", "load+validate")
     timers.wrap(load_module, "_parse_yaml", "yaml")
     timers.wrap(load_module, "_validate", "pydantic")
-    timers.wrap(pipeline, "build_corpus", "model")
-    timers.wrap(pipeline, "_warn", "warnings")
-    timers.wrap(pipeline, "_pages_or_none", "plan")
+    timers.wrap(checking, "build_corpus", "model")
+    timers.wrap(checking, "_warn", "warnings")
+    timers.wrap(pipeline, "plan", "plan")
     timers.wrap(incremental, "render", "render", keep=_rendered_summary)
-    timers.wrap(incremental, "render_rest", "render: whole-project pages")
+    timers.wrap(incremental, "whole_project_pages", "render: whole-project pages")
     timers.wrap(pipeline, "source_date_epoch", "epoch")
-    timers.wrap(pipeline, "_release_memory", "release memory")
-    timers.wrap(pipeline, "_stage", "staging")
+    timers.wrap(memory, "release", "release memory")
+    timers.wrap(pipeline, "stage", "staging")
     timers.wrap(
         mkdocs_adapter, "build", "mkdocs", keep=lambda r: {"built": r.built, "reused": r.reused}
     )
@@ -357,16 +366,13 @@ def wrap_build(timers: Timers) -> None:
     timers.wrap(pipeline, "update_site", "update site/")
     timers.wrap(
         pipeline,
-        "sync",
+        "sync_undoable",
         "sync docs/",
         keep=lambda s: {"written": s.written, "unchanged": s.unchanged, "deleted": s.deleted},
     )
     timers.wrap(incremental, "make_memo", "render memo")
     timers.wrap(cache.Store, "write", "save cache")
-    timers.wrap(pipeline, "_discard", "discard staging")
-    timers.wrap(
-        pipeline, "_keep_memo", "keep memo", keep=lambda r: {"rendered": r[0], "reused": r[1]}
-    )
+    timers.wrap(staging, "discard", "discard staging")
 
     # The MkDocs engine is imported only once the adapter has chosen MkDocs or ProperDocs
     # (ProperDocs must be set up before anything imports mkdocs), so it is wrapped then.
@@ -395,7 +401,7 @@ def _kinds(problems) -> dict[str, int]:
 def step_build(project_dir: Path, extra: list[str]) -> None:
     """Child: ``briefing -C DIR build [extra]`` through the CLI entry point, its parts timed."""
     t0 = time.perf_counter()
-    from generator import cli, pipeline
+    from generator import cli, parallel
 
     timers = Timers(top=dict(BUILD_PARTS))
     wrap_build(timers)
@@ -406,7 +412,7 @@ def step_build(project_dir: Path, extra: list[str]) -> None:
     total = time.perf_counter() - start
     print(
         json.dumps(
-            {"rc": code, "import": t_import, "main": total, "jobs": pipeline.jobs(), **measured}
+            {"rc": code, "import": t_import, "main": total, "jobs": parallel.jobs(), **measured}
         )
     )
     sys.exit(code)
@@ -473,18 +479,18 @@ def step_generator(project_dir: Path, list_changes: bool) -> None:
     kept for bench/split.py.  Prints one JSON line.
     """
     t0 = time.perf_counter()
+    from generator import checking, pipeline
     from generator import load as load_module
-    from generator import pipeline
     from generator.project import Project
     from generator.write import read_manifest, sync, user_conflicts
 
     t_import = time.perf_counter() - t0
     timers = Timers()
-    timers.wrap(pipeline, "load", "load+validate")
+    timers.wrap(checking, "load", "load+validate")
     timers.wrap(load_module, "_parse_yaml", "  yaml")
     timers.wrap(load_module, "_validate", "  pydantic")
-    timers.wrap(pipeline, "build_corpus", "model")
-    timers.wrap(pipeline, "_warn", "warnings")
+    timers.wrap(checking, "build_corpus", "model")
+    timers.wrap(checking, "_warn", "warnings")
     stages: dict[str, float] = {}
     cpu_start = time.process_time()
 

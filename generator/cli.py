@@ -14,7 +14,7 @@ import datetime
 import json
 import os
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .problems import Problems
@@ -75,9 +75,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     of what the page shows of it; the page is rendered again when any digest changes.
     Writes nothing.
     """
-    from . import incremental
+    from . import incremental, pages
     from .pipeline import check
-    from .render import Renderer
 
     project = Project.open(args.directory)
     checked = check(project, drafts=not args.no_drafts)
@@ -85,23 +84,19 @@ def cmd_explain(args: argparse.Namespace) -> int:
         _report(checked.problems)
         return EXIT_PROBLEMS
     corpus = checked.corpus
-    kinds = {"briefings": "briefing", "entities": "entity", "tags": "tag"}
-    units: list[incremental.Unit] = []
+    with_units = [k for k in pages.KINDS if k.render is not None]
+    folders = {k.generated[0].rstrip("/"): k for k in with_units}
+    units: list[pages.Unit] = []
     for page in args.pages:
         parts = [p for p in page.strip("/").removesuffix(".md").split("/") if p != "index"]
-        kind = kinds.get(parts[0]) if len(parts) == 2 else None
-        known: dict[str, Collection[str]] = {
-            "briefing": corpus.by_slug.keys(),
-            "entity": corpus.entities.keys(),
-            "tag": corpus.tags.keys(),
-        }
-        if kind is None or parts[1] not in known[kind]:
+        kind = folders.get(parts[0]) if len(parts) == 2 else None
+        if kind is None or parts[1] not in set(kind.units(corpus)):
+            examples = ", ".join(k.example for k in with_units)
             raise UsageError(
-                f"{page} is not a briefing, entity card or tag page of this project "
-                "(e.g. briefings/2025-09-11-alibaba-baidu-own-chips, entities/nvidia, tags/ai-chips)"
+                f"{page} is not a briefing, entity card or tag page of this project (e.g. {examples})"
             )
-        units.append((kind, parts[1]))
-    for line in incremental.explain_all(Renderer(corpus, project.site), units):
+        units.append((kind.name, parts[1]))
+    for line in incremental.explain_all(pages.Context(corpus, project.site), units):
         print(line)
     return EXIT_OK
 
@@ -158,8 +153,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     Unzipped anywhere and opened from disk, every page and search work, and no
     page makes a network request.  docs/ and site/ are not touched.
     """
+    from .bundle import bundle
     from .mkdocs_adapter import BuildFailed, MkDocsMissing
-    from .pipeline import bundle
 
     project = Project.open(args.directory)
     _clear_cache(args, project)

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import paths
-from .fuzzydate import FuzzyDate
+from .fuzzydate import FuzzyDate, day_words
 from .model import Briefing, Claim, Corpus, Entity, Event, Speaker, Thread
 
 DATA_DIR = "data"
@@ -414,8 +414,6 @@ def _feed_claims(corpus: Corpus, b: Briefing) -> str:
     """The briefing's claims for a feed entry: each with its status, who makes it, and
     the later word on it (feedgen escapes this HTML as the entry's content)."""
     from html import escape
-
-    from .render import day_words
 
     items = []
     for c in b.claims:

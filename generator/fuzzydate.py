@@ -361,6 +361,11 @@ def _part_range(word: str, base: FuzzyDate) -> tuple[datetime.date, datetime.dat
 # --- words ---------------------------------------------------------------------------------------
 
 
+def day_words(day: datetime.date) -> str:
+    """An exact day as a person writes it: ``20 October 2025``."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
 def _month_year(day: datetime.date) -> str:
     return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 

@@ -1,13 +1,16 @@
 """Page-level dependencies: which generated pages an edit touches, and nothing more.
 
 The render stage's unit of work is a **unit**: a briefing's page, an entity card
-(with its numbered list pages) or a tag page (likewise).  Each unit's **key** is a
-hash of every value its pages read — the record itself, a digest of every entity
-name (body text links any of them), and for each briefing, event or claim it
-lists, the digest of what is shown of it.  The dependencies are values, not
+(with its numbered list pages) or a tag page (likewise), as the page kinds in
+:mod:`generator.pages` declare them.  Each unit's **key** is a hash of every value
+its pages read, as its kind declares them beside its renderer
+(:mod:`generator.pages.reads`): the record itself, a digest of every entity name
+(body text links any of them), and for each briefing, event or claim it lists,
+the digest of what is shown of it.  ``tests/test_reads.py`` renders every unit
+under a model that records each attribute read and checks the key covers it.  The dependencies are values, not
 files: a page's key changes exactly when something it shows changes, however the
 change came about (an edit, a new report of a shared event, a moved timeline
-page).  ``Dependencies.explain(unit)`` prints them.
+page).  ``briefing explain PAGE`` prints them.
 
 Every other page (home, lists, indexes, timelines, network, data, feed and
 calendar) reads the whole project and is rendered every time; together they are a
@@ -21,154 +24,38 @@ compare incremental builds after random edits with clean builds, byte for byte.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import parallel, paths
-from .model import Claim, Corpus, Event, Thread
+from . import parallel
+from .model import Corpus
+from .pages import (
+    MAX_STEPS,
+    Context,
+    Reads,
+    Unit,
+    render_unit,
+    unit_reads,
+    units,
+    whole_project_pages,
+)
+from .pages.reads import digest as _h
 from .progress import SILENT, Progress
-from .render import WHOLE_PROJECT_STEPS, Renderer
-
-Unit = tuple[str, str]  # ("briefing", slug) | ("entity", id) | ("tag", tag)
 
 
-def _h(value: object) -> str:
-    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+def unit_key(reads: Reads, unit: Unit) -> str:
+    """The unit's key: the hash of what it reads (:func:`generator.pages.unit_reads`)."""
+    return _h((unit, [(row.label, row.digest) for row in unit_reads(reads, unit)]))
 
 
-class Dependencies:
-    """Digests of what pages show of each record, and each unit's dependency list."""
-
-    def __init__(self, renderer: Renderer) -> None:
-        self.renderer = renderer
-        self.corpus: Corpus = renderer.corpus
-
-    @functools.cached_property
-    def setting(self) -> str:
-        """The site settings and the renderer's limits (long lists, split timelines, drawn
-        events): a change to any of them is a change to every unit."""
-        from . import render
-
-        limits = (
-            render.LIST_LIMIT,
-            render.TIMELINE_PAGE_LIMIT,
-            render.DRAWN_EVENTS,
-            render.GRAPH_NEIGHBOURS,
-            render.HOME_BRIEFINGS,
-            render.LATER_WORDS,
-        )
-        return _h((self.renderer.site, limits))
-
-    @functools.cached_property
-    def names(self) -> str:
-        """Every entity's id, name, type and aliases: any page may name or link any entity
-        (mentions in bodies are found through all names and aliases)."""
-        return _h([(e.id, e.name, e.type, e.aliases) for e in self.corpus.entities.values()])
-
-    @functools.cached_property
-    def _cards(self) -> dict[str, str]:
-        out = {}
-        for b in self.corpus.briefings:
-            out[b.slug] = _h(
-                (b.slug, b.title, b.date, b.source, b.via, b.summary_text, b.draft, b.url)
-            )
-        return out
-
-    def card(self, slug: str) -> str:
-        """What lists and links show of a briefing (absent: a draft left out)."""
-        return self._cards.get(slug, "absent")
-
-    @functools.cached_property
-    def _events(self) -> dict[str, str]:
-        out = {}
-        for e in self.corpus.events:
-            out[e.id] = _h(
-                (
-                    e.id,
-                    e.title,
-                    e.date,
-                    e.entities,
-                    e.tags,
-                    [(r.briefing, r.date, r.title, self.card(r.briefing)) for r in e.reports],
-                    self.renderer.timeline_doc(e),
-                )
-            )
-        return out
-
-    def event(self, e: Event) -> str:
-        return self._events[e.id]
-
-    def claim(self, c: Claim) -> str:
-        return _h((c, self.card(c.briefing)))
-
-    @functools.cached_property
-    def _threads(self) -> dict[str, str]:
-        return {
-            t.key: _h((t.key, t.status, [self.claim(c) for c in t.claims]))
-            for t in self.corpus.threads
-        }
-
-    def thread(self, t: Thread) -> str:
-        """Every claim of a thread, the briefings they are in and its status: a page that
-        shows a claim's later word (or where its thread stands) reads all of them."""
-        return self._threads[t.key]
-
-    def explain(self, unit: Unit) -> list[tuple[str, str]]:
-        """The unit's dependencies as (what, digest) rows: its key is their hash."""
-        kind, name = unit
-        c = self.corpus
-        rows: list[tuple[str, str]] = [("settings", self.setting), ("entity names", self.names)]
-        if kind == "briefing":
-            b = c.by_slug[name]
-            rows.append((f"briefing {name}", _h(b)))
-            for claim in b.claims:
-                thread = c.thread_of[claim.key]
-                if len(thread.claims) > 1:
-                    rows.append((f"claim thread {thread.key}", self.thread(thread)))
-            for eid in b.events:
-                rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
-            # The related briefings as worked out now (from the memo only when what they
-            # are worked out from is unchanged), so they count by what the page shows.
-            for other, score in c.related(name):
-                rows.append((f"related {other.slug} ({score})", self.card(other.slug)))
-        elif kind == "entity":
-            e = c.entities[name]
-            rows.append((f"entity {name}", _h(e)))
-            for f in e.facts:
-                if f.source:
-                    rows.append((f"fact source {f.source}", self.card(f.source)))
-            for rel in e.relations:
-                if rel.source:
-                    rows.append((f"relation source {rel.source}", self.card(rel.source)))
-            for eid in c.events_of.get(name, []):
-                rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
-            for thread in c.threads_about(name):
-                rows.append((f"claim thread {thread.key}", self.thread(thread)))
-            for claim in c.claims_by.get(name, []):
-                thread = c.thread_of[claim.key]
-                rows.append((f"reported {claim.key}: thread {thread.key}", self.thread(thread)))
-            for slug in c.mentions.get(name, []):
-                rows.append((f"mentioned in {slug}", self.card(slug)))
-            rows.append(("co-mentions", _h(sorted(c.co_mentions.get(name, {}).items()))))
-        elif kind == "tag":
-            for slug in c.tags[name]:
-                rows.append((f"tagged {slug}", self.card(slug)))
-            for eid in c.tag_events.get(name, []):
-                rows.append((f"event {eid}", self.event(c.events_by_id[eid])))
-        else:  # pragma: no cover - units are made below
-            raise ValueError(kind)
-        return rows
-
-    def key(self, unit: Unit) -> str:
-        return _h((unit, self.explain(unit)))
-
-    def explain_unique(self, unit: Unit) -> list[tuple[str, str]]:
-        """:meth:`explain` with repeated rows shown once (for people)."""
-        return list(dict.fromkeys(self.explain(unit)))
+def explain(reads: Reads, unit: Unit) -> list[tuple[str, str]]:
+    """The unit's reads as (what, digest) rows for people: each once, and without the rows
+    that only say which index a list of rows walks."""
+    rows = [(row.label, row.digest) for row in unit_reads(reads, unit) if row.digest]
+    return list(dict.fromkeys(rows))
 
 
 def related_index(corpus: Corpus) -> str:
@@ -235,39 +122,6 @@ def related_memo(corpus: Corpus, raw: Any = None) -> dict[str, Any]:
     return {"entries": [current, *others[: RELATED_KEPT - 1]]}
 
 
-def units(corpus: Corpus) -> list[Unit]:
-    out: list[Unit] = [("briefing", b.slug) for b in corpus.briefings]
-    out += [("entity", eid) for eid in corpus.entities]
-    out += [("tag", t) for t in corpus.tags]
-    return out
-
-
-def render_unit(renderer: Renderer, unit: Unit) -> dict[str, str]:
-    """The pages of one unit (a page and any numbered list pages it links to)."""
-    kind, name = unit
-    renderer._extra.clear()
-    if kind == "briefing":
-        main = {paths.briefing_doc(name): renderer.briefing(renderer.corpus.by_slug[name])}
-    elif kind == "entity":
-        main = {paths.entity_doc(name): renderer.entity(renderer.corpus.entities[name])}
-    else:
-        main = {paths.tag_doc(name): renderer.tag(name)}
-    main.update(renderer._extra)
-    renderer._extra.clear()
-    return main
-
-
-def render_rest(
-    renderer: Renderer,
-    progress: Progress = SILENT,
-    take: Callable[[int], bool] | None = None,
-    backwards: bool = False,
-) -> dict[str, str]:
-    """Every page that is not part of a unit (or the steps ``take`` grants): rendered on
-    every build."""
-    return renderer.whole_project_pages(progress, take, backwards)
-
-
 @dataclass
 class Rendered:
     """The outcome of an incremental render."""
@@ -325,7 +179,7 @@ def _unit_name(unit: Unit) -> str:
 
 
 def render(
-    renderer: Renderer,
+    ctx: Context,
     docs_dir: Path,
     memo: Mapping[str, tuple[str, dict[str, tuple[str, int, int]]]],
     managed: set[str],
@@ -348,15 +202,15 @@ def render(
         take: Callable[[int], bool] | None = None, backwards: bool = False, quiet: bool = False
     ) -> dict[str, str]:
         """Whole-project pages by file: their text (or with ``out_dir`` their digest)."""
-        pages = render_rest(renderer, SILENT if quiet else progress, take, backwards)
+        pages = whole_project_pages(ctx, SILENT if quiet else progress, take, backwards)
         placed = {place(d): t for d, t in pages.items()}
         return _write_out(out_dir, placed) if out_dir is not None else placed
 
     def store_pages(pages: dict[str, str]) -> None:
         (result.written if out_dir is not None else result.pages).update(pages)
 
-    if jobs > 1 and not memo and parallel.available() and len(units(renderer.corpus)) > SHARED:
-        _render_shared(renderer, result, progress, place, out_dir, rest, store_pages)
+    if jobs > 1 and not memo and parallel.available() and len(units(ctx.corpus)) > SHARED:
+        _render_shared(ctx, result, progress, place, out_dir, rest, store_pages)
     elif jobs > 1 and memo and parallel.available():
         # An incremental build: most units are reused, so the whole-project pages are
         # most of its rendering.  The second core starts on them at once while this one
@@ -366,7 +220,7 @@ def render(
         steps = parallel.Steps()
 
         def here() -> dict[str, str]:
-            _render_units(renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
+            _render_units(ctx, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
             return rest(steps.take, backwards=True)
 
         try:
@@ -378,7 +232,7 @@ def render(
         store_pages(theirs)
         store_pages(mine)
     else:
-        _render_units(renderer, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
+        _render_units(ctx, docs_dir, memo, managed, result, jobs, progress, place, out_dir)
         store_pages(rest())
     return result
 
@@ -390,7 +244,7 @@ UNIT_CHUNK = 24
 
 
 def _render_shared(
-    renderer: Renderer,
+    ctx: Context,
     result: Rendered,
     progress: Progress,
     place: Callable[[str], str],
@@ -404,30 +258,30 @@ def _render_shared(
     ends, each working out the keys of the units it renders: a fixed split of the
     units, then the whole-project pages on one core, left a core idle for a tenth of
     the build at 10,000 seeds."""
-    all_units = units(renderer.corpus)
+    all_units = units(ctx.corpus)
     chunks = [all_units[at : at + UNIT_CHUNK] for at in range(0, len(all_units), UNIT_CHUNK)]
-    first = WHOLE_PROJECT_STEPS  # the whole-project pages' steps come first
+    first = MAX_STEPS  # the whole-project pages' steps come first
     steps = parallel.Steps(first + len(chunks))
     label = "rendering briefings, entity cards and tags"
     Done = list[tuple[Unit, str, dict[str, str]]]
 
     def chunk_work(order: Iterable[int], quiet: bool) -> Done:
-        deps = Dependencies(renderer)
+        reads = Reads(ctx)
         done: Done = []
         for n in order:
             if not steps.take(first + n):
                 continue
             for unit in chunks[n]:
-                pages = {place(doc): text for doc, text in render_unit(renderer, unit).items()}
+                pages = {place(doc): text for doc, text in render_unit(ctx, unit).items()}
                 if out_dir is not None:
                     pages = _write_out(out_dir, pages)
-                done.append((unit, deps.key(unit), pages))
+                done.append((unit, unit_key(reads, unit), pages))
             if not quiet:
                 taken = min(steps.count() - first, len(chunks)) * UNIT_CHUNK
                 progress.update(min(taken, len(all_units)), len(all_units), label)
         return done
 
-    related = renderer.corpus.related_known
+    related = ctx.corpus.related_known
 
     def child() -> tuple[dict[str, str], Done, dict[str, list[tuple[str, int]]]]:
         pages = rest(steps.take, quiet=True)
@@ -457,7 +311,7 @@ def _render_shared(
 
 
 def _render_units(
-    renderer: Renderer,
+    ctx: Context,
     docs_dir: Path,
     memo: Mapping[str, tuple[str, dict[str, tuple[str, int, int]]]],
     managed: set[str],
@@ -469,11 +323,11 @@ def _render_units(
 ) -> None:
     """Work out every unit's key; reuse the units whose key and files are unchanged and
     render the others into ``result``."""
-    deps = Dependencies(renderer)
+    reads = Reads(ctx)
     todo: list[Unit] = []
-    all_units = units(renderer.corpus)
+    all_units = units(ctx.corpus)
     for unit in all_units:
-        key = deps.key(unit)
+        key = unit_key(reads, unit)
         old = memo.get(_unit_name(unit))
         if old is not None and old[0] == key and _still_there(docs_dir, old[1], managed):
             result.reused.update({rel: h for rel, (h, _, _) in old[1].items()})
@@ -486,7 +340,7 @@ def _render_units(
 
     def make(unit: Unit) -> dict[str, str]:
         """The unit's pages by file: their text, or with an ``out_dir`` their digest."""
-        pages = {place(doc): text for doc, text in render_unit(renderer, unit).items()}
+        pages = {place(doc): text for doc, text in render_unit(ctx, unit).items()}
         return _write_out(out_dir, pages) if out_dir is not None else pages
 
     def record(unit: Unit, pages: dict[str, str]) -> None:
@@ -570,11 +424,11 @@ def make_memo(
     return memo
 
 
-def explain_all(renderer: Renderer, selected: Iterable[Unit]) -> list[str]:
+def explain_all(ctx: Context, selected: Iterable[Unit]) -> list[str]:
     """Printable dependency lists (``unit: what digest`` lines), for debugging a rebuild."""
-    deps = Dependencies(renderer)
+    reads = Reads(ctx)
     lines = []
     for unit in selected:
-        lines.append(f"{_unit_name(unit)} key {deps.key(unit)}")
-        lines += [f"  {what} {digest}" for what, digest in deps.explain_unique(unit)]
+        lines.append(f"{_unit_name(unit)} key {unit_key(reads, unit)}")
+        lines += [f"  {what} {digest}" for what, digest in explain(reads, unit)]
     return lines

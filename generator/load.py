@@ -21,11 +21,11 @@ from . import parallel, yamlsafe
 from .paths import collision_key, is_slug, posix, slug_problem
 from .problems import Problem, Problems, did_you_mean
 from .schema import CONTROL, EXAMPLES, NESTED, EntityIn, SeedIn, describe_control
+from .settings import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from .cache import Store
 
-DEFAULT_MAX_BYTES = 1_000_000
 ENTITY_SUFFIXES = (".yml", ".yaml")
 
 
@@ -427,6 +427,13 @@ def _load_seed(
     if data is None or not ok:
         return Partial(rel, doc, raw_references(doc.value))
     return SeedFile(path, rel, slug, data, doc, body, body_line)
+
+
+def load_seed(root: Path, path: Path, problems: Problems, max_bytes: int) -> SeedFile | None:
+    """One seed file, read and validated alone (``serve``'s quick view of an edited
+    seed); None when it has problems, which go into ``problems``."""
+    seed = _load_seed(root, path, problems, max_bytes)
+    return seed if isinstance(seed, SeedFile) and not problems.errors else None
 
 
 #: Bounds that keep Markdown conversion fast: Python-Markdown slows down badly on

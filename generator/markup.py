@@ -153,7 +153,6 @@ def sanitise(fragment: str) -> str:
 _CONVERTER: markdown.Markdown | None = None
 
 #: What a page does with an image from another host: show it as a link, or keep the image.
-REMOTE_IMAGE_MODES = ("link", "keep")
 
 
 def body_html(body: str, remote_images: str = "link") -> str:

@@ -28,6 +28,9 @@ class BuildReport:
     memo: dict[str, Any]
     #: site files of reused pages, which stay in the previous site as they are
     kept: list[str] = field(default_factory=list)
+    #: every page built or reused: its path in the site → the SHA-256 of its HTML (what
+    #: the search index keys its reuse on)
+    pages: dict[str, str] = field(default_factory=dict)
 
 
 class BuildFailed(Exception):
@@ -38,8 +41,6 @@ class MkDocsMissing(Exception):
     """MkDocs or the Material theme is not installed."""
 
 
-#: The builders that can build the generated docs/, by the name used in mkdocs.yml.
-BUILDERS = ("mkdocs", "properdocs", "zensical")
 _NAMES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs", "zensical": "Zensical"}
 
 
@@ -269,7 +270,11 @@ def build(
         finally:
             config.plugins.on_shutdown()
         return BuildReport(
-            result.built, result.reused, mkdocs_engine.memo_to_json(result.memo), result.kept
+            result.built,
+            result.reused,
+            mkdocs_engine.memo_to_json(result.memo),
+            result.kept,
+            {m.dest: m.sha for m in result.memo.values() if m.sha},
         )
     except exceptions.ConfigurationError as exc:
         raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None

@@ -438,6 +438,17 @@ def build_corpus(sources: Sources, problems: Problems, *, drafts: bool = False) 
     return corpus
 
 
+def briefing_against(seed: SeedFile, corpus: Corpus, problems: Problems) -> Briefing | None:
+    """The briefing of one edited seed, its references resolved against an earlier model
+    (``serve``'s quick view of the edited page); None when it has problems (they go into
+    ``problems``) or names an event the model does not know."""
+    events: dict[str, Event] = {}
+    b = _briefing(seed, _Refs(corpus.entities, problems), events, problems, keep=True)
+    if problems.errors or any(e not in corpus.events_by_id for e in b.events):
+        return None
+    return b
+
+
 def _briefing_ref(
     ef: EntityFile,
     path: tuple[str | int, ...],

@@ -26,8 +26,28 @@ class ChildFailed(Exception):
     """The forked half of the work raised; the message names the error."""
 
 
+#: The name of the threads that wait for a finished child to exit: they hold no lock,
+#: so a fork beside them is safe.
+REAPER = "briefing-reaper"
+
+
 def available() -> bool:
-    return hasattr(os, "fork")
+    """Whether forking a second process is safe here: a platform that forks, and no thread
+    alive but this one and the reapers (a fork copies only the thread that forks, and a
+    lock another thread held, in logging or I/O, would stay locked in the child)."""
+    if not hasattr(os, "fork"):
+        return False
+    me = threading.current_thread()
+    return all(t is me or t.name == REAPER for t in threading.enumerate())
+
+
+def jobs() -> int:
+    """Processes to use: two when there are two cores (the work is split in two, see
+    :mod:`parallel`), one when ``BRIEFING_JOBS=1`` says so."""
+    value = os.environ.get("BRIEFING_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(os.cpu_count() or 1, 2))
 
 
 def in_two(
@@ -150,7 +170,7 @@ def _forked(
         # The answer is complete once the pipe is closed; the child's exit (the kernel
         # unmapping its copy of a large process: 0.5 s in `serve` at 10,000 seeds) is
         # waited for in a thread, so that this process goes on meanwhile.
-        threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
+        threading.Thread(target=os.waitpid, args=(pid, 0), name=REAPER, daemon=True).start()
     size = struct.unpack("<Q", data[:8])[0] if len(data) >= 8 else -1
     if size < 0 or len(data) != 8 + size:
         raise ChildFailed("the second process stopped without an answer")

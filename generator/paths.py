@@ -22,8 +22,6 @@ MAX_SLUG_LENGTH = 120
 #: Names that would collide with the index page of a generated folder.
 RESERVED = frozenset({"index"})
 
-#: Folders under docs/ that the generator owns (besides the home page).
-GENERATED_FOLDERS = ("briefings", "entities", "timeline", "tags", "graph", "data", "claims")
 HOME = "index.md"
 
 
@@ -82,6 +80,7 @@ GRAPH_INDEX = "graph/index.md"
 DATA_INDEX = "data/index.md"
 CLAIMS_INDEX = "claims/index.md"
 SOURCES_INDEX = "claims/sources.md"
+EXPLORE_INDEX = "explore/index.md"
 
 
 def timeline_year_doc(year: int) -> str:

@@ -14,9 +14,7 @@ from typing import Any
 
 import yaml
 
-from .load import DEFAULT_MAX_BYTES
-from .markup import REMOTE_IMAGE_MODES
-from .render import SiteInfo
+from .settings import BUILDERS, DEFAULT_MAX_BYTES, REMOTE_IMAGE_MODES, SiteInfo
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -51,8 +49,6 @@ def _remote_images(options: dict[str, Any]) -> str:
 
 def _builder(options: dict[str, Any]) -> str | None:
     """``extra.briefing.builder``: the site builder to run; None lets the adapter choose."""
-    from .mkdocs_adapter import BUILDERS
-
     value = options.get("builder")
     if value is not None and value not in BUILDERS:
         raise UsageError(

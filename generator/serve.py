@@ -15,25 +15,26 @@ stay.
 
 from __future__ import annotations
 
-import dataclasses
 import http.server
+import multiprocessing
 import os
 import posixpath
 import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from . import mkdocs_adapter, paths
 from .cache import CACHE_DIR
-from .load import FileCache, SeedFile, _load_seed
-from .model import Corpus, _briefing, _Refs
+from .load import FileCache, load_seed
+from .model import Corpus, briefing_against
+from .pages import briefings
 from .problems import Problems
 from .project import Project
-from .render import BriefingView, Renderer, _day_words
 from .write import write_file
 
 POLL_SECONDS = 0.3
@@ -71,16 +72,26 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 class LiveSite:
-    """The served folder and its version number, which pages wait on to reload."""
+    """The served folder and its version number, which pages wait on to reload.
 
-    def __init__(self, folder: Path) -> None:
+    The builder bumps the version; ``notify`` (when set) tells the HTTP server's
+    process, whose own ``LiveSite`` is :meth:`moved_to` the new version.
+    """
+
+    def __init__(self, folder: Path, notify: Callable[[int], None] | None = None) -> None:
         self.folder = folder
         self.version = 1
         self.changed = threading.Condition()
+        self.notify = notify
 
     def bump(self) -> None:
+        self.moved_to(self.version + 1)
+        if self.notify is not None:
+            self.notify(self.version)
+
+    def moved_to(self, version: int) -> None:
         with self.changed:
-            self.version += 1
+            self.version = max(self.version, version)
             self.changed.notify_all()
 
     def wait(self, since: int, timeout: float = 25.0) -> int:
@@ -112,22 +123,28 @@ class Preview:
         self.drawn = 0
         self.changed_after = 0
 
-    def _keep_corpus(self, corpus: Corpus) -> None:
+    # --- watching the build (pipeline.Observer) ---
+
+    #: the pages are shown as soon as MkDocs has made them, before the search index
+    early_pages = True
+
+    def model(self, corpus: Corpus) -> None:
+        """Kept for :meth:`quick`: the next edit's page is drawn against it."""
         self.corpus = corpus
 
-    def _draw_staged(self, digests: Mapping[str, str], staged: Path) -> None:
+    def staged(self, digests: Mapping[str, str], staged: Path) -> None:
         """Before MkDocs runs: draw every generated file this build changed with the last
         build's MkDocs session, put them in place and reload the browser.
 
         Only when the same files are generated as last time (a page added or removed
         changes links and lists that MkDocs works out), the session has every one
         and the navigation stays the same; otherwise the pages wait for MkDocs.
-        MkDocs' own pages replace these later (:meth:`_pages_shown` reloads again
+        MkDocs' own pages replace these later (:meth:`pages_shown` reloads again
         only if any differ).  Whatever goes wrong here only skips this early step:
         the build goes on and reports its own problems.
         """
         previous, self._staged = self._shown, dict(digests)
-        if not previous or previous.keys() != digests.keys():
+        if self.full or not previous or previous.keys() != digests.keys():
             return
         changed = sorted(rel for rel, sha in digests.items() if previous[rel] != sha)
         try:
@@ -141,7 +158,7 @@ class Preview:
         self.drawn = len(drawn)
         self._shown_now(f"{len(drawn)} changed files drawn")
 
-    def _pages_shown(self, changed: int) -> None:
+    def pages_shown(self, changed: int) -> None:
         """MkDocs' pages are in place: reload the browser now, not after the search index
         (the previous one serves until the new one is in), unless they are what was
         drawn already."""
@@ -172,9 +189,7 @@ class Preview:
             files=self.files,
             variant="serve",
             keep_session=True,
-            on_model=self._keep_corpus,
-            on_staged=None if self.full else self._draw_staged,
-            on_pages=self._pages_shown,
+            observer=self,
         )
         for problem in built.checked.problems:
             print(problem, file=sys.stderr)
@@ -209,20 +224,14 @@ class Preview:
         written = []
         for path in sorted(changed):
             problems = Problems()
-            seed = _load_seed(self.project.root, path, problems, self.project.max_file_bytes)
-            if not isinstance(seed, SeedFile) or problems.errors:
-                continue
-            events: dict[str, Any] = {}
-            b = _briefing(seed, _Refs(corpus.entities, problems), events, problems, keep=True)
-            if problems.errors or any(e not in corpus.events_by_id for e in b.events):
-                continue
-            if b.slug not in corpus.by_slug:
+            seed = load_seed(self.project.root, path, problems, self.project.max_file_bytes)
+            b = briefing_against(seed, corpus, problems) if seed is not None else None
+            if b is None or b.slug not in corpus.by_slug:
                 continue  # a new briefing: the full build adds it with everything that lists it
-            swapped = dataclasses.replace(corpus, by_slug={**corpus.by_slug, b.slug: b})
-            renderer = Renderer(swapped, self.project.site)
-            renderer.views[b.slug] = BriefingView(b, _day_words(b))
-            rel = paths.page_file(paths.briefing_doc(b.slug), self.project.site.directory_urls)
-            drawn = mkdocs_adapter.render_one(rel, renderer.briefing(b))
+            site = self.project.site
+            doc = paths.briefing_doc(b.slug)
+            page = briefings.edited(corpus, site, b)[doc]
+            drawn = mkdocs_adapter.render_one(paths.page_file(doc, site.directory_urls), page)
             if drawn is None:
                 continue
             dest, html = drawn
@@ -232,9 +241,11 @@ class Preview:
             self.site.bump()
         return written
 
-    def watch(self) -> None:
+    def watch(self, alive: Callable[[], bool] = lambda: True) -> None:
+        """Rebuild on every change to the sources, until stopped or ``alive()`` is false
+        (the HTTP server's process ended)."""
         self.state = self._snapshot()
-        while not self.stop.wait(POLL_SECONDS):
+        while not self.stop.wait(POLL_SECONDS) and alive():
             current = self._snapshot()
             if current == self.state:
                 continue
@@ -400,25 +411,68 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) -> None:
-    """Build once, then serve with live reload until interrupted (``dirty=False``: no reuse)."""
+    """Build once, then serve with live reload until interrupted (``dirty=False``: no reuse).
+
+    The HTTP server runs in a process of its own: this one builds, and a build forks
+    to use both cores, which is safe only with no other thread alive here (a thread
+    answering a browser may hold a lock the forked child would wait on forever).
+    The builder tells the server each new version of the site through a pipe.
+    """
     preview = Preview(project, drafts=drafts, full=not dirty)
     preview.build()
     mount = _mount(project.site.url)
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    server = context.Process(
+        target=_serve_http,
+        args=(str(preview.site.folder), mount, host, port, theirs),
+        name="briefing-http",
+        daemon=True,
+    )
+    server.start()
+    theirs.close()
     try:
-        server = _Server((host, port), make_handler(preview.site, mount))
-    except OSError as exc:
+        answer = ours.recv() if ours.poll(30) else ("error", "the server did not start")
+    except EOFError:
+        answer = ("error", "the server stopped")
+    if answer[0] != "ok":
+        server.join(timeout=5)
         from .mkdocs_adapter import BuildFailed
 
-        raise BuildFailed(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-    thread = threading.Thread(target=preview.watch, name="briefing-watch", daemon=True)
-    thread.start()
-    print(
-        f"Serving on http://{host}:{server.server_address[1]}{mount}", file=sys.stderr, flush=True
-    )
+        raise BuildFailed(f"cannot serve on {host}:{port}: {answer[1]}")
+    preview.site.notify = ours.send
+    print(f"Serving on http://{host}:{answer[1]}{mount}", file=sys.stderr, flush=True)
     try:
-        server.serve_forever(poll_interval=0.25)
+        preview.watch(alive=server.is_alive)
     except KeyboardInterrupt:
         pass
     finally:
         preview.stop.set()
+        ours.close()
+        server.join(timeout=2)
+        if server.is_alive():
+            server.terminate()
+
+
+def _serve_http(folder: str, mount: str, host: str, port: int, builder: Connection) -> None:
+    """The HTTP server's process: serves ``folder`` under ``mount`` and answers the pages'
+    long polls with the versions the builder sends; ends when the builder's end closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the builder's to handle
+    site = LiveSite(Path(folder))
+    try:
+        server = _Server((host, port), make_handler(site, mount))
+    except OSError as exc:
+        builder.send(("error", exc.strerror or str(exc)))
+        return
+    builder.send(("ok", server.server_address[1]))
+    threading.Thread(target=server.serve_forever, args=(0.25,), daemon=True).start()
+    try:
+        while True:
+            site.moved_to(int(builder.recv()))
+    except (EOFError, OSError):
+        pass
+    finally:
+        server.shutdown()
         server.server_close()

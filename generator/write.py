@@ -29,6 +29,73 @@ class WriteStats:
     deleted: int
 
 
+class Undo:
+    """What a build changed in ``docs/`` and ``site/``, so that one call puts both back.
+
+    The one undo of a build: before a file is replaced or deleted it is hard-linked
+    into ``backup`` (nothing is copied); a new file, a new folder and a folder swapped
+    in are noted.  Calling the undo reverses every step, the newest first.  Both
+    :func:`sync_undoable` (docs/) and :func:`update_site` (site/) write into one.
+    """
+
+    def __init__(self, backup: Path) -> None:
+        self.backup = backup
+        self._steps: list[Callable[[], None]] = []
+        self._saved = 0
+
+    def keep(self, path: Path) -> None:
+        """``path``, a file, is about to be replaced or deleted: keep it to put back."""
+        if not self._saved:
+            self.backup.mkdir(parents=True, exist_ok=True)
+        self._saved += 1
+        copy = self.backup / str(self._saved)
+        os.link(path, copy)
+
+        def put_back() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(copy, path)
+
+        self._steps.append(put_back)
+
+    def added(self, path: Path, stop: Path) -> None:
+        """``path`` is about to be created: the undo deletes it, and the folders it leaves
+        empty up to ``stop``."""
+
+        def remove() -> None:
+            if path.is_file():
+                path.unlink()
+                _prune_empty(path.parent, stop)
+
+        self._steps.append(remove)
+
+    def made(self, folder: Path) -> None:
+        """``folder`` was created: the undo removes it if it is empty again."""
+        self._steps.append(lambda: _remove_empty(folder))
+
+    def set_aside(self, path: Path, away: Path) -> None:
+        """``path`` (a folder) was moved to ``away``; the undo moves it back."""
+        self._steps.append(lambda: os.replace(away, path))
+
+    def moved_in(self, path: Path, origin: Path) -> None:
+        """``path`` was moved in from ``origin``; the undo moves it back there."""
+        self._steps.append(lambda: os.replace(path, origin))
+
+    def replaced_whole(self, target: Path, previous: Path | None) -> None:
+        """``target`` was swapped for a new folder, the previous one kept at ``previous``."""
+        self._steps.append(lambda: put_back(previous, target))
+
+    def __call__(self) -> None:
+        """Put everything back as it was, the newest step first."""
+        steps, self._steps = self._steps, []
+        for step in reversed(steps):
+            step()
+
+
+def _remove_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
 def read_manifest(docs_dir: Path) -> set[str]:
     """The docs paths written by the previous run (empty when there is none or it is unreadable)."""
     try:
@@ -125,43 +192,25 @@ def sync_undoable(
     pages: Mapping[str, str],
     managed: set[str],
     unchanged: Collection[str],
-    backup: Path,
+    undo: Undo,
     staged: Path | None = None,
-) -> tuple[WriteStats, Callable[[], None]]:
-    """:func:`sync`, keeping what it replaces or deletes in ``backup`` (hard links, so
-    nothing is copied): returns the stats and a function that puts ``docs_dir`` back
-    as it was.  If the sync itself fails, it is undone before the error goes on.
-    ``staged``: see :func:`_sync`."""
-    saved: list[str] = []
-    added: list[str] = []
+) -> WriteStats:
+    """:func:`sync`, telling ``undo`` of everything it replaces, deletes or adds, so that
+    calling ``undo`` puts ``docs_dir`` back as it was.  If the sync itself fails, it is
+    undone before the error goes on.  ``staged``: see :func:`_sync`."""
 
     def keep(rel: str) -> None:
         target = docs_dir / rel
-        if not target.is_file():
-            if not target.exists():
-                added.append(rel)
-            return
-        copy = backup / rel
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.unlink(missing_ok=True)
-        os.link(target, copy)
-        saved.append(rel)
-
-    def undo() -> None:
-        for rel in saved:
-            (docs_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(backup / rel, docs_dir / rel)
-        for rel in reversed(added):
-            if (docs_dir / rel).is_file():
-                (docs_dir / rel).unlink()
-                _prune_empty((docs_dir / rel).parent, docs_dir)
+        if target.is_file():
+            undo.keep(target)
+        elif not target.exists():
+            undo.added(target, docs_dir)
 
     try:
-        stats = _sync(docs_dir, pages, managed, unchanged, keep, staged)
+        return _sync(docs_dir, pages, managed, unchanged, keep, staged)
     except BaseException:
         undo()
         raise
-    return stats, undo
 
 
 def linked(source: Path, target: Path) -> bool:
@@ -372,31 +421,34 @@ def update_site(
     kept: Collection[str],
     scratch: Path,
     present: Collection[str] | None = None,
-) -> Callable[[], None]:
+    undo: Undo | None = None,
+) -> Undo:
     """Make ``target`` hold ``new``'s files plus its own ``kept`` ones, and nothing else.
 
     An incremental build writes only what changed into ``new``; its other pages are
     ``kept`` in ``target`` as they are.  The few changed files are moved in one by
-    one, and what they replace is first hard-linked into ``scratch`` so that the
-    returned function can undo the update; a large folder with nothing kept in it
-    (a search shard indexed again) is swapped in whole, the old one set aside.  When most files change (a first or
-    clean build), the folders are swapped instead, as :func:`swap_in` does.
-    ``present`` is ``files_under(target)`` if the caller listed it already.
+    one, each told to ``undo`` first (a new one in ``scratch`` unless given), which is
+    returned: calling it puts ``target`` back.  A large folder with nothing kept in it
+    (a search shard indexed again) is swapped in whole, the old one set aside.  When
+    most files change (a first or clean build), the folders are swapped instead, as
+    :func:`swap_in` does.  ``present`` is ``files_under(target)`` if the caller listed
+    it already.  If the update fails, it is undone before the error goes on.
     """
+    if undo is None:
+        undo = Undo(scratch / "replaced")
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        previous = swap_in(new, target, scratch)
-        return lambda: put_back(previous, target)
+        undo.replaced_whole(target, swap_in(new, target, scratch))
+        return undo
     incoming = files_under(new)
     if len(kept) < len(incoming):  # mostly new: link the few kept files across and swap
         for rel in kept:
             (new / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(target / rel, new / rel)
-        previous = swap_in(new, target, scratch)
-        return lambda: put_back(previous, target)
+        undo.replaced_whole(target, swap_in(new, target, scratch))
+        return undo
     whole = _whole_folders(incoming, target, kept)
-    backup = scratch / "replaced"
-    moved: list[str] = []  # folders moved in whole (the previous one, if any, in backup)
+    aside = scratch / "set-aside"
 
     def inside(rel: str) -> bool:
         return any(rel.startswith(folder + "/") for folder in whole)
@@ -405,53 +457,34 @@ def update_site(
     present = {
         rel for rel in (files_under(target) if present is None else present) if not inside(rel)
     }
-    expected = incoming | set(kept)
-    stale = present - expected
-    replaced = incoming & present
-    added = incoming - present
-    made_folders: list[Path] = []
-    done: list[str] = []
-
-    def undo() -> None:
-        for name in reversed(moved):
-            os.replace(target / name, new / name)
-            if (backup / name).exists():
-                os.replace(backup / name, target / name)
-        for rel in added & set(done):
-            (target / rel).unlink(missing_ok=True)
-        for rel in sorted((replaced & set(done)) | stale):
-            saved = backup / rel
-            if saved.exists():
-                (target / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(saved, target / rel)
-        for folder in reversed(made_folders):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-
+    stale = present - (incoming | set(kept))
     try:
         # A folder none of whose files are kept is swapped in one step (after an edit,
         # a search shard of thousands of files), the previous one set aside.
         for folder in whole:
             if (target / folder).exists():
-                (backup / folder).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target / folder, backup / folder)
+                (aside / folder).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target / folder, aside / folder)
+                undo.set_aside(target / folder, aside / folder)
             else:
                 (target / folder).parent.mkdir(parents=True, exist_ok=True)
             os.replace(new / folder, target / folder)
-            moved.append(folder)
-        for rel in sorted(replaced | stale):
-            (backup / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(target / rel, backup / rel)
+            undo.moved_in(target / folder, new / folder)
         for rel in sorted(incoming):
             destination = target / rel
             parent = destination.parent
             if not parent.is_dir():
                 missing = [p for p in [parent, *parent.parents] if not p.exists()]
                 parent.mkdir(parents=True, exist_ok=True)
-                made_folders.extend(reversed(missing))
+                for folder_made in reversed(missing):
+                    undo.made(folder_made)
+            if rel in present:
+                undo.keep(destination)
+            else:
+                undo.added(destination, target)
             os.replace(new / rel, destination)
-            done.append(rel)
         for rel in sorted(stale):
+            undo.keep(target / rel)
             (target / rel).unlink()
             _prune_empty((target / rel).parent, target)
     except BaseException:

@@ -842,7 +842,7 @@ def test_serve_draws_an_edits_files_before_mkdocs_runs(
     monkeypatch.undo()
     (root / one).write_text(seed("First title", "2025-05-01"), encoding="utf-8")
     assert preview.build()
-    monkeypatch.setattr(Preview, "_draw_staged", lambda self, digests, staged: None)
+    monkeypatch.setattr(Preview, "staged", lambda self, digests, staged: None)
     (root / one).write_text(seed("Edited title", "2025-05-01"), encoding="utf-8")
     assert preview.build()
     assert hashes(site) == shown

@@ -1,7 +1,7 @@
 """The CI cache round trip: what pages.yml and preview.yml do with actions/cache.
 
 A run saves `.cache/briefing` and `site/` (with the generated docs files mirrored into
-the cache by `python -m generator.cache export`); the next run starts from a fresh
+the cache by `python -m generator.ci_cache export`); the next run starts from a fresh
 checkout, gets them back with new inodes and times (as a restored archive has), puts
 the generated docs files back (`import`) and builds warm — byte-identical to a clean
 build, without overwriting a file of the project's own.
@@ -13,7 +13,7 @@ import shutil
 import tarfile
 from pathlib import Path
 
-from generator import cache
+from generator import ci_cache
 from tests.test_incremental import (
     USER_DOCS,
     assert_exact,
@@ -40,7 +40,7 @@ def test_a_restored_ci_cache_builds_warm_and_exact(tmp_path: Path) -> None:
     first = tmp_path / "run1"
     make_synth_project(first)
     build_ok(first)
-    assert cache.main(["export", str(first)]) == 0
+    assert ci_cache.main(["export", str(first)]) == 0
     archive = tmp_path / "cache.tar"
     with tarfile.open(archive, "w") as tar:  # what actions/cache saves
         tar.add(first / ".cache" / "briefing", ".cache/briefing")
@@ -54,7 +54,7 @@ def test_a_restored_ci_cache_builds_warm_and_exact(tmp_path: Path) -> None:
     own.parent.mkdir(parents=True, exist_ok=True)
     own.write_text("# My own briefings page\n", encoding="utf-8")
     _restore(archive, second)
-    assert cache.main(["import", str(second)]) == 0
+    assert ci_cache.main(["import", str(second)]) == 0
     assert own.read_text(encoding="utf-8") == "# My own briefings page\n"
     own.unlink()  # a conflict would stop the build; the point was that import kept it
 
@@ -71,11 +71,11 @@ def test_import_does_nothing_where_docs_has_a_manifest(tmp_path: Path) -> None:
     root = tmp_path / "p"
     make_synth_project(root)
     build_ok(root)
-    assert cache.main(["export", str(root)]) == 0
+    assert ci_cache.main(["export", str(root)]) == 0
     manifest = root / "docs" / ".briefing-manifest.json"
     before = manifest.read_bytes()
-    assert cache.import_docs(root, root / "docs") == 0
+    assert ci_cache.import_docs(root, root / "docs") == 0
     assert manifest.read_bytes() == before
     assert all((root / rel).exists() for rel in USER_DOCS)
     shutil.rmtree(root / ".cache")
-    assert cache.import_docs(root, root / "docs") == 0, "nothing to put back without a cache"
+    assert ci_cache.import_docs(root, root / "docs") == 0, "nothing to put back without a cache"

@@ -171,9 +171,9 @@ def test_site_workflows_keep_the_build_cache_and_build_each_variant_once(name: s
     runs = [str(s.get("run", "")) for s in steps]
     joined = "\n".join(runs)
     order = [
-        joined.index("generator.cache import"),
+        joined.index("generator.ci_cache import"),
         joined.index("briefing build") if name == "preview.yml" else joined.index("make site"),
-        joined.index("generator.cache export"),
+        joined.index("generator.ci_cache export"),
     ]
     assert order == sorted(order), "import the cache, build, then export it"
     builds = joined.count("make site") + joined.count("briefing build")

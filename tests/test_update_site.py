@@ -133,9 +133,8 @@ def test_an_undoable_sync_is_a_sync_and_undoes_itself(
     staged = _staged(tmp_path, pages, linked)
     if staged is not None:  # a new file the staging lacks is written instead
         (staged / "tags/t/index.md").unlink()
-    stats, undo = write.sync_undoable(
-        folder, pages, managed, set(), tmp_path / "backup", staged=staged
-    )
+    undo = write.Undo(tmp_path / "backup")
+    stats = write.sync_undoable(folder, pages, managed, set(), undo, staged=staged)
     assert (stats.written, stats.deleted) == (3, 2)
     assert tree(folder) == tree(expected)
     if staged is not None:
@@ -161,5 +160,7 @@ def test_an_undoable_sync_that_fails_halfway_puts_docs_back(
     }
     staged = _staged(tmp_path, pages, linked)
     with pytest.raises(OSError):
-        write.sync_undoable(folder, pages, managed, set(), tmp_path / "backup", staged=staged)
+        write.sync_undoable(
+            folder, pages, managed, set(), write.Undo(tmp_path / "backup"), staged=staged
+        )
     assert tree(folder) == before
