@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import re
+import shutil
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,6 +243,20 @@ def build(
         stage_logger.addHandler(counter)
         stage_logger.setLevel(logging.DEBUG)
     try:
+        from . import mkdocs_compat
+
+        untested = mkdocs_compat.untested()
+        if untested is not None:
+            # MkDocs' public build() on a whole docs folder: none of the engine's shortcuts
+            # (see mkdocs_compat), the same site but slower.
+            progress.close()
+            print(
+                f"briefing: {untested} is not a version the fast site build was tested with; "
+                "building the site with MkDocs' own build",
+                file=sys.stderr,
+            )
+            if overlay is not None or hidden:
+                docs_dir = _whole_docs(docs_dir, overlay, hidden, site_dir.parent / "docs-whole")
         progress.stage("MkDocs: loading mkdocs.yml")
         config = load_config(
             config_file=str(config_file),
@@ -249,6 +265,8 @@ def build(
             strict=strict,
             **options,
         )
+        if untested is not None:
+            return _plain_build(config)
         from . import mkdocs_engine
 
         try:
@@ -295,6 +313,41 @@ def build(
         logger.setLevel(previous_level)
         if saved_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _whole_docs(docs_dir: Path, overlay: Path | None, hidden: frozenset[str], folder: Path) -> Path:
+    """``docs_dir`` without its ``hidden`` files and with ``overlay``'s laid over it, as one
+    folder of hard links (a copy where links cannot be made), for MkDocs' own build."""
+    for base, skip in ((docs_dir, hidden), (overlay, frozenset[str]())):
+        if base is None:
+            continue
+        for dirpath, _dirs, files in os.walk(base):
+            for name in files:
+                source = Path(dirpath) / name
+                rel = source.relative_to(base).as_posix()
+                if rel in skip:
+                    continue
+                target = folder / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.unlink(missing_ok=True)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
+    return folder
+
+
+def _plain_build(config: Any) -> BuildReport:
+    """MkDocs' own ``build()``: every page built, nothing reused, no memo."""
+    from mkdocs.commands import build as mkbuild
+
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkbuild.build(config)
+    finally:
+        config.plugins.on_shutdown()
+    pages = sum(1 for _ in Path(config.site_dir).rglob("*.html"))
+    return BuildReport(pages, 0, {})
 
 
 #: MkDocs messages that say nothing useful about a generated site.

@@ -31,7 +31,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,18 +42,12 @@ from markdown.extensions.toc import nest_toc_tokens
 from mkdocs import utils
 from mkdocs.commands import build as mkbuild
 from mkdocs.exceptions import Abort, BuildError
-from mkdocs.structure.files import (
-    File,
-    Files,
-    InclusionLevel,
-    _file_sort_key,
-    get_files,
-    set_exclusions,
-)
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
-from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from . import mkdocs_compat as compat
 from . import parallel
 from .write import plain_relative
 
@@ -61,10 +55,6 @@ log = logging.getLogger("mkdocs.commands.build")
 
 #: Bumped whenever what this module writes for a page could change.
 ENGINE_VERSION = "1"
-
-#: Plugins whose per-page work is safe to run in a forked child: they keep no state
-#: between pages other than the search index, whose entries this module carries back.
-_FORK_SAFE = {"search", "material/search", "offline", "material/offline"}
 
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 #: A paragraph of one line of prose (an index page's introduction): it starts with a
@@ -202,8 +192,7 @@ class _Headings:
             extensions=config["markdown_extensions"],
             extension_configs=config["mdx_configs"] or {},
         )
-        self.title = _ExtractTitleTreeprocessor()
-        self.title._register(self.md)
+        self.title = compat.title_extractor(self.md)
         toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None  # noqa: SIM401
         #: the heading levels that get a TOC entry (the TOC extension's ``toc_depth``)
         self.toc_levels = range(getattr(toc, "toc_top", 1), getattr(toc, "toc_bottom", 6) + 1)
@@ -283,7 +272,7 @@ def _render_fast(page: Page, headings_md: _Headings, blocks: list[str]) -> bool:
             out.append(next(it))
     page.content = "\n".join(out)
     page.toc = get_toc(tokens)
-    page._title_from_render = title
+    compat.set_title_from_render(page, title)
     page.present_anchor_ids = anchors
     page.links_to_anchors = {}
     return True
@@ -314,7 +303,7 @@ def _walk_merged(docs: str, overlay: str | None) -> Iterator[tuple[str, list[tup
                     subdirs.add(entry.name)
                 else:
                     names[entry.name] = root
-        yield rel, [(name, names[name]) for name in sorted(names, key=_file_sort_key)]
+        yield rel, [(name, names[name]) for name in sorted(names, key=compat.file_sort_key)]
         stack.extend(os.path.join(rel, d) if rel else d for d in sorted(subdirs, reverse=True))
 
 
@@ -524,132 +513,19 @@ def _render_html(
     page: Page, config: Any, doc_files: Sequence[File], nav: Navigation, env: jinja2.Environment
 ) -> str:
     """MkDocs' ``_build_page`` up to the HTML, without writing it."""
-    config._current_page = page
-    try:
-        page.active = True
-        context = mkbuild.get_context(nav, doc_files, config, page)
-        template = env.get_template(page.meta.get("template", "main.html"))
-        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        output = template.render(context)
-        return str(config.plugins.on_post_page(output, page=page, config=config))
-    except Exception as e:
-        _log_failure("building", page, e)
-        raise
-    finally:
-        page.active = False
-        config._current_page = None
-
-
-#: Material's partials that show the navigation (the sidebar and the tabs): on a page
-#: outside the navigation nothing in them is active, so they differ between such pages
-#: only in their relative links.  A fifth of MkDocs' time per page at 10,000 seeds
-#: went to drawing them again and again.
-_NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
-#: This package's theme overrides, and the partials of them drawn once per place.
-_OVERRIDES = Path(__file__).resolve().parent / "overrides"
-_OUR_PARTIALS = ("partials/briefing/header-top.html", "partials/briefing/header-rest.html")
-
-
-def _url_parts(url: str) -> list[str]:
-    """A URL's folders, as MkDocs' ``get_relative_url`` splits them."""
-    folder, _, name = url.rpartition("/")
-    if "." in name:
-        url = folder
-    return [part for part in url.split("/") if part not in ("", ".")]
-
-
-def _nav_targets(nav: Navigation) -> list[list[str]]:
-    """The folders of every URL the navigation partials link to (pages, links, the home
-    page, the theme's assets)."""
-    urls: list[str] = ["assets/", nav.homepage.url if nav.homepage else ""]
-    stack: list[Any] = list(nav.items)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Section):
-            stack.extend(item.children)
-        elif getattr(item, "url", None) is not None:
-            urls.append(str(item.url))
-    return [_url_parts(url) for url in urls]
-
-
-def _draw_once_per_place(env: jinja2.Environment, nav: Navigation, config: Any) -> None:
-    """Draw the parts of a page that show nothing of it but relative links once per place
-    for pages outside the navigation (marked ``_briefing_outside_nav``), and reuse the
-    HTML for the others in that place: Material's navigation partials and the
-    ``config`` block of its base template, and the header around the page's title in
-    this package's theme overrides.  A relative link depends only on how deep the
-    page is and how many leading folders it shares with the target
-    (``get_relative_url``), so a place is the page's depth and what it shares with each
-    URL those parts link to.  Only Material's and this package's own templates: a
-    project's overrides may show anything of the page."""
-    material = material_templates_dir() + os.sep
-    ours = str(_OVERRIDES) + os.sep
-    # The browse page: the header's search form posts to it ('explore/' | url).
-    targets = [*_nav_targets(nav), _url_parts("explore/")]
-    # What else the header links to (a Theme has no ``get``).
-    theme, extra = config["theme"], config["extra"] or {}
-    links = [theme["logo"] if "logo" in theme else None, extra.get("homepage")]  # noqa: SIM401
-    links += [alt.get("link") for alt in extra.get("alternate") or [] if isinstance(alt, dict)]
-    targets += [_url_parts(link) for link in links if isinstance(link, str)]
-
-    places: dict[str, tuple[int, ...]] = {}
-
-    def place(page: Page) -> tuple[int, ...]:
-        found = places.get(page.url)
-        if found is not None:
-            return found
-        parts = _url_parts(page.url)
-        shared = []
-        for target in targets:
-            common = 0
-            for a, b in zip(parts, target, strict=False):
-                if a != b:
-                    break
-                common += 1
-            shared.append(common)
-        found = places[page.url] = (len(parts), *shared)
-        return found
-
-    def once(draw: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
-        drawn: dict[tuple[int, ...], str] = {}
-
-        def render(context: Any) -> Iterator[str]:
-            page = context.get("page")
-            if not getattr(page, "_briefing_outside_nav", False):
-                yield from draw(context)
-                return
-            key = place(page)
-            html = drawn.get(key)
-            if html is None:
-                html = drawn[key] = "".join(draw(context))
-            yield html
-
-        return render
-
-    def template(name: str, folder: str) -> jinja2.Template | None:
+    with compat.current_page(config, page):
         try:
-            found = env.get_template(name)
-        except jinja2.TemplateNotFound:
-            return None
-        filename = os.path.abspath(found.filename or "")
-        return found if filename.startswith(folder) else None
-
-    for name, folder in [
-        *((n, material) for n in _NAV_PARTIALS),
-        *((n, ours) for n in _OUR_PARTIALS),
-    ]:
-        if (found := template(name, folder)) is not None:
-            found.root_render_func = once(found.root_render_func)
-    base = template("base.html", material)
-    if base is not None and template("main.html", material) and "config" in base.blocks:
-        base.blocks["config"] = once(base.blocks["config"])
-
-
-def material_templates_dir() -> str:
-    """The folder of Material's own templates."""
-    import material  # type: ignore[import-untyped]
-
-    return os.path.join(os.path.dirname(os.path.abspath(material.__file__)), "templates")
+            page.active = True
+            context = mkbuild.get_context(nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            output = template.render(context)
+            return str(config.plugins.on_post_page(output, page=page, config=config))
+        except Exception as e:
+            _log_failure("building", page, e)
+            raise
+        finally:
+            page.active = False
 
 
 @dataclass
@@ -782,18 +658,20 @@ def run(
             pages.append(file.page)
 
         # Nav pages and hand-written pages are always read; their titles make the nav.
+        allowed = compat.shortcuts(config)
+        converted = generated if allowed.fast_pages else {}
         in_nav = {id(p) for p in nav.pages}
         reusable = [p for p in pages if p.file.src_uri in generated and id(p) not in in_nav]
         reusable_set = {id(p) for p in reusable}
         for page in pages:
             if id(page) not in reusable_set:
-                _populate(page, config, files, generated)
+                _populate(page, config, files, converted)
         global_key = _config_fingerprint(config) + _digest(_nav_rows(nav.items))
         # Plugins known to keep no state between pages let the generated pages be
         # converted and written one at a time, in two processes; others get MkDocs' order.
         # Only with those are pages reused: another plugin may make a page depend on
         # files of its own (Material's meta plugin reads .meta.yml files, say).
-        streaming = set(config.plugins.keys()) <= _FORK_SAFE
+        streaming = allowed.reuse
         if not streaming:
             previous = {}
         memo: dict[str, PageMemo] = {}
@@ -818,21 +696,22 @@ def run(
             elif streaming:
                 stale.append(src)
             else:
-                _populate(page, config, files, generated)
+                _populate(page, config, files, converted)
 
         env = config.plugins.on_env(env, config=config, files=files)
-        for page in reusable:  # generated pages, none of them in the navigation
-            page._briefing_outside_nav = True  # type: ignore[attr-defined]
-        _draw_once_per_place(env, nav, config)
+        if allowed.draw_once:
+            for page in reusable:  # generated pages, none of them in the navigation
+                page._briefing_outside_nav = True  # type: ignore[attr-defined]
+            compat.draw_once_per_place(env, nav, config)
         files.copy_static_files(inclusion=inclusion)
         for template in config.theme.static_templates:
-            mkbuild._build_theme_template(template, env, files, config, nav)
+            compat.build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
-            mkbuild._build_extra_template(template, files, config, nav)
+            compat.build_extra_template(template, files, config, nav)
 
         search = _search_entries(config)
         to_build = [p for p in pages if p.file.src_uri not in reused]
-        job = _Job(config, files, doc_files, nav, env, search, frozenset(stale), generated)
+        job = _Job(config, files, doc_files, nav, env, search, frozenset(stale), converted)
         if streaming and jobs > 1 and len(to_build) > 50 and parallel.available():
             built = _build_pages_parallel(to_build, job, warning_counter)
         else:
@@ -878,27 +757,26 @@ def run(
 
 
 def _populate(page: Page, config: Any, files: Files, generated: Mapping[str, str]) -> None:
-    """MkDocs' ``_populate_page``, with generated pages' HTML blocks passed through."""
-    config._current_page = page
-    try:
-        page = config.plugins.on_pre_page(page, config=config, files=files)
-        page.read_source(config)
-        assert page.markdown is not None
-        page.markdown = config.plugins.on_page_markdown(
-            page.markdown, page=page, config=config, files=files
-        )
-        blocks = split_blocks(page.markdown) if page.file.src_uri in generated else None
-        if blocks is None or not _render_fast(page, _headings(config), blocks):
-            page.render(config, files)
-        assert page.content is not None
-        page.content = config.plugins.on_page_content(
-            page.content, page=page, config=config, files=files
-        )
-    except Exception as e:
-        _log_failure("reading", page, e)
-        raise
-    finally:
-        config._current_page = None
+    """MkDocs' ``_populate_page``, with the HTML blocks of the ``generated`` pages passed
+    through (an empty mapping: every page converted as MkDocs does)."""
+    with compat.current_page(config, page):
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files
+            )
+            blocks = split_blocks(page.markdown) if page.file.src_uri in generated else None
+            if blocks is None or not _render_fast(page, _headings(config), blocks):
+                page.render(config, files)
+            assert page.content is not None
+            page.content = config.plugins.on_page_content(
+                page.content, page=page, config=config, files=files
+            )
+        except Exception as e:
+            _log_failure("reading", page, e)
+            raise
 
 
 @dataclass

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from ..model import Corpus
 from ..progress import SILENT, Progress
 from ..settings import SiteInfo
+from ..write import MANIFEST
 from . import briefings, claims, data, entities, explore, home, tags, timeline
 from .context import Context, Pages
 from .kind import Kind, Step
@@ -124,9 +125,15 @@ def render_all(ctx: Context, progress: Progress = SILENT) -> Pages:
 
 
 def generated_paths() -> list[str]:
-    """Every docs path the kinds write, folders ending in ``/``: the ignore list's lines
-    (with ``docs/`` before them)."""
-    return sorted({path for k in KINDS for path in k.generated})
+    """Every docs path the kinds write, folders ending in ``/``, and the manifest that
+    lists the files written (:data:`write.MANIFEST`)."""
+    return sorted({MANIFEST, *(path for k in KINDS for path in k.generated)})
+
+
+def ignore_lines(docs: str = "docs") -> list[str]:
+    """The ``.gitignore`` lines that keep generated files out of a project's history
+    (``docs`` is the docs folder relative to the project's root)."""
+    return [f"/{docs.strip('/')}/{path}" for path in generated_paths()]
 
 
 __all__ = [
@@ -141,6 +148,7 @@ __all__ = [
     "Step",
     "Unit",
     "generated_paths",
+    "ignore_lines",
     "kind",
     "render_all",
     "render_unit",
