@@ -15,10 +15,12 @@ stay.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import multiprocessing
 import os
 import posixpath
+import signal
 import sys
 import threading
 import time
@@ -442,6 +444,8 @@ def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) 
         raise BuildFailed(f"cannot serve on {host}:{port}: {answer[1]}")
     preview.site.notify = ours.send
     print(f"Serving on http://{host}:{answer[1]}{mount}", file=sys.stderr, flush=True)
+    with contextlib.suppress(ValueError):  # not the main thread: its caller stops it
+        signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: the server too
     try:
         preview.watch(alive=server.is_alive)
     except KeyboardInterrupt:
@@ -454,11 +458,13 @@ def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) 
             server.terminate()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _serve_http(folder: str, mount: str, host: str, port: int, builder: Connection) -> None:
     """The HTTP server's process: serves ``folder`` under ``mount`` and answers the pages'
     long polls with the versions the builder sends; ends when the builder's end closes."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the builder's to handle
     site = LiveSite(Path(folder))
     try:
