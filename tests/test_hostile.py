@@ -106,6 +106,7 @@ from tests.test_check import (
     seed_text,
     snapshot,
 )
+from tests.test_search import EXPLORE_SETTLED
 
 # --- a. malformed and hostile files through `briefing check` ----------------------------
 
@@ -732,6 +733,11 @@ links: ["https://example.com/x?a=1&b={{{{config}}}}"]
         "seeds/entities/reuters.yml": "name: Reuters\ntype: media\n",
         "seeds/entities/evil.yml": entity,
         "seeds/2025/hostile.md": seed,
+        # a source whose name is a payload: the search index's source facet and metadata
+        "seeds/2025/hostile-source.md": (
+            "---\ntitle: Reported by the hostile entity\ndate: 2025-09-12\nsource: evil\n"
+            "summary: A briefing whose source is named with a payload.\n---\nA body.\n"
+        ),
     }
     for i, (name, body) in enumerate(BODY_PAYLOADS.items(), 1):
         files[f"seeds/bodies/body-{i:02d}.md"] = (
@@ -953,31 +959,124 @@ def test_page_title_and_description_are_the_texts(hostile: Built) -> None:
     assert description is not None and description["content"] == payload("entity summary")
 
 
-def test_search_index_holds_no_markup_from_content(hostile: Built) -> None:
-    """The hosted site's Pagefind index, as the search box shows it.
+#: Pagefind's script (pagefind.js, in the site) makes a result's excerpt from the
+#: fragment's content with ``<`` and ``>`` escaped, then wraps the matched words in
+#: ``<mark>``; search.js puts the excerpt in the page as HTML.
+PAGEFIND_ESCAPES = 'fragment.raw_content=fragment.content.replace(/</g,"&lt;").replace(/>/g,"&gt;")'
 
-    Titles and metadata are plain text there (set as text, never as HTML: the
-    browser test below types a query over the payloads).  The excerpt is shown as
-    HTML: Pagefind's script cuts it from the content after escaping ``<`` and ``>``,
-    so the content is checked as that script escapes it.
-    """
+
+#: Metadata Pagefind adds by itself from a page's first ``<img>``.
+PAGEFIND_IMAGE_META = ("image", "image_alt")
+
+
+def fragments(site: Path) -> dict[str, dict]:
+    """Pagefind's stored records (``*.pf_fragment``: gzip, ``pagefind_dcd``, JSON) by URL."""
     import gzip
 
-    found = []
-    fragments = sorted((hostile.site / "pagefind").glob("*/fragment/*.pf_fragment"))
-    assert fragments
-    for path in fragments:
-        doc = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        shown = doc["content"].replace("<", "&lt;").replace(">", "&gt;")
-        for key, text in [("content", shown)]:
-            fragment = BeautifulSoup(text, "lxml")
-            for tag in fragment.find_all(["script", "img", "svg", "iframe", "style", "a"]):
-                found.append(f"{doc['url']}: {key} holds <{tag.name}>")
-            for tag in fragment.find_all(True):
-                found += [
-                    f"{doc['url']}: {key} holds {a}=" for a in tag.attrs if a.startswith("on")
-                ]
+    out: dict[str, dict] = {}
+    for path in sorted((site / "pagefind").glob("*/fragment/*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), path
+        doc = json.loads(raw.removeprefix(b"pagefind_dcd"))
+        assert doc["url"] not in out, doc["url"]
+        out[doc["url"]] = doc
+    return out
+
+
+def shown_as_html(text: str) -> tuple[list[str], str]:
+    """What ``innerHTML = text`` makes: the elements (and ``on*`` attributes) it would
+    create, and the text a reader would see."""
+    fragment = BeautifulSoup(f"<div>{text}</div>", "html.parser")
+    made = [
+        f"<{tag.name}{''.join(f' {a}=' for a in tag.attrs)}>"
+        for tag in fragment.div.find_all(True)  # type: ignore[union-attr]
+    ]
+    return made, fragment.get_text()
+
+
+def excerpt_of(content: str) -> str:
+    """A Pagefind excerpt of the whole content, as its script makes one: ``<`` and ``>``
+    escaped, the matched words (here: every fifth) wrapped in ``<mark>``."""
+    words = content.replace("<", "&lt;").replace(">", "&gt;").split(" ")
+    return " ".join(f"<mark>{w}</mark>" if i % 5 == 0 else w for i, w in enumerate(words))
+
+
+def test_search_index_holds_the_payloads_as_text(hostile: Built) -> None:
+    """The hosted site's Pagefind index, field by field as the search box uses it.
+
+    search.js puts a result's excerpt in the page as HTML (cut from the fragment's
+    content, escaped by Pagefind's script, which is checked to still escape): it must
+    make no element but Pagefind's ``<mark>`` and show the content's exact text.  The
+    title, the other metadata and the filter values are set as text (``textContent``,
+    attribute values): they cannot run, but must be the record's exact plain texts (an
+    unescaped payload in the page Pagefind reads comes out cut or changed).  The URL and
+    anchor ids become links.  Then the payloads themselves, each as its exact text, and
+    nothing like markup in a content besides them.
+    """
+    from generator import search
+
+    site = hostile.site
+    assert PAGEFIND_ESCAPES in (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
+    docs = fragments(site)
+    records = {r.url: r for r in search.records(site)}
+    assert docs.keys() == records.keys()
+    found: list[str] = []
+    for url, doc in docs.items():
+        record = records[url]
+        made, text = shown_as_html(excerpt_of(doc["content"]))
+        found += [f"{url}: the excerpt makes {m}" for m in made if m != "<mark>"]
+        if text != doc["content"]:
+            found.append(f"{url}: the excerpt shows {text[:80]!r}, not the content's text")
+        meta = {"title": record.title, **{k: v for k, v in record.meta.items() if v}}
+        # Pagefind's own: the page's first image (search.js shows neither)
+        image = {k: doc["meta"].pop(k) for k in PAGEFIND_IMAGE_META if k in doc["meta"]}
+        if doc["meta"] != meta:
+            found.append(f"{url}: meta {doc['meta']} != {meta}")
+        if BAD_SCHEME.match(scheme_of(image.get("image", ""))):
+            found.append(f"{url}: an image from {image['image']!r}")
+        filters = search._stored_filters(record.filters)
+        if doc["filters"] != {k: v for k, v in filters.items() if v}:
+            found.append(f"{url}: filters {doc['filters']} != {filters}")
+        for anchor in doc.get("anchors", []):
+            if not re.fullmatch(r"[\w-]*", str(anchor.get("id") or "")):
+                found.append(f"{url}: anchor id {anchor['id']!r}")
+        if BAD_SCHEME.match(scheme_of(url)) or not url.startswith("/"):
+            found.append(f"{url}: a link to {url!r}")
     assert not found, "\n".join(found[:20])
+
+    def content(url: str) -> str:
+        return norm(docs[url]["content"])
+
+    def markup_besides_payloads(url: str) -> list[str]:
+        """What looks like markup in a content once its payloads (as text) are taken out."""
+        rest = content(url)
+        for where in SEED_FIELDS + ENTITY_FIELDS:
+            rest = rest.replace(norm(payload(where)), " ")
+        return re.findall(r"<[^<>]*>?", rest)
+
+    briefing = "/briefings/hostile/"
+    assert docs[briefing]["meta"]["title"] == payload("title")
+    indexed = [w for w in SEED_FIELDS if w not in ("title", "event title")]
+    missing = [w for w in indexed if norm(payload(w)) not in content(briefing)]
+    assert not missing, f"not in the briefing's content as text: {missing}"
+    (event,) = [u for u in docs if u.startswith(f"{briefing}#ev-")]
+    assert docs[event]["meta"]["title"] == payload("event title")
+    # an event's record is text made by the generator: its title, date and entities
+    assert docs[event]["content"] == " ".join(
+        [payload("event title"), "August 2025", payload("entity name")]
+    )
+    card = "/entities/evil/"
+    assert docs[card]["meta"]["title"] == payload("entity name")
+    on_card = [w for w in ENTITY_FIELDS if w != "entity name"]
+    missing = [w for w in on_card if norm(payload(w)) not in content(card)]
+    assert not missing, f"not in the card's content as text: {missing}"
+    label = f"{payload('entity name')}|evil"
+    assert docs[briefing]["filters"]["entity-e"] == [label]
+    reported = "/briefings/hostile-source/"
+    assert docs[reported]["meta"]["source"] == payload("entity name")
+    assert docs[reported]["filters"]["source"] == [label]
+    for url in (briefing, card, reported):
+        assert not markup_besides_payloads(url), (url, markup_besides_payloads(url))
 
 
 def test_json_exports_hold_the_payloads_verbatim(hostile: Built) -> None:
@@ -1317,7 +1416,7 @@ def test_failure_while_replacing_site_leaves_docs_as_they_were(tmp_path: Path, m
     root = write_project(tmp_path / "p", dict(GOOD_FILES))
     before = _good_build(root)
 
-    def busy(new: Path, target: Path, kept: object, scratch: Path) -> None:
+    def busy(new: Path, target: Path, kept: object, scratch: Path, **options: object) -> None:
         raise OSError(errno.EBUSY, "Device or resource busy", str(target))
 
     monkeypatch.setattr(pipeline, "update_site", busy)
@@ -1677,8 +1776,28 @@ def test_each_problem_is_one_line_even_in_ci(
 # --- the payloads in a real browser ---------------------------------------------------------------
 
 
+#: Marks each image once its load or error event has been dispatched.  The capturing
+#: listener runs first, but the page cannot read the mark before the dispatch (an
+#: ``onerror=alert(1)`` included) has finished: what has a mark has done what it would.
+IMAGE_EVENTS = """
+window.__bfImagesDone = new WeakSet();
+for (const type of ["load", "error"]) {
+  window.addEventListener(type, (event) => {
+    if (event.target instanceof HTMLImageElement) window.__bfImagesDone.add(event.target);
+  }, true);
+}
+"""
+#: Every image under the selector has loaded or failed (one without a source never will).
+IMAGES_SETTLED = """(selector) => Array.from(document.querySelectorAll(`${selector} img`))
+  .every((img) => !img.getAttribute("src") || window.__bfImagesDone.has(img))"""
+
+
 def test_no_payload_runs_in_a_browser(hostile: Built) -> None:
-    """Every page with a payload, and a search for one, in headless Chromium: no dialog opens."""
+    """Every page with a payload, and a search for one, in headless Chromium: no dialog opens.
+
+    The searches wait for what shows they are done (the results listed with their
+    excerpts, every image in them loaded or failed), never for a fixed time, so a slow
+    machine waits longer rather than looking before a payload could run."""
     if not CHROMIUM.exists():
         pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
     dialogs: list[str] = []
@@ -1697,17 +1816,24 @@ def test_no_payload_runs_in_a_browser(hostile: Built) -> None:
         context.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
         )
+        context.add_init_script(IMAGE_EVENTS)
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
         for url in urls:
             page.goto(base + url)
-            page.wait_for_load_state("load")
+            page.wait_for_load_state("load")  # the page's own images have loaded or failed
             page.mouse.move(5, 5)
             page.mouse.move(640, 400)
         page.goto(base)
         page.keyboard.press("/")  # the search box's shortcut
         page.locator("#bf-search-input").press_sequentially("alert", delay=20)
-        page.wait_for_timeout(1500)
+        # the box is drawn for this query (a slow machine may draw it for "al" first)
+        page.locator('#bf-search-results a.bf-search__all[href*="q=alert"]').wait_for()
+        assert page.locator("#bf-search-results .bf-result").count() > 0, "nothing found"
+        page.wait_for_function(IMAGES_SETTLED, arg="#bf-search-results")
         page.goto(base + "explore/?q=alert")  # results with excerpts, and facets
-        page.wait_for_timeout(1500)
+        page.wait_for_function(EXPLORE_SETTLED)
+        status = page.locator(".bf-explore__status").inner_text()
+        assert not status.startswith("0 results"), status
+        page.wait_for_function(IMAGES_SETTLED, arg="#bf-explore")
     assert not dialogs, f"{len(dialogs)} dialogs opened: {sorted(set(dialogs))[:10]}"
