@@ -7,7 +7,9 @@ SHA-256, and keeps the script in ``.cache/axe/`` (``make clean`` removes it).
 A later run uses the cached copy only if its bytes still match the SHA-256.
 The same pinning and the same download (``install_pinned``) as the offline bundle's shim
 (``generator/offline_assets.py``);
-a new version means changing the three constants together.
+a new version means changing the three constants together.  CI keeps ``.cache/axe/``
+between runs under a key made from ``VERSION`` and ``SCRIPT_SHA256``, read from this
+file by ``.github/workflows/test.yml`` (string literals, so it can read them unrun).
 
 ``python -m tests.axe`` fetches it ahead of time (for example before going offline).
 """
