@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site test check bundle serve lint golden clean
+.PHONY: install site test test-fast check bundle serve lint golden clean
 
 $(BIN)/briefing: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ site: $(BIN)/briefing
 ## test: create .venv if needed, install test extras, run the tests
 test: $(VENV)/.test-extras
 	$(BIN)/python -m pytest
+
+## test-fast: the unit-level tests (no site build, no browser), about a minute
+test-fast: $(VENV)/.test-extras
+	$(BIN)/python -m pytest -m "not slow" -q
 
 check: $(BIN)/briefing
 	$(BIN)/briefing check --strict

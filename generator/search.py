@@ -39,12 +39,13 @@ from typing import IO, Any
 
 import orjson
 
+from . import paths
 from .mkdocs_adapter import BuildFailed, MkDocsMissing
 from .progress import SILENT, Progress
 from .write import files_under, linked, plain_relative
 
 #: The browse page (a generated docs path).
-EXPLORE_DOC = "explore/index.md"
+EXPLORE_DOC = paths.EXPLORE_INDEX
 #: The search box's script in the built site (from the theme overrides).
 SCRIPT = "assets/briefing/search.js"
 #: Where the index goes inside the site.

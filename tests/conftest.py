@@ -76,3 +76,38 @@ def run_cli_fixture(monkeypatch: pytest.MonkeyPatch) -> RunCli:
     """:func:`invoke_cli`, with CI annotations switched off so output is the same everywhere."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return invoke_cli
+
+
+#: Modules whose tests build sites (MkDocs and Pagefind), drive a browser or run long
+#: property tests: ``make test-fast`` (``-m "not slow"``) leaves them out for the inner
+#: loop; ``make test`` (CI) runs everything.  A test elsewhere that builds a site carries
+#: ``@pytest.mark.slow`` itself.
+SLOW_MODULES = frozenset(
+    {
+        "test_accessibility",
+        "test_browser",
+        "test_browser_claims",
+        "test_build",
+        "test_builders",
+        "test_cache",
+        "test_ci_cache",
+        "test_file_modes",
+        "test_fuzz",
+        "test_hostile",
+        "test_incremental",
+        "test_incremental_settings",
+        "test_mkdocs_compat",
+        "test_offline_serve",
+        "test_progress",
+        "test_remote_images",
+        "test_search",
+        "test_serve",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__.rpartition(".")[2] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
