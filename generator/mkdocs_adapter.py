@@ -7,13 +7,14 @@ process with the project's own ``mkdocs.yml``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,9 +217,6 @@ def build(
         )
     _use(chosen)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if source_date_epoch is not None and not saved_epoch:
-        os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch
     try:
         from mkdocs import exceptions
         from mkdocs.config import load_config
@@ -229,6 +227,103 @@ def build(
     options: dict[str, Any] = dict(overrides or {})
     if directory_urls is not None:
         options["use_directory_urls"] = directory_urls
+    with _mkdocs_logging(progress, verbose, docs_dir), _epoch(source_date_epoch):
+        try:
+            from . import mkdocs_compat
+
+            untested = mkdocs_compat.untested()
+            if untested is not None:
+                # MkDocs' public build() on a whole docs folder: none of the engine's
+                # shortcuts (see mkdocs_compat), the same site but slower.
+                progress.close()
+                print(
+                    f"briefing: {untested} is not a version the fast site build was tested "
+                    "with; building the site with MkDocs' own build",
+                    file=sys.stderr,
+                )
+                if overlay is not None or hidden:
+                    docs_dir = _whole_docs(
+                        docs_dir, overlay, hidden, site_dir.parent / "docs-whole"
+                    )
+            progress.stage("MkDocs: loading mkdocs.yml")
+            config = load_config(
+                config_file=str(config_file),
+                docs_dir=str(docs_dir),
+                site_dir=str(site_dir),
+                strict=strict,
+                **options,
+            )
+            if untested is not None:
+                return _plain_build(config)
+            return _engine_build(
+                config,
+                generated=generated or {},
+                memo=memo,
+                previous_site=previous_site,
+                jobs=jobs,
+                overlay=overlay,
+                hidden=hidden,
+                keep_session=keep_session,
+            )
+        except exceptions.ConfigurationError as exc:
+            raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
+        except exceptions.Abort as exc:
+            raise BuildFailed(f"MkDocs stopped: {exc}".strip()) from None
+        except exceptions.MkDocsException as exc:
+            raise BuildFailed(f"MkDocs failed: {exc}".strip()) from None
+        except ModuleNotFoundError as exc:
+            raise MkDocsMissing(
+                f"a theme or plugin named in mkdocs.yml is not installed: {exc.name}"
+            ) from None
+        except Exception as exc:  # a plugin's or hook's own error is a failed build, not ours
+            raise BuildFailed(f"MkDocs failed: {type(exc).__name__}: {exc}") from None
+
+
+def _engine_build(
+    config: Any,
+    *,
+    generated: Mapping[str, str],
+    memo: Any,
+    previous_site: Path | None,
+    jobs: int,
+    overlay: Path | None,
+    hidden: frozenset[str],
+    keep_session: bool,
+) -> BuildReport:
+    """The site built page by page by :mod:`mkdocs_engine`, reusing what ``memo`` proves
+    unchanged in ``previous_site``."""
+    from . import mkdocs_engine
+
+    try:
+        previous = mkdocs_engine.memo_from_json(memo) if memo is not None else {}
+    except (ValueError, TypeError):
+        previous = {}
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        result = mkdocs_engine.run(
+            config,
+            generated=generated,
+            previous=previous,
+            previous_site=previous_site,
+            jobs=jobs,
+            overlay=overlay,
+            hidden=hidden,
+            keep_session=keep_session,
+        )
+    finally:
+        config.plugins.on_shutdown()
+    return BuildReport(
+        result.built,
+        result.reused,
+        mkdocs_engine.memo_to_json(result.memo),
+        result.kept,
+        {m.dest: m.sha for m in result.memo.values() if m.sha},
+    )
+
+
+@contextlib.contextmanager
+def _mkdocs_logging(progress: Progress, verbose: bool, docs_dir: Path) -> Iterator[None]:
+    """MkDocs' messages as single lines of ours, and its per-page messages as progress."""
     logger = logging.getLogger("mkdocs")
     handler = _OneLineHandler(progress)
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -243,75 +338,25 @@ def build(
         stage_logger.addHandler(counter)
         stage_logger.setLevel(logging.DEBUG)
     try:
-        from . import mkdocs_compat
-
-        untested = mkdocs_compat.untested()
-        if untested is not None:
-            # MkDocs' public build() on a whole docs folder: none of the engine's shortcuts
-            # (see mkdocs_compat), the same site but slower.
-            progress.close()
-            print(
-                f"briefing: {untested} is not a version the fast site build was tested with; "
-                "building the site with MkDocs' own build",
-                file=sys.stderr,
-            )
-            if overlay is not None or hidden:
-                docs_dir = _whole_docs(docs_dir, overlay, hidden, site_dir.parent / "docs-whole")
-        progress.stage("MkDocs: loading mkdocs.yml")
-        config = load_config(
-            config_file=str(config_file),
-            docs_dir=str(docs_dir),
-            site_dir=str(site_dir),
-            strict=strict,
-            **options,
-        )
-        if untested is not None:
-            return _plain_build(config)
-        from . import mkdocs_engine
-
-        try:
-            previous = mkdocs_engine.memo_from_json(memo) if memo is not None else {}
-        except (ValueError, TypeError):
-            previous = {}
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            result = mkdocs_engine.run(
-                config,
-                generated=generated or {},
-                previous=previous,
-                previous_site=previous_site,
-                jobs=jobs,
-                overlay=overlay,
-                hidden=hidden,
-                keep_session=keep_session,
-            )
-        finally:
-            config.plugins.on_shutdown()
-        return BuildReport(
-            result.built,
-            result.reused,
-            mkdocs_engine.memo_to_json(result.memo),
-            result.kept,
-            {m.dest: m.sha for m in result.memo.values() if m.sha},
-        )
-    except exceptions.ConfigurationError as exc:
-        raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
-    except exceptions.Abort as exc:
-        raise BuildFailed(f"MkDocs stopped: {exc}".strip()) from None
-    except exceptions.MkDocsException as exc:
-        raise BuildFailed(f"MkDocs failed: {exc}".strip()) from None
-    except ModuleNotFoundError as exc:
-        raise MkDocsMissing(
-            f"a theme or plugin named in mkdocs.yml is not installed: {exc.name}"
-        ) from None
-    except Exception as exc:  # a plugin's or hook's own error is a failed build, not our bug
-        raise BuildFailed(f"MkDocs failed: {type(exc).__name__}: {exc}") from None
+        yield
     finally:
         stage_logger.removeHandler(counter)
         stage_logger.setLevel(stage_level)
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
-        if saved_epoch is None:
+
+
+@contextlib.contextmanager
+def _epoch(source_date_epoch: str | None) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set for the build (unless the environment sets one): the dates
+    MkDocs stamps into the sitemap and its gzip header, for reproducible output."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if source_date_epoch is not None and not saved:
+        os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch
+    try:
+        yield
+    finally:
+        if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
