@@ -36,6 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 import orjson
 
@@ -144,6 +145,9 @@ class Record:
     html: str = ""
     text: str = ""
     day: str = ""  # for the order: newest first
+    #: Pagefind's ``date`` sort key: browsing lists each shard's records by it (newest
+    #: first) and the shards one after another (see :func:`_browse_keys`)
+    sort: str = ""
     #: The built page (briefings, entity cards) whose article :meth:`article` reads when
     #: ``html`` was not read up front (a path string: 20,000 ``Path`` objects cost a
     #: noticeable part of an edit), and its path in the site (for its digest).
@@ -215,7 +219,7 @@ def _page_file(url: str) -> str:
 
 
 #: The data exports the records are read from (``data/<name>.json``).
-RECORD_EXPORTS = ("briefings", "entities", "events")
+RECORD_EXPORTS = ("briefings", "entities", "events", "claims")
 
 
 def records(
@@ -261,7 +265,7 @@ def export_records(read: Callable[[str], bytes]) -> list[Record]:
     gives the bytes of ``data/<name>.json``, for each of :data:`RECORD_EXPORTS`): their
     pages are named but not looked up, so this can run before the site is built."""
     try:
-        briefings, entities, events = (orjson.loads(read(name)) for name in RECORD_EXPORTS)
+        briefings, entities, events, threads = (orjson.loads(read(name)) for name in RECORD_EXPORTS)
     except (OSError, ValueError) as exc:
         raise SearchFailed(f"search index: cannot read the site's data exports: {exc}") from None
     name_of = {e["id"]: str(e["name"]) for e in entities}
@@ -279,10 +283,18 @@ def export_records(read: Callable[[str], bytes]) -> list[Record]:
     def types(ids: list[str]) -> list[str]:
         return sorted({type_of[i] for i in ids if i in type_of})
 
+    later = _later_words(threads, name)
     dated: list[Record] = []
     for b in briefings:
-        statuses = sorted({c["status"] for c in b["claims"]})
-        claims = ";".join(f"claim-{n}:{c['status']}" for n, c in enumerate(b["claims"], 1))
+        words = [
+            (n, c["status"], later.get(c["id"] or f"{b['slug']}#claim-{n}"))
+            for n, c in enumerate(b["claims"], 1)
+        ]
+        statuses = sorted({s for _, status, word in words for s in (status, *(word or ())[:1])})
+        claims = ";".join(
+            f"claim-{n}:{status}" + (f":{word[0]}:{quote(word[1])}" if word else "")
+            for n, status, word in words
+        )
         dated.append(
             Record(
                 url="/" + b["url"],
@@ -338,8 +350,9 @@ def export_records(read: Callable[[str], bytes]) -> list[Record]:
                 day=date["earliest"] or date["latest"] or "",
             )
         )
-    # Newest first: without a query, Pagefind lists results in the order they were added.
+    # Newest first: the shards are cut from this order, and browsing sorts by its keys.
     dated.sort(key=lambda r: r.day, reverse=True)
+    _browse_keys(dated)
     cards = [
         Record(
             url="/" + e["url"],
@@ -356,6 +369,43 @@ def export_records(read: Callable[[str], bytes]) -> list[Record]:
         for e in sorted(entities, key=lambda e: str(e["name"]).casefold())
     ]
     return dated + cards
+
+
+def _browse_keys(dated: list[Record]) -> None:
+    """Each dated record's sort key, in the order of ``dated`` (newest first): its day,
+    then its place among that day's records, so that sorting the keys in descending
+    order gives that order back.  Not a number (Pagefind would sort numbers as floats,
+    which cannot tell a day's records apart), and a record's key moves only when its
+    own day's records change, so an edit still re-indexes only its own shard."""
+    place = 0
+    for i, record in enumerate(dated):
+        place = place + 1 if i and dated[i - 1].day == record.day else 0
+        record.sort = f"{record.day}~{max(9999 - place, 0):04d}"
+
+
+def _later_words(
+    threads: list[dict[str, Any]], name: Callable[[str], str]
+) -> dict[str, tuple[str, str]]:
+    """Claim key → (where its thread stands now, who said so), for every claim whose thread
+    now stands elsewhere than the claim's own status because of later word (a report
+    later confirmed: its briefing is found under "confirmed" too, and says so)."""
+    out: dict[str, tuple[str, str]] = {}
+    for thread in threads:
+        claims = {c["key"]: c for c in thread["claims"]}
+        latest = [claims[k] for k in thread["latest"] if k in claims]
+        word = next(
+            (c for c in latest if c["status"] == thread["status"]), latest[-1] if latest else None
+        )
+        if word is None:
+            continue
+        by = word["by"]
+        who = name(by["entity"]) if by.get("entity") else str(by.get("text") or "")
+        if thread["status"] == "contested":  # the latest words disagree: no one has the last
+            who = ""
+        for c in thread["claims"]:
+            if c["key"] not in thread["latest"] and c["status"] != thread["status"]:
+                out[c["key"]] = (thread["status"], who)
+    return out
 
 
 def _stored_filters(filters: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -379,6 +429,8 @@ def _page_html(record: Record) -> str:
     for key, values in _stored_filters(record.filters).items():
         for value in values:
             parts.append(f'<span data-pagefind-filter="{key}">{html.escape(value)}</span>')
+    if record.sort:
+        parts.append(f'<span data-pagefind-sort="date">{html.escape(record.sort)}</span>')
     parts.append("</div>")
     return f"<html><body>{''.join(parts)}<main>{record.article()}</main></body></html>"
 
@@ -531,7 +583,7 @@ class Shard:
                 contents = (
                     _page_html(record)
                     if digest is None
-                    else [record.title, record.meta, record.filters, digest(record)]
+                    else [record.title, record.meta, record.filters, record.sort, digest(record)]
                 )
                 yield (
                     {
@@ -550,7 +602,7 @@ class Shard:
                         "language": language,
                         "meta": {"title": record.title, **record.meta},
                         "filters": _stored_filters(record.filters),
-                        "sort": None,
+                        "sort": {"date": record.sort} if record.sort else None,
                     }
                 )
 

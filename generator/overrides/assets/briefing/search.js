@@ -59,41 +59,100 @@ function siteRoot() {
 
 // The index is split into shards, each a Pagefind index of its own (so a build
 // re-indexes only the shards whose records changed); pagefind/shards.json lists
-// their folders, newest records first, and one Pagefind instance searches them all.
-// Pagefind fixes a merged shard's ranking when it is merged, so browsing (every
-// result ranked alike, which keeps the shards' order: newest first) and searching
-// (ranked by relevance) each get their own instance, made when first needed.
+// their folders, newest records first: each shard holds a run of consecutive days.
+// Searching (ranked by relevance) merges them into one Pagefind instance.  Browsing
+// (no words) sorts each shard by its records' date keys and lists the shards one
+// after another: Pagefind's merged search orders results by score alone, and the
+// shards' scores for the browse word differ, which once interleaved them.
 let module = null;
 const instances = {};
+function loadPagefind() {
+  if (!module) {
+    const root = siteRoot();
+    module = Promise.all([
+      import(new URL("pagefind/pagefind.js", root).href),
+      fetch(new URL("pagefind/shards.json", root)).then((r) => r.json()),
+    ]);
+  }
+  return module;
+}
 function pagefind(browse = false) {
   const mode = browse ? "browse" : "query";
   if (!instances[mode]) {
-    const root = siteRoot();
-    if (!module) {
-      module = Promise.all([
-        import(new URL("pagefind/pagefind.js", root).href),
-        fetch(new URL("pagefind/shards.json", root)).then((r) => r.json()),
-      ]);
-    }
-    instances[mode] = module.then(async ([pf, shards]) => {
+    instances[mode] = loadPagefind().then(async ([pf, shards]) => {
+      const root = siteRoot();
       const folder = (name) => new URL(`pagefind/${name}/`, root).pathname;
       // In the page rather than a worker: the worker is a second copy of the script (41 KB),
       // and a search takes milliseconds.
       const common = { baseUrl: root.pathname, excerptLength: 24, ranking: browse ? NEUTRAL : DEFAULT_RANKING };
-      const instance = pf.createInstance({ ...common, basePath: folder(shards[0]), noWorker: true });
-      await instance.init();
-      // merged in the list's order: equal scores keep it
-      for (const name of shards.slice(1)) await instance.mergeIndex(folder(name), common);
-      return instance;
+      const make = async (name) => {
+        const instance = pf.createInstance({ ...common, basePath: folder(name), noWorker: true });
+        await instance.init();
+        return instance;
+      };
+      if (!browse) {
+        const instance = await make(shards[0]);
+        for (const name of shards.slice(1)) await instance.mergeIndex(folder(name), common);
+        return instance;
+      }
+      const each = await Promise.all(shards.map(make));
+      return { search: (term, options) => browseShards(each, term, options) };
     });
   }
   return instances[mode];
+}
+// Every shard searched, each sorted newest first by its date keys, the lists joined in
+// the shards' order; the filters' counts added up as Pagefind's own merge does.
+async function browseShards(each, term, options) {
+  const found = await Promise.all(each.map((i) => i.search(term, { ...options, sort: { date: "desc" } })));
+  const add = (key) => {
+    const out = {};
+    for (const f of found) {
+      for (const [facet, values] of Object.entries(f[key] || {})) {
+        const into = out[facet] || (out[facet] = {});
+        for (const [value, n] of Object.entries(values)) into[value] = (into[value] || 0) + n;
+      }
+    }
+    return out;
+  };
+  return {
+    results: found.flatMap((f) => f.results),
+    filters: add("filters"),
+    totalFilters: add("totalFilters"),
+    unfilteredResultCount: found.reduce((n, f) => n + f.unfilteredResultCount, 0),
+  };
 }
 // Browsing without a query searches for the word every dated record carries.
 async function runSearch(query, options) {
   const browse = !query;
   const pf = await pagefind(browse);
   return pf.search(browse ? BROWSE_WORD : query, options);
+}
+
+// An entity's name, alias or id finds its card first: the build writes every name into
+// one of NAME_BUCKETS small files (explore/names/<n>.json, by a sum of the name's code
+// points, as generator/pages/explore.py does), and a query equal to one shows the card
+// as the best match above the ranked results, however many pages name the entity.
+const NAME_BUCKETS = 32;
+const nameFiles = {};
+function nameKey(text) {
+  return text.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+}
+async function cardsNamed(query) {
+  const key = nameKey(query || "");
+  if (!key) return [];
+  let sum = 0;
+  for (const ch of key) sum += ch.codePointAt(0);
+  const bucket = sum % NAME_BUCKETS;
+  if (!nameFiles[bucket]) {
+    nameFiles[bucket] = fetch(new URL(`explore/names/${bucket}.json`, siteRoot()))
+      .then((r) => (r.ok ? r.json() : {}))
+      .catch(() => ({}));
+  }
+  const found = (await nameFiles[bucket])[key] || [];
+  return found.map(([url, title, type]) => ({
+    url: new URL(url, siteRoot()).pathname, excerpt: "", meta: { kind: "entity", type, title },
+  }));
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -130,13 +189,19 @@ function kindLabel(meta) {
 }
 
 // Claims of a briefing that the query matched (by the words' positions) or whose
-// status is chosen: [{anchor, status, text}].
+// status, or the later word on it, is chosen: [{anchor, status, later, by, text}].
+// The metadata has "claim-N:status" for each claim, with ":later status:who" when
+// later word moved its thread elsewhere (a report later confirmed).
 function claimsOf(data, statuses) {
   const status = {};
+  const later = {};
   for (const part of (data.meta.claims || "").split(";")) {
-    const [anchor, value] = part.split(":");
-    if (anchor) status[anchor] = value;
+    const [anchor, value, now, by] = part.split(":");
+    if (!anchor) continue;
+    status[anchor] = value;
+    if (now) later[anchor] = { status: now, by: decodeURIComponent(by || "") };
   }
+  const chosen = (a) => statuses.includes(status[a]) || (later[a] && statuses.includes(later[a].status));
   const anchors = (data.anchors || []).filter((a) => a.id && a.id.startsWith("claim-"));
   const all = (data.anchors || []).slice().sort((a, b) => a.location - b.location);
   const hit = new Set();
@@ -149,8 +214,9 @@ function claimsOf(data, statuses) {
     if (current && current.id.startsWith("claim-")) hit.add(current.id);
   }
   return anchors
-    .filter((a) => hit.has(a.id) || (statuses.length && statuses.includes(status[a.id])))
-    .map((a) => ({ anchor: a.id, status: status[a.id] || "", text: (a.text || "").trim() }));
+    .filter((a) => hit.has(a.id) || (statuses.length && chosen(a.id)))
+    .map((a) => ({ anchor: a.id, status: status[a.id] || "", later: later[a.id] || null,
+      text: (a.text || "").trim() }));
 }
 
 function resultItem(data, statuses, browsing = false, tag = "li") {
@@ -167,8 +233,12 @@ function resultItem(data, statuses, browsing = false, tag = "li") {
     if (claims.length) {
       const list = el("ul", { class: "bf-result__claims" });
       for (const c of claims.slice(0, 4)) {
+        const word = c.later
+          ? el("span", { class: "bf-result__later", text: `; later ${c.later.status.replace(/-/g, " ")}`
+            + (c.later.by ? ` by ${c.later.by}` : " (the latest words disagree)") })
+          : null;
         list.append(el("li", {},
-          el("span", { class: `bf-status bf-status-${c.status}`, text: c.status.replace(/-/g, " ") }), " ",
+          el("span", { class: `bf-status bf-status-${c.status}`, text: c.status.replace(/-/g, " ") }), word, " ",
           el("a", { href: `${data.url}#${c.anchor}`, text: c.text || "claim" })));
       }
       item.append(list);
@@ -205,10 +275,12 @@ function headerSearch(form) {
     const query = input.value.trim();
     const ticket = ++asked;
     if (!query) { close(); return; }
-    const search = await runSearch(query, {});
+    const [search, cards] = await Promise.all([runSearch(query, {}), cardsNamed(query)]);
     if (ticket !== asked || !search) return;
-    const shown = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
+    const ranked = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
     if (ticket !== asked) return;
+    const pinned = new Set(cards.map((c) => c.url));
+    const shown = [...cards, ...ranked.filter((d) => !pinned.has(d.url))].slice(0, 6);
     box.replaceChildren();
     const list = el("ul", { class: "bf-search__list" });
     for (const data of shown) list.append(resultItem(data, []));
@@ -270,6 +342,7 @@ async function explore(mount) {
     placeholder: "Words to look for (optional)", value: state.q, autocomplete: "off" });
   const status = el("p", { class: "bf-explore__status", role: "status", "aria-live": "polite" });
   const facets = el("div", { class: "bf-explore__facets" });
+  const best = el("ul", { class: "bf-explore__best", "aria-label": "Best match", hidden: true });
   const list = el("ol", { class: "bf-explore__results" });
   const more = el("button", { type: "button", class: "md-button bf-explore__more", hidden: true, text: "Show more" });
   const clear = el("button", { type: "button", class: "bf-explore__clear", text: "Clear all" });
@@ -278,7 +351,7 @@ async function explore(mount) {
       el("label", { for: "bf-explore-q", class: "bf-explore__label", text: "Search" }), input, clear),
     el("div", { class: "bf-explore__body" },
       el("aside", { class: "bf-explore__aside", "aria-label": "Filters" }, facets),
-      el("section", { class: "bf-explore__main", "aria-label": "Results" }, status, list, more)));
+      el("section", { class: "bf-explore__main", "aria-label": "Results" }, status, best, list, more)));
 
   const valueFor = (facet, id) => Object.keys(all[facet] || {}).find((v) => valueId(facet, v) === id);
   const expanded = new Set();
@@ -408,8 +481,15 @@ async function explore(mount) {
     if (push) writeState(state);
     status.textContent = "Searching…";
     await loadValues();
-    const search = await runSearch(state.q, { filters: filters() });
+    // the card an exact name finds, unless a chosen kind or type leaves entities out
+    const kinds = state.chosen.kind;
+    const named = state.q && (!kinds.length || kinds.includes("entity")) ? cardsNamed(state.q) : [];
+    const [search, cards] = await Promise.all([runSearch(state.q, { filters: filters() }), named]);
     if (mine !== ticket) return;
+    const types = state.chosen.type;
+    const matching = cards.filter((c) => !types.length || types.includes(c.meta.type));
+    best.replaceChildren(...matching.map((c) => resultItem(c, [])));
+    best.hidden = !matching.length;
     results = search ? search.results : [];
     shown = 0;
     list.replaceChildren();

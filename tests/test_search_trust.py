@@ -1,0 +1,290 @@
+"""Search readers can trust at any size, in a real browser (issue: "newest first means
+newest first, a name finds its card").
+
+* Browsing without a query lists every shard's briefings and events newest first,
+  and "Show more" goes on in order, on a project of real shard sizes (2,000 seeds,
+  thousands of records in several shards) whose file order is unrelated to dates.
+* A query that is an entity's name, one of its aliases or its id shows its card
+  first, for the most-mentioned entities as for random ones.
+* A briefing whose claim was later confirmed is found under "confirmed" too, and
+  its result says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from generator import search
+from generator.model import Corpus
+from generator.pipeline import check
+from generator.project import Project
+from tests.helpers import CHROMIUM, ROOT, chromium, run, serve_folder
+from tests.test_search import Served, Tab, _count, _results, _settle, _tab
+
+pytestmark = pytest.mark.slow
+
+SEEDS = 2000
+#: Bytes of the one names file a query downloads (the ranked search's own budget is
+#: test_search.QUERY_BUDGET; docs/performance.md measures both at 10,000 seeds).
+NAMES_BUDGET = 16 * 1024
+
+
+def _shuffle_file_names(root: Path) -> None:
+    """Give every seed a file name (its slug) that sorts unrelated to its date, and point
+    every reference to it at the new name."""
+    renamed: dict[str, str] = {}
+    for path in sorted((root / "seeds").rglob("*.md")):
+        slug = path.stem
+        new = f"{hashlib.sha1(slug.encode()).hexdigest()[:6]}-{slug}"[:100].rstrip("-")
+        renamed[slug] = new
+        path.rename(path.with_name(f"{new}.md"))
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, renamed)) + r")\b")
+    for path in (root / "seeds" / "entities").glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        changed = pattern.sub(lambda m: renamed[m.group(1)], text)
+        if changed != text:
+            path.write_text(changed, encoding="utf-8")
+
+
+def _corpus(root: Path) -> Corpus:
+    checked = check(Project.open(root), drafts=False)
+    assert checked.corpus is not None, [str(p) for p in checked.problems.errors][:5]
+    return checked.corpus
+
+
+@pytest.fixture(scope="session")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A 2,000-seed synthetic project (bench/synth.py: Zipf-like popularity) with file
+    names unrelated to dates, its search index in shards of 1,000 records."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    root = tmp_path_factory.mktemp("search-large") / "project"
+    synth.make_project(root, SEEDS)
+    _shuffle_file_names(root)
+    # shards of a thousand records, the smallest the default makes: four of them here
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  briefing:\n" in text
+    config.write_text(
+        text.replace("\n  briefing:\n", "\n  briefing:\n    search_shard_records: 1000\n", 1),
+        encoding="utf-8",
+    )
+    code, out, err = run(root, "build")
+    assert code == 0, out + err[-2000:]
+    corpus = _corpus(root)
+    with serve_folder(root / "site") as url:
+        yield Served(root, url, corpus, {e.id: e.name for e in corpus.entities.values()})
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
+    with chromium() as b:
+        yield b
+
+
+@contextlib.contextmanager
+def _opened(browser: object) -> Iterator[Tab]:
+    """A fresh tab, closed with its context afterwards (a long run of browser tests
+    otherwise keeps every tab's pages alive)."""
+    tab = _tab(browser)
+    try:
+        yield tab
+    finally:
+        tab.page.context.close()  # type: ignore[attr-defined]
+
+
+def _newest_first(root: Path) -> list[search.Record]:
+    """The dated records of the built site in the order browsing must list them."""
+
+    def read(name: str) -> bytes:
+        return (root / "site" / "data" / f"{name}.json").read_bytes()
+
+    return [r for r in search.export_records(read) if r.kind != "entity"]
+
+
+def _browse(page: object, url: str, pages: int) -> list[str]:
+    """The hrefs /explore/ lists at ``url`` after "Show more" ``pages - 1`` times."""
+    page.goto(url)  # type: ignore[attr-defined]
+    shown = _results(page)
+    for n in range(2, pages + 1):
+        total = _count(page)
+        if len(shown) >= total:
+            break
+        page.locator(".bf-explore__more").click()  # type: ignore[attr-defined]
+        # the next page's last result is there (each page appends 20 at once)
+        last = min(20 * n, total) - 1
+        page.locator(".bf-explore__results > .bf-result").nth(last).wait_for()  # type: ignore[attr-defined]
+        shown = _results(page)
+    return shown
+
+
+def _shards(root: Path) -> list[list[str]]:
+    """The dated records' URLs of each shard of the built site, newest shard first."""
+    records = search.export_records(lambda name: (root / "site/data" / f"{name}.json").read_bytes())
+    size = search.shard_size(sum(r.kind != "entity" for r in records))
+    planned = search.plan_shards(records, 1000 if size > 1000 else size)
+    return [[r.url for r in s.records if r.kind != "entity"] for s in planned]
+
+
+def test_browsing_lists_every_shard_newest_first(large: Served, browser: object) -> None:
+    """Past the newest shard's records the list goes on with the next newest shard's (the
+    merged index once went on with whichever shard scored the browse word highest)."""
+    shards = _shards(large.root)
+    assert len(shards) >= 4, [len(s) for s in shards]
+    listed = (large.root / "site/pagefind/shards.json").read_text(encoding="utf-8")
+    assert listed.count('"d') == len(shards)
+    expected = [r.url for r in _newest_first(large.root)]
+    assert [u for s in shards for u in s] == expected
+    days = [r.day for r in _newest_first(large.root)]
+    assert days == sorted(days, reverse=True)
+    pages = len(shards[0]) // 20 + 3  # into the second shard by two pages at least
+    with _opened(browser) as tab:
+        shown = _browse(tab.page, f"{large.url}explore/", pages=pages)
+        count = _count(tab.page)
+    assert len(shown) == 20 * pages
+    assert shown == expected[: 20 * pages]
+    assert count == len(expected)
+
+
+def test_browsing_with_a_filter_keeps_the_order(large: Served, browser: object) -> None:
+    """A filter that leaves a few records in every shard: they come newest first."""
+    records = _newest_first(large.root)
+    shard_of = {url: n for n, urls in enumerate(_shards(large.root)) for url in urls}
+
+    def urls(eid: str) -> list[str]:
+        return [r.url for r in records if any(v.endswith(f"|{eid}") for v in r.filters["entity"])]
+
+    def spread(eid: str) -> tuple[int, int]:
+        found = urls(eid)
+        return len({shard_of[u] for u in found}), -len(found)
+
+    few = [e for e in large.corpus.entities if 10 <= len(urls(e)) <= 40]
+    entity = max(few, key=spread)
+    assert spread(entity)[0] >= 3, "the entity's records should be in several shards"
+    expected = urls(entity)
+    with _opened(browser) as tab:
+        shown = _browse(tab.page, f"{large.url}explore/?entity={entity}", pages=2)
+    assert shown == expected
+
+
+def _first_result(page: object) -> str:
+    _settle(page)
+    return str(
+        page.locator(".bf-explore__main a.bf-result__title").first.get_attribute("href")  # type: ignore[attr-defined]
+    )
+
+
+def _ranked_entities(corpus: Corpus) -> list[str]:
+    """The 20 most-mentioned entities and 20 others at random (fixed seed)."""
+    by_mentions = sorted(corpus.entities, key=lambda e: (-len(corpus.mentions.get(e, [])), e))
+    top = by_mentions[:20]
+    rest = sorted(set(corpus.entities) - set(top))
+    return top + random.Random("cards").sample(rest, 20)
+
+
+def test_a_name_finds_its_card_first(large: Served, browser: object) -> None:
+    """For the 20 most-mentioned entities and 20 random ones: the name, the first alias and
+    the id each put the card first (docs/performance.md reports the count)."""
+    corpus = large.corpus
+    missed = []
+    checked = 0
+    ranked = _ranked_entities(corpus)
+    # every name; the aliases and ids of the five most mentioned and five random ones
+    every = set(ranked[:5] + ranked[20:25])
+    with _opened(browser) as tab:
+        for eid in ranked:
+            queries = _queries(corpus, eid) if eid in every else [corpus.entities[eid].name]
+            missed += _card_queries(tab, large, eid, queries)
+            checked += len(queries)
+    assert any(
+        re.search(r"[\u4e00-\u9fff]", a) for e in corpus.entities.values() for a in e.aliases
+    )
+    assert missed == [], f"{len(missed)} of {checked} missed: {missed[:10]}"
+
+
+def _queries(corpus: Corpus, eid: str) -> list[str]:
+    """An entity's name, its first alias and its id."""
+    e = corpus.entities[eid]
+    return list(dict.fromkeys([e.name, *e.aliases[:1], eid]))
+
+
+def _card_queries(tab: Tab, large: Served, eid: str, queries: list[str]) -> list[str]:
+    """The ``queries`` that do not show the card first; each downloads one small names
+    file."""
+    page = tab.page
+    card = f"/entities/{eid}/"
+    missed = []
+    for query in queries:
+        tab.fetched.clear()
+        page.goto(f"{large.url}explore/?q={quote(query)}")  # type: ignore[attr-defined]
+        first = _first_result(page)
+        if first != card:
+            missed.append(f"{query!r}: {first} (want {card})")
+        names = [n for url, n in tab.fetched.items() if "/explore/names/" in url]
+        assert len(names) == 1 and names[0] <= NAMES_BUDGET, (query, names)
+    return missed
+
+
+def test_the_header_box_shows_the_card_first(large: Served, browser: object) -> None:
+    corpus = large.corpus
+    eid = _ranked_entities(corpus)[0]
+    with _opened(browser) as tab:
+        page = tab.page
+        page.goto(f"{large.url}")  # type: ignore[attr-defined]
+        box = page.locator("form[data-bf-search] input[name=q]")  # type: ignore[attr-defined]
+        box.fill(corpus.entities[eid].name)
+        first = page.locator(".bf-search__results a.bf-result__title").first  # type: ignore[attr-defined]
+        first.wait_for()
+        assert first.get_attribute("href") == f"/entities/{eid}/"
+
+
+# --- later word in the claim-status facet -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def claims_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("search-claims") / "project"
+    shutil.copytree(ROOT / "tests/data/claims-project", root)
+    code, out, err = run(root, "build")
+    assert code == 0, out + err[-2000:]
+    corpus = _corpus(root)
+    with serve_folder(root / "site") as url:
+        yield Served(root, url, corpus)
+
+
+def test_a_report_later_confirmed_is_found_under_confirmed(
+    claims_site: Served, browser: object
+) -> None:
+    corpus = claims_site.corpus
+    later = [
+        (b, c)
+        for b in corpus.briefings
+        for c in b.claims
+        if c.status == "reported" and corpus.thread_of[c.key].status == "confirmed"
+    ]
+    assert later, "the claims project has a report later confirmed"
+    with _opened(browser) as tab:
+        page = tab.page
+        shown = _browse(page, f"{claims_site.url}explore/?status=confirmed", pages=1)
+        for b, _claim in later:
+            assert f"/briefings/{b.slug}/" in shown
+            item = page.locator(".bf-explore__results > .bf-result").filter(  # type: ignore[attr-defined]
+                has=page.locator(f'a.bf-result__title[href="/briefings/{b.slug}/"]')  # type: ignore[attr-defined]
+            )
+            text = item.inner_text()
+            assert re.search(r"reported; later confirmed by \S", text), text
