@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -61,16 +62,21 @@ def _ordinal(day: datetime.date) -> int:
     return day.toordinal()
 
 
-def _ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str, str]]:
-    """Axis ticks ``(day, label, year label)``: months, quarters or years depending on the span.
+def _ticks(
+    start: datetime.date, end: datetime.date, most: int | None = None
+) -> list[tuple[datetime.date, str, str]]:
+    """Axis ticks ``(day, label, year label)``: months, quarters or years depending on the span
+    (and at most ``most`` of them: a narrow drawing steps over years).
 
     The year label (on a row of its own above) is set on a year's first tick and on the first tick.
     """
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     step = 1 if months <= 18 else 3 if months <= 60 else 12
+    if most is not None:
+        step = next(s for s in (1, 3, 12, 24, 60, 120, 1200) if s >= step and months / s <= most)
     ticks: list[tuple[datetime.date, str, str]] = []
     y, m = start.year, start.month
-    if step == 12:
+    if step >= 12:
         m = 1
     elif step == 3:
         m = (m - 1) // 3 * 3 + 1
@@ -78,7 +84,7 @@ def _ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date
         day = datetime.date(y, m, 1)
         if day >= start:
             year = str(y) if m == 1 or not ticks else ""
-            if step == 12:
+            if step >= 12:
                 label, year = str(y), ""
             elif step == 3:
                 label = f"Q{(m - 1) // 3 + 1}"
@@ -96,10 +102,25 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
 
     Exact days are dots; a fuzzy date is a bar over its whole span; approximate
     dates have a dashed outline, uncertain ones are pale with a "?"; an open
-    end fades out at the edge.
+    end fades out at the edge.  Two drawings of the same rows: one with the labels
+    beside the bars, and one for a phone's width (``bf-timeline-narrow``, shown
+    below 600 px by the stylesheet) with each event's date and label above its bar,
+    so nothing needs scrolling sideways.
     """
     if not marks:
         return ""
+    return _timeline(marks, caption, narrow=False) + _timeline(marks, caption, narrow=True)
+
+
+#: The phone's drawing: its width in drawing units (at least 330 px, what a 390-px phone
+#: leaves for the page's text) and each event's row: its label, then its bar.
+NARROW_WIDTH = 360
+NARROW_ROW_H = 40
+#: Characters of an event's label that fit the narrow drawing's width.
+NARROW_LABEL = 46
+
+
+def _timeline(marks: Sequence[Mark], caption: str, *, narrow: bool) -> str:
     bounded = [m.date for m in marks]
     lows = [d.earliest for d in bounded if not d.open_start]
     highs = [d.latest for d in bounded if not d.open_end]
@@ -110,21 +131,25 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
         high.year + (high.month == 12), high.month % 12 + 1, 1
     ) - datetime.timedelta(days=1)
     span = max(_ordinal(high) - _ordinal(low) + 1, 28)
-    x0, x1 = LABEL_W + PAD, WIDTH - PAD
+    width = NARROW_WIDTH if narrow else WIDTH
+    row_h = NARROW_ROW_H if narrow else ROW_H
+    x0, x1 = (PAD, width - PAD) if narrow else (LABEL_W + PAD, WIDTH - PAD)
+    fade = "bf-fade-narrow" if narrow else "bf-fade"
 
     def x(day: datetime.date) -> float:
         day = min(max(day, low), high)
         return round(x0 + (x1 - x0) * (_ordinal(day) - _ordinal(low)) / span, 1)
 
-    height = AXIS_H + ROW_H * len(marks) + PAD
+    height = AXIS_H + row_h * len(marks) + PAD
+    kind = "bf-timeline-svg bf-timeline-narrow" if narrow else "bf-timeline-svg bf-timeline-wide"
     out = [
-        _open_svg("bf-timeline-svg", (0, 0, WIDTH, height), caption),
+        _open_svg(kind, (0, 0, width, height), caption),
         f"<title>{text(caption)}</title>",
-        '<defs><linearGradient id="bf-fade" x1="0" x2="1" y1="0" y2="0">'
+        f'<defs><linearGradient id="{fade}" x1="0" x2="1" y1="0" y2="0">'
         '<stop offset="0" stop-color="currentColor" stop-opacity="0.55"/>'
         '<stop offset="1" stop-color="currentColor" stop-opacity="0"/></linearGradient></defs>',
     ]
-    for day, label, year in _ticks(low, high):
+    for day, label, year in _ticks(low, high, most=(x1 - x0) // 34 if narrow else None):
         tx = x(day)
         major = " bf-major" if day.month == 1 else ""
         out.append(
@@ -136,10 +161,18 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
                 f'<text class="bf-axis bf-year" x="{tx + 3}" y="{AXIS_H - 26}">{year}</text>'
             )
     for i, mark in enumerate(marks):
-        y = AXIS_H + i * ROW_H
-        mid = y + ROW_H / 2
+        y = AXIS_H + i * row_h
         d = mark.date
-        label = mark.label if len(mark.label) <= 44 else mark.label[:43].rstrip() + "…"
+        if narrow:
+            words = f"{d.words()}: {mark.label}"
+            label = (
+                words if len(words) <= NARROW_LABEL else words[: NARROW_LABEL - 1].rstrip() + "…"
+            )
+            label_y, mid = y + 15.0, y + row_h - 11.0
+        else:
+            label = mark.label if len(mark.label) <= 44 else mark.label[:43].rstrip() + "…"
+            mid = y + row_h / 2
+            label_y = mid + 4
         classes = ["bf-mark"]
         if d.approximate:
             classes.append("bf-approx")
@@ -149,20 +182,21 @@ def timeline(marks: Sequence[Mark], caption: str) -> str:
             f'<a href="{attr(mark.href)}" class="{" ".join(classes)}"><title>{text(mark.title)}</title>'
         )
         if i % 2 == 0:
-            out.append(f'<rect class="bf-row" x="0" y="{y}" width="{WIDTH}" height="{ROW_H}"/>')
-        out.append(f'<text class="bf-label" x="{PAD}" y="{mid + 4}">{text(label)}</text>')
+            out.append(f'<rect class="bf-row" x="0" y="{y}" width="{width}" height="{row_h}"/>')
+        out.append(f'<text class="bf-label" x="{PAD}" y="{label_y}">{text(label)}</text>')
         start = x(d.latest if d.open_start else d.earliest) if not d.open_start else x0
         end = x1 if d.open_end else x(d.latest)
         if d.is_exact_day or (d.precision == "day" and not d.open_end and not d.open_start):
             out.append(f'<circle class="bf-dot" cx="{start}" cy="{mid}" r="5"/>')
         else:
-            width = max(end - start, 4)
-            fill = ' fill="url(#bf-fade)"' if d.open_end else ""
+            bar = max(end - start, 4)
+            fill = f' fill="url(#{fade})"' if d.open_end else ""
             out.append(
-                f'<rect class="bf-bar" x="{start}" y="{mid - 5}" width="{round(width, 1)}" height="10" rx="3"{fill}/>'
+                f'<rect class="bf-bar" x="{start}" y="{mid - 5}" width="{round(bar, 1)}" height="10" rx="3"{fill}/>'
             )
         if d.uncertain:
-            out.append(f'<text class="bf-q" x="{round(end + 4, 1)}" y="{mid + 4}">?</text>')
+            q = min(round(end + 4, 1), width - PAD - 6)
+            out.append(f'<text class="bf-q" x="{q}" y="{mid + 4}">?</text>')
         for other in mark.disputed:
             ox0 = x0 if other.open_start else x(other.earliest)
             ox1 = x1 if other.open_end else x(other.latest)
@@ -301,23 +335,15 @@ def _draw(
     mid_x, mid_y = w / 2, h / 2
     # The drawing's box grows to take in every label, which may reach past the edge.
     left, top, right, bottom = 0.0, 0.0, float(w), float(h)
+    placed: list[tuple[float, float, float, float]] = []
     for n in nodes:
         nx, ny = pos[n.id]
         r = 11 if n.id == centre else 7
         label = n.label if len(n.label) <= 24 else n.label[:23] + "…"
-        # Labels point away from the middle so that neighbours' labels do not collide.
-        dx, dy = nx - mid_x, ny - mid_y
-        dist = math.hypot(dx, dy) or 1.0
-        if n.id == centre or abs(dx) / dist < 0.35:
-            anchor, lx, ly = "middle", nx, (ny - r - 6 if dy < 0 else ny + r + 14)
-        elif dx > 0:
-            anchor, lx, ly = "start", nx + r + 5, ny + 4
-        else:
-            anchor, lx, ly = "end", nx - r - 5, ny + 4
-        width = len(label) * SMALLEST_TEXT * CHAR_WIDTH
-        start = lx - width if anchor == "end" else lx - width / 2 if anchor == "middle" else lx
-        left, right = min(left, start - PAD), max(right, start + width + PAD)
-        top, bottom = min(top, ly - SMALLEST_TEXT - PAD), max(bottom, ly + PAD)
+        anchor, lx, ly, box = _place_label(label, nx, ny, r, (mid_x, mid_y), n.id == centre, placed)
+        placed.append(box)
+        left, right = min(left, box[0] - PAD), max(right, box[2] + PAD)
+        top, bottom = min(top, box[1] - PAD), max(bottom, box[3] + PAD)
         out.append(
             f'<a href="{attr(n.href)}" class="bf-node bf-kind-{attr(n.kind)}"><title>{text(n.label)}</title>'
             f'<circle cx="{nx}" cy="{ny}" r="{r}"/>'
@@ -328,6 +354,75 @@ def _draw(
     return (
         _open_svg("bf-graph-svg", box, caption) + f"<title>{text(caption)}</title>" + "".join(out)
     )
+
+
+def text_width(label: str, size: float = SMALLEST_TEXT) -> float:
+    """A generous estimate of a label's width: wide (CJK) characters take a whole em,
+    capitals and the widest letters most of one, the rest :data:`CHAR_WIDTH`."""
+    em = 0.0
+    for ch in label:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            em += 1.0
+        elif ch in "MWmw@%" or ch.isupper():
+            em += 0.8
+        elif ch == " ":
+            em += 0.35
+        else:
+            em += CHAR_WIDTH
+    return em * size
+
+
+Box = tuple[float, float, float, float]
+
+
+def _label_box(label: str, anchor: str, lx: float, ly: float) -> Box:
+    """The box a label drawn at ``(lx, ly)`` (its baseline) covers, with a little room."""
+    width = text_width(label)
+    start = lx - width if anchor == "end" else lx - width / 2 if anchor == "middle" else lx
+    return (start - 2, ly - SMALLEST_TEXT - 1, start + width + 2, ly + 4)
+
+
+def _apart(a: Box, b: Box) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+def _place_label(
+    label: str,
+    nx: float,
+    ny: float,
+    r: float,
+    middle: tuple[float, float],
+    central: bool,
+    placed: Sequence[Box],
+) -> tuple[str, float, float, Box]:
+    """Where a node's label goes: away from the middle if that is free, else beside, above
+    or below the node, else moved further away a row at a time, so that no two labels
+    of a drawing overlap."""
+    dx, dy = nx - middle[0], ny - middle[1]
+    dist = math.hypot(dx, dy) or 1.0
+    above = (ny - r - 6) if dy < 0 else None
+    sides = [
+        ("start", nx + r + 5, ny + 4),
+        ("end", nx - r - 5, ny + 4),
+        ("middle", nx, ny - r - 6),
+        ("middle", nx, ny + r + 14),
+    ]
+    if central or abs(dx) / dist < 0.35:
+        first = ("middle", nx, above if above is not None else ny + r + 14)
+    else:
+        first = sides[0] if dx > 0 else sides[1]
+    tries = [first, *(s for s in sides if s != first)]
+    row = SMALLEST_TEXT + 5  # a label's box is at most this high
+    # Further off, a row at a time, on the side away from the middle: a placed box blocks
+    # at most two rows of one position, so one of these is free.
+    for step in range(1, 2 * len(placed) + 3):
+        away = step * row if dy >= 0 else -step * row
+        tries += [(a, x, y + away) for a, x, y in (first, *sides)]
+    for anchor, lx, ly in tries:
+        box = _label_box(label, anchor, lx, ly)
+        if all(_apart(box, other) for other in placed):
+            return anchor, lx, ly, box
+    raise AssertionError("no free place for a label")  # pragma: no cover - see above
 
 
 def figure(svg: str, caption: str, described_by: str) -> str:

@@ -98,14 +98,18 @@ def browser() -> Iterator[object]:
 
 
 @contextlib.contextmanager
-def _opened(browser: object) -> Iterator[Tab]:
-    """A fresh tab, closed with its context afterwards (a long run of browser tests
-    otherwise keeps every tab's pages alive)."""
-    tab = _tab(browser)
+def _opened_at(browser: object, width: int) -> Iterator[Tab]:
+    """A fresh tab ``width`` pixels wide, closed with its context afterwards (a long run
+    of browser tests otherwise keeps every tab's pages alive)."""
+    tab = _tab(browser, width)
     try:
         yield tab
     finally:
         tab.page.context.close()  # type: ignore[attr-defined]
+
+
+def _opened(browser: object) -> contextlib.AbstractContextManager[Tab]:
+    return _opened_at(browser, 1280)
 
 
 def _newest_first(root: Path) -> list[search.Record]:
@@ -288,3 +292,121 @@ def test_a_report_later_confirmed_is_found_under_confirmed(
             )
             text = item.inner_text()
             assert re.search(r"reported; later confirmed by \S", text), text
+
+
+# --- pictures on a phone ----------------------------------------------------------------
+
+#: The box of every label of every drawn graph on the page, in the drawing's units, and
+#: the pairs that intersect (by more than a hair: touching is fine).
+OVERLAPS = """() => {
+  const found = [];
+  for (const svg of document.querySelectorAll('svg.bf-graph-svg')) {
+    const boxes = Array.from(svg.querySelectorAll('text')).map((t) => [t.textContent, t.getBBox()]);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, p] = boxes[i], [b, q] = boxes[j];
+        const w = Math.min(p.x + p.width, q.x + q.width) - Math.max(p.x, q.x);
+        const h = Math.min(p.y + p.height, q.y + q.height) - Math.max(p.y, q.y);
+        if (w > 0.5 && h > 0.5) found.push(`${a} / ${b}`);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def _graph_pages(corpus: Corpus, most: int | None = None) -> list[str]:
+    """The network page and the entity cards that draw a graph (the ``most`` with the most
+    neighbours, when given)."""
+    drawn = [e for e in corpus.entities.values() if e.relations or corpus.co_mentions.get(e.id)]
+    drawn.sort(key=lambda e: (-len(e.relations) - len(corpus.co_mentions.get(e.id, {})), e.id))
+    return ["graph/", *(f"entities/{e.id}/" for e in drawn[:most])]
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    from tests.helpers import copy_example
+
+    root = copy_example(tmp_path_factory.mktemp("pictures") / "example")
+    code, out, err = run(root, "build")
+    assert code == 0, out + err[-2000:]
+    with serve_folder(root / "site") as url:
+        yield Served(root, url, _corpus(root))
+
+
+@pytest.mark.parametrize("which", ["example", "claims", "large"])
+def test_no_two_graph_labels_overlap(
+    which: str, request: pytest.FixtureRequest, browser: object
+) -> None:
+    site: Served = request.getfixturevalue(
+        {"example": "example_site", "claims": "claims_site", "large": "large"}[which]
+    )
+    pages = _graph_pages(site.corpus, 60 if which == "large" else None)
+    assert len(pages) > 2
+    found = []
+    with _opened(browser) as tab:
+        for page in pages:
+            tab.page.goto(site.url + page)  # type: ignore[attr-defined]
+            found += [f"{page}: {pair}" for pair in tab.page.evaluate(OVERLAPS)]  # type: ignore[attr-defined]
+    assert found == [], f"{len(found)} overlapping labels, such as {found[:8]}"
+
+
+#: On a phone's width: which drawings of the page show, whether a figure scrolls
+#: sideways, and every event row's label and bar that reaches past its drawing's width.
+PHONE = """() => {
+  const out = { wide: 0, narrow: 0, scrolls: [], outside: [] };
+  for (const fig of document.querySelectorAll('figure.bf-figure')) {
+    if (!fig.querySelector('svg.bf-timeline-svg')) continue; // a graph scrolls inside its frame
+    if (fig.scrollWidth > fig.clientWidth + 1) out.scrolls.push(fig.scrollWidth + ' > ' + fig.clientWidth);
+  }
+  for (const svg of document.querySelectorAll('svg.bf-timeline-svg')) {
+    const shown = getComputedStyle(svg).display !== 'none';
+    if (!shown) continue;
+    if (svg.classList.contains('bf-timeline-narrow')) out.narrow++; else out.wide++;
+    const width = svg.viewBox.baseVal.width;
+    for (const mark of svg.querySelectorAll('a.bf-mark')) {
+      for (const part of mark.querySelectorAll('text, rect.bf-bar, circle')) {
+        const box = part.getBBox();
+        if (box.x < 0 || box.x + box.width > width + 0.5) out.outside.push(mark.textContent.slice(0, 60));
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def _timeline_pages(corpus: Corpus) -> list[str]:
+    """The timeline's pages, an entity card and a tag page with the most events each."""
+    busiest = max(corpus.entities, key=lambda e: (len(corpus.events_of.get(e, [])), e))
+    tag = max(corpus.tags, key=lambda t: (len(corpus.tag_events.get(t, [])), t))
+    return ["timeline/", f"entities/{busiest}/", f"tags/{tag}/"]
+
+
+@pytest.mark.parametrize("which", ["example", "large"])
+def test_on_a_phone_the_timeline_needs_no_sideways_scrolling(
+    which: str, request: pytest.FixtureRequest, browser: object
+) -> None:
+    """At 390 px each drawn timeline shows every event's date, label and bar inside the
+    page's width (the phone's drawing); at 1280 px the one with labels beside the bars."""
+    site: Served = request.getfixturevalue({"example": "example_site", "large": "large"}[which])
+    pages = _timeline_pages(site.corpus)
+    if which == "large":
+        year = sorted(p.name for p in (site.root / "site/timeline").iterdir() if p.name.isdigit())[
+            -1
+        ]
+        pages.append(f"timeline/{year}/")
+    drawn = 0
+    for width, kind in ((390, "narrow"), (1280, "wide")):
+        with _opened_at(browser, width) as tab:
+            for page in pages:
+                tab.page.goto(site.url + page)  # type: ignore[attr-defined]
+                seen = tab.page.evaluate(PHONE)  # type: ignore[attr-defined]
+                if not tab.page.locator("svg.bf-timeline-svg").count():  # type: ignore[attr-defined]
+                    continue  # a timeline split by year draws on the year's pages
+                drawn += 1
+                other = "wide" if kind == "narrow" else "narrow"
+                assert seen[kind] >= 1 and seen[other] == 0, (page, width, seen)
+                if kind == "narrow":
+                    assert seen["scrolls"] == [], (page, seen["scrolls"])
+                    assert seen["outside"] == [], (page, seen["outside"][:5])
+    assert drawn >= 4, "each size should have seen two pages with a timeline at least"
