@@ -18,12 +18,15 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.cache import Store, code_digest
+from tests.helpers import ROOT
 from tests.test_incremental import (
     CACHE,
     assert_exact,
@@ -184,7 +187,8 @@ def test_damaged_cache_files_are_treated_as_missing(project: Path, damage: str) 
 
 
 def _units(root: Path) -> dict[str, Any]:
-    return read_memo(root, RENDER)[1]
+    units: dict[str, Any] = read_memo(root, RENDER)[1]
+    return units
 
 
 def test_render_memo_with_wrong_keys_renders_again(project: Path) -> None:
@@ -248,7 +252,8 @@ def test_render_memo_claiming_files_outside_docs_is_ignored(project: Path) -> No
 
 
 def _site_memo(root: Path) -> dict[str, Any]:
-    return read_memo(root, SITE)[1]
+    memo: dict[str, Any] = read_memo(root, SITE)[1]
+    return memo
 
 
 @pytest.mark.parametrize("lie", ["key", "size", "dest", "inode", "time"])
@@ -307,19 +312,73 @@ def test_cache_parent_that_is_a_file(project: Path) -> None:
     assert (project / ".cache").read_text(encoding="utf-8") == "a user's file\n"
 
 
+def _files_and_times(folder: Path) -> dict[str, tuple[bytes, int] | None]:
+    """Every file under ``folder`` with its bytes and modification time (folders: None)."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        if p.is_file()
+        else None
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+#: ``python -c AS_A_USER ARGS...`` runs ``python ARGS...`` with a user's file permissions:
+#: as root, without CAP_DAC_OVERRIDE, the capability that lets root write into a folder
+#: whose mode says no.  It is dropped from the bounding set, which ``execv`` then makes
+#: the process's own (root keeps the others, and owns its files, so it can still read
+#: the interpreter under /root).  CI runs the tests as root.
+AS_A_USER = """\
+import ctypes, os, sys
+if os.geteuid() == 0:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(24, 1, 0, 0, 0) != 0:  # PR_CAPBSET_DROP, CAP_DAC_OVERRIDE
+        sys.exit("cannot drop CAP_DAC_OVERRIDE: " + os.strerror(ctypes.get_errno()))
+os.execv(sys.executable, [sys.executable, *sys.argv[1:]])
+"""
+
+
+def run_as_a_user(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python ARGS...`` in this repository, with a user's file permissions (even as root)."""
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    return subprocess.run(
+        [sys.executable, "-c", AS_A_USER, *args],
+        cwd=ROOT,
+        env={**env, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0,
-    reason="root may write into a read-only folder; see the test below",
+    hasattr(os, "geteuid") and os.geteuid() == 0 and not sys.platform.startswith("linux"),
+    reason="as root, a user's permissions need Linux's prctl",
 )
 def test_unwritable_cache_folder(project: Path) -> None:
-    """A cache folder the user cannot write to: the build works, and reads the old memos."""
+    """A cache folder the build cannot write to (even as root: the build runs without
+    root's override of file modes): the build works, reads the old memos, stays exact
+    (also once docs/ and site/ have moved on from what the memos say), and the cache
+    files are unchanged."""
     folder = project / CACHE
-    before = digests(folder)
+    before = _files_and_times(folder)
     folder.chmod(0o500)
     try:
-        edit_a_title(project)
-        assert_exact_build(project)
-        assert digests(folder) == before
+        probe = run_as_a_user("-c", "import sys; open(sys.argv[1], 'x')", str(folder / "probe"))
+        assert "PermissionError" in probe.stderr, (
+            f"the build's user can write into the folder: this test would prove nothing\n"
+            f"{probe.stderr}"
+        )
+        for title in ("A title edited after the cache was written", "Edited once more"):
+            edit_a_title(project, title)
+            result = run_as_a_user("-m", "generator", "-C", str(project), "build")
+            assert result.returncode == 0, result.stderr
+            assert rendered_and_reused(result.stdout)[1] > 0, result.stdout
+            assert_exact(project, expected(project))
+            after = _files_and_times(folder)
+            changed = sorted(
+                k for k in after.keys() | before.keys() if after.get(k) != before.get(k)
+            )
+            assert not changed, f"the build changed the cache folder: {changed}"
     finally:
         folder.chmod(0o700)
 
@@ -599,7 +658,7 @@ def test_mentions_found_on_two_cores_give_the_same_warnings(
 ) -> None:
     """The bodies the mention memo lacks are searched on two cores when there are many:
     the warnings and the memo left behind equal those of a search on one core."""
-    from generator import parallel, pipeline
+    from generator import checking, parallel
 
     rel = first_seed(project, lambda f: not f.get("draft") and len(f.get("entities", [])) > 1)
     path = project / rel
@@ -622,10 +681,10 @@ def test_mentions_found_on_two_cores_give_the_same_warnings(
         lines = sorted(line for line in text if "is not listed in entities" in line)
         return lines, read_memo(project, "mentions")[1]
 
-    monkeypatch.setattr(pipeline.parallel, "shared", counted)
+    monkeypatch.setattr(parallel, "shared", counted)
     one = warnings_and_memo(1)
     assert not shared
-    monkeypatch.setattr(pipeline, "_PARALLEL_MENTIONS", 1)
+    monkeypatch.setattr(checking, "_PARALLEL_MENTIONS", 1)
     two = warnings_and_memo(2)
     assert shared, "the bodies were not shared out"
     assert one[0], "the edited seed should warn about the entities it no longer lists"
