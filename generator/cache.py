@@ -54,9 +54,11 @@ def code_digest() -> str:
 class Store:
     """Named JSON documents under the project's cache folder; a disabled store holds nothing."""
 
-    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+    def __init__(self, root: Path, *, enabled: bool = True, read_only: bool = False) -> None:
         self.folder = root / CACHE_DIR
         self.enabled = enabled
+        #: read what earlier builds kept, write nothing (``briefing diff``)
+        self.read_only = read_only
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.json"
@@ -83,7 +85,7 @@ class Store:
 
     def write(self, name: str, document: Any) -> None:
         """Write atomically; a cache that cannot be written is only a slower next build."""
-        if not self.enabled:
+        if not self.enabled or self.read_only:
             return
         # orjson: the memos are tens of megabytes at 10,000 seeds, and the standard
         # library's json takes about five times as long to read and write them

@@ -101,6 +101,49 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Show what a change does to the tracker, in a reader's words: briefings, claims, threads,
+    entities, events, tags, new warnings, and how many pages it touches.
+
+    BASE and HEAD are git revisions; BASE defaults to where HEAD left the default branch
+    (the merge base), HEAD to the working tree. Both are checked and modelled (drafts
+    included), not built. --format markdown is for a pull request comment; --format
+    json is the same data (its JSON Schema: --schema). Writes nothing.
+    """
+    from . import diff
+    from .cache import Store
+
+    if args.schema:
+        print(json.dumps(diff.SCHEMA, indent=1))
+        return EXIT_OK
+    project = Project.open(args.directory)
+    store = Store(project.root, read_only=True)  # the builds' parsed files, reused
+    base_rev = args.base or diff.default_base(project.root)
+    sides = []
+    for revision in (base_rev, args.head):
+        if revision is None:
+            sides.append(diff.model(project, "working tree", store))
+            continue
+        commit = diff.resolve(project.root, revision)
+        with diff.checkout(project, commit) as old:
+            side = diff.model(old, revision if revision != commit else commit[:12], store)
+        if side.corpus is None:
+            print(f"briefing: {revision} does not validate; its problems:", file=sys.stderr)
+            _report(side.checked.problems)
+            return EXIT_PROBLEMS
+        sides.append(side)
+    if sides[1].corpus is None:
+        print("briefing: the working tree does not validate; its problems:", file=sys.stderr)
+        _report(sides[1].checked.problems)
+        return EXIT_PROBLEMS
+    result = diff.compare(sides[0], sides[1])
+    if args.format == "json":
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+    else:
+        print(diff.as_text(result, markdown=args.format == "markdown"), end="")
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, generate the pages into docs/ and build the site into site/ with MkDocs.
 
@@ -417,6 +460,16 @@ def make_parser() -> argparse.ArgumentParser:
         "pages", nargs="+", metavar="PAGE", help="briefings/SLUG, entities/ID or tags/TAG"
     )
     p.add_argument("--no-drafts", action="store_true", help="as the public site (drafts left out)")
+
+    p = add("diff", cmd_diff)
+    p.add_argument("base", nargs="?", metavar="BASE", help="git revision (default: the merge base)")
+    p.add_argument(
+        "head", nargs="?", metavar="HEAD", help="git revision (default: the working tree)"
+    )
+    p.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="output format"
+    )
+    p.add_argument("--schema", action="store_true", help="print the JSON Schema of --format json")
 
     p = add("build", cmd_build)
     p.add_argument(
