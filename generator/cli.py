@@ -16,10 +16,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .problems import Problems
 from .progress import Progress
 from .project import Project, UsageError
+
+if TYPE_CHECKING:
+    from .importer import Importer
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -262,37 +266,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     briefing check. Prints one line per article: what it wrote, or why not.
     """
     from .importer import BadOption, Importer, MissingDependency
-    from .problems import Problem
 
     project = Project.open(args.directory)
-    try:
-        importer = Importer(project, date=args.date, source=args.source)
-    except BadOption as exc:
-        raise UsageError(str(exc)) from None
+    if args.feeds == bool(args.files):
+        raise UsageError(
+            "give the articles to import (files, folders or URLs), or --feeds for the feeds "
+            "listed in mkdocs.yml (extra.briefing.feeds), not both"
+        )
+    if args.feeds and not project.feeds:
+        raise UsageError(
+            "mkdocs.yml lists no feeds: add extra.briefing.feeds, e.g. "
+            "feeds: [{url: https://example.org/feed.xml, source: example-wire}]"
+        )
+    jobs: list[tuple[Importer, list[str | Path]]] = []
     failed = 0
     try:
-        for outcome in importer.run(args.files):
-            if outcome.failed is not None:
-                why = outcome.failed
-                print(Problem(outcome.label, why.line, why.field, str(why)), file=sys.stderr)
-                failed += 1
-            elif outcome.skipped is not None:
-                print(f"skipped {outcome.label}: {outcome.skipped}")
-            elif outcome.imported is not None:
-                done = outcome.imported
-                new = len(done.candidates)
-                threads = (
-                    f"; {done.threads} claim{'s' * (done.threads != 1)} may be later word on "
-                    "earlier ones (see the comments)"
-                    if done.threads
-                    else ""
-                )
-                print(
-                    f"wrote {posix_rel(done.path, project.root)} from {outcome.label} (draft: "
-                    f"{len(done.found_entities)} entities, {done.events} events, {done.claims} "
-                    f"claims, {done.quotes} quotes; {new} new-entity candidate{'s' * (new != 1)}"
-                    f"{threads})"
-                )
+        if args.feeds:
+            for feed in project.feeds:
+                try:
+                    jobs.append((Importer(project, source=feed.source), [feed.url]))
+                except BadOption as exc:  # one feed's wrong source: the others still run
+                    print(f"{feed.url}: {exc}", file=sys.stderr)
+                    failed += 1
+        else:
+            jobs.append((Importer(project, date=args.date, source=args.source), list(args.files)))
+    except BadOption as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        for importer, inputs in jobs:
+            failed += _import(importer, inputs, project)
     except MissingDependency as exc:
         raise UsageError(str(exc)) from None
     if failed:
@@ -301,6 +303,36 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _import(importer: Importer, inputs: list[str | Path], project: Project) -> int:
+    """Import ``inputs``, one line each; returns how many failed."""
+    from .problems import Problem
+
+    failed = 0
+    for outcome in importer.run(inputs):
+        if outcome.failed is not None:
+            why = outcome.failed
+            print(Problem(outcome.label, why.line, why.field, str(why)), file=sys.stderr)
+            failed += 1
+        elif outcome.skipped is not None:
+            print(f"skipped {outcome.label}: {outcome.skipped}")
+        elif outcome.imported is not None:
+            done = outcome.imported
+            new = len(done.candidates)
+            threads = (
+                f"; {done.threads} claim{'s' * (done.threads != 1)} may be later word on "
+                "earlier ones (see the comments)"
+                if done.threads
+                else ""
+            )
+            print(
+                f"wrote {posix_rel(done.path, project.root)} from {outcome.label} (draft: "
+                f"{len(done.found_entities)} entities, {done.events} events, {done.claims} "
+                f"claims, {done.quotes} quotes; {new} new-entity candidate{'s' * (new != 1)}"
+                f"{threads})"
+            )
+    return failed
 
 
 def posix_rel(path: Path, root: Path) -> str:
@@ -489,7 +521,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = add("import", cmd_import)
     p.add_argument(
         "files",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
         help="article(s): .txt, .html/.htm, a feed (.xml/.rss/.atom), a folder, or a URL",
     )
@@ -500,6 +532,11 @@ def make_parser() -> argparse.ArgumentParser:
         "--source",
         help="entity id of the publisher (default: from the page's or feed's metadata, or the "
         "dateline)",
+    )
+    p.add_argument(
+        "--feeds",
+        action="store_true",
+        help="import every feed mkdocs.yml lists (extra.briefing.feeds), each item as a draft",
     )
 
     p = add("serve", cmd_serve)

@@ -59,6 +59,37 @@ def _builder(options: dict[str, Any]) -> str | None:
 
 
 @dataclass(frozen=True)
+class Feed:
+    """A feed ``briefing import --feeds`` reads, and the source its items get."""
+
+    url: str
+    source: str
+
+
+def _feeds(options: dict[str, Any]) -> tuple[Feed, ...]:
+    """``extra.briefing.feeds``: ``[{url: https://…, source: entity-id}, …]``."""
+    value = options.get("feeds") or []
+    example = "feeds: [{url: https://example.org/feed.xml, source: example-wire}]"
+    if not isinstance(value, list):
+        raise UsageError(f"extra.briefing.feeds in mkdocs.yml must be a list, e.g. {example}")
+    found = []
+    for n, entry in enumerate(value, 1):
+        url = entry.get("url") if isinstance(entry, dict) else None
+        source = entry.get("source") if isinstance(entry, dict) else None
+        if not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+            raise UsageError(
+                f"extra.briefing.feeds item {n} in mkdocs.yml needs an http(s) url, e.g. {example}"
+            )
+        if not isinstance(source, str) or not source:
+            raise UsageError(
+                f"extra.briefing.feeds item {n} in mkdocs.yml needs the source its items get "
+                f"(an entity id), e.g. {example}"
+            )
+        found.append(Feed(url, source))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
 class Project:
     """The folders and settings of one briefing project."""
 
@@ -75,6 +106,8 @@ class Project:
     builder: str | None = None
     #: ``extra.briefing.search_shard_records``: records per search shard, None for the default
     search_shard_records: int | None = None
+    #: ``extra.briefing.feeds``: what ``briefing import --feeds`` reads
+    feeds: tuple[Feed, ...] = ()
 
     @classmethod
     def open(cls, root: Path) -> Project:
@@ -140,4 +173,5 @@ class Project:
             settings=settings,
             builder=_builder(options),
             search_shard_records=shard_records,
+            feeds=_feeds(options),
         )

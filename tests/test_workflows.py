@@ -158,3 +158,19 @@ def test_the_site_and_the_previews_come_from_one_branch() -> None:
     assert "generator.publish site site" in pages
     assert "--under" not in pages and "--under" in publish
     assert "actions/deploy-pages" not in pages, "the branch is the Pages source"
+
+
+def test_intake_runs_daily_and_only_opens_a_pull_request() -> None:
+    data = _workflow("intake.yml")
+    assert set(data["on"]) == {"schedule", "workflow_dispatch"}  # type: ignore[arg-type]
+    steps = _steps(data)
+    runs = "\n".join(str(s.get("run", "")) for s in steps)
+    assert "briefing import --feeds" in runs
+    assert "git push" not in runs and "git commit" not in runs, "no commit to the default branch"
+    (opener,) = [
+        s for s in steps if str(s.get("uses", "")).startswith("peter-evans/create-pull-request")
+    ]
+    assert opener["with"]["branch"] == "intake/feeds"  # type: ignore[index]
+    assert opener["with"]["add-paths"] == "seeds/"  # type: ignore[index]
+    last = steps[-1]
+    assert last.get("if") == "steps.import.outputs.status != '0'" and "exit 1" in str(last["run"])
