@@ -268,10 +268,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer import BadOption, Importer, MissingDependency
 
     project = Project.open(args.directory)
-    if args.feeds == bool(args.files):
+    if args.feeds and args.files:
+        raise UsageError("give the articles to import, or --feeds, not both")
+    if not args.feeds and not args.files:
         raise UsageError(
-            "give the articles to import (files, folders or URLs), or --feeds for the feeds "
-            "listed in mkdocs.yml (extra.briefing.feeds), not both"
+            "the articles to import are required (files, folders or URLs), or --feeds for the "
+            "feeds listed in mkdocs.yml (extra.briefing.feeds)"
         )
     if args.feeds and not project.feeds:
         raise UsageError(

@@ -44,14 +44,18 @@ FLOORS: dict[str, tuple[float | None, float | None]] = {
 
 HELD_OUT = INTAKE / "held-out"
 #: Floors for the held-out articles (written after the importer was tuned on the set
-#: above, never tuned on): what it reached when a test first scored them (89e0a0d:
-#: claims 10 of 13 found, all right, 8 of 10 with the right ``by``; quotes 2 of 2, one
-#: speaker right; new entities 3 right of 6 proposed, of 4), never above it, so that a
-#: fall on unseen articles is reported without claiming more than was measured.  They
+#: above, never tuned on): what it reached when a test first scored them, never above
+#: it, so that a fall on unseen articles is reported without claiming more than was
+#: measured.  Articles 21-23 were first scored at 89e0a0d (claims 10 of 13 found, all
+#: right, 8 of 10 with the right ``by``); 24 and 25 were added with two general rules
+#: (anonymous sources who told another outlet are the basis of a claim by that outlet;
+#: a registry name written the other way round, "China's Cyberspace Administration"),
+#: and the five score claims 17 of 20, all right, 15 of 17 with the right ``by``;
+#: quotes 2 of 2, one speaker right; new entities 3 right of 6 proposed, of 4.  They
 #: are not to be tuned on (tests/data/intake/README.md): a new floor needs new articles.
 HELD_OUT_FLOORS: dict[str, tuple[float | None, float | None]] = {
-    "claims": (1.0, 0.76),
-    "claims.by": (0.8, None),
+    "claims": (1.0, 0.85),
+    "claims.by": (0.88, None),
     "claims.status": (1.0, None),
     "quotes": (1.0, 1.0),
     "quotes.by": (0.5, None),
@@ -338,9 +342,9 @@ def test_quality_floor(scores: dict[str, Score], name: str) -> None:
 
 
 def test_held_out_set_is_the_one_described() -> None:
-    """Three articles, none of them also in the training set (whose scores they check)."""
+    """Five articles, none of them also in the training set (whose scores they check)."""
     files = articles(HELD_OUT)
-    assert len(files) == 3
+    assert len(files) == 5
     assert not {p.name for p in files} & {p.name for p in articles()}
 
 

@@ -97,6 +97,7 @@ def test_a_wrong_feeds_setting_is_one_clear_line(
 
 def test_feeds_or_files_not_both(make_project: MakeProject, run_cli: RunCli) -> None:
     root = make_project()
-    for args in ([], ["--feeds", "x.txt"]):
-        code, _out, err = run_cli(root, "import", *args)
-        assert code == 2 and "not both" in err
+    code, _out, err = run_cli(root, "import", "--feeds", "x.txt")
+    assert code == 2 and "not both" in err
+    code, _out, err = run_cli(root, "import")
+    assert code == 2 and "required" in err and "--feeds" in err

@@ -70,7 +70,7 @@ _ANONYMOUS = re.compile(
 )
 _COUNTED = re.compile(
     r"^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|several|some|many|multiple|"
-    r"\d+)\s+(?:\w+\s+){0,2}?(?:officials?|executives?|employees?|analysts?|bankers?|"
+    r"\d+)\s+(?:[\w.'’-]+\s+){0,2}?(?:officials?|executives?|employees?|analysts?|bankers?|"
     r"investors?|engineers?|staff|managers?|diplomats?|lawyers?)\b",
     re.IGNORECASE,
 )
@@ -314,7 +314,9 @@ class Discourse:
             return Speaker(org.by, org.entity) if org else None
         if lower in _PRONOUNS:
             return None
-        if re.fullmatch(r"the\s+(?:people|person|sources?|insiders?)", lower):
+        if re.fullmatch(
+            r"the\s+(?:people|person|sources?|insiders?|officials?|executives?|employees?)", lower
+        ):
             if self._anonymous is not None:
                 basis, owner = self._anonymous
                 return Speaker(owner, owner if owner in self.registry.entities else None, basis)
@@ -524,6 +526,8 @@ def attribution(
         trailing = None  # "Last week, Lumisyn said it had raised ...": the lead, not a statement
     if trailing is not None and len(trailing["tail"].split()) <= 8:
         speaker = resolve(trailing["who"], trailing.start("who"))
+        if speaker is not None and trailing["verb"] in ("told", "tells"):
+            speaker = _told(discourse, speaker, trailing["tail"])
         if speaker is not None:
             basis = trailing["basis"]
             if basis and speaker.entity is not None and speaker.basis is None:
@@ -600,6 +604,31 @@ def attribution(
                 embedded.start("who"), embedded.start("rest"),
             )  # fmt: skip
     return None
+
+
+#: Words that name a news outlet ("The Associated Press", "the Financial Times").
+_OUTLET = re.compile(r"\b(?:Press|News|Times|Journal|Post|Wire|Herald|Daily|Reuters|Bloomberg)\b")
+
+
+def _told(discourse: Discourse, speaker: Speaker, told: str) -> Speaker:
+    """ "..., two U.S. officials told The Associated Press": anonymous sources are the basis
+    of a claim by the outlet they told (docs/authoring.md), not of the outlet relaying it."""
+    if speaker.basis is None or not discourse.registry.is_media(speaker.entity):
+        return speaker  # a named speaker, or not anonymous: whom it was told to is no matter
+    who = re.sub(r"^(?:to\s+)?", "", told.strip())
+    outlet = discourse.registry.exactly(who)
+    if outlet is None:
+        found = [i for i in discourse.registry.ids_in(who) if discourse.registry.is_media(i)]
+        outlet = found[0] if found else None
+    if outlet is not None and discourse.registry.is_media(outlet):
+        discourse.remember_anonymous(speaker.basis, outlet)
+        discourse.relay(outlet)
+        return Speaker(outlet, outlet, speaker.basis, speaker.role)
+    if who[:1].isupper() and _OUTLET.search(who) and len(who.split()) <= 5:
+        name = _free(re.sub(r"^the\s+", "", who))
+        discourse.remember_anonymous(speaker.basis, name)
+        return Speaker(name, None, speaker.basis, speaker.role)
+    return speaker
 
 
 def _front(

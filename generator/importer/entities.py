@@ -52,7 +52,16 @@ class Registry:
         self.entities = {e.id: e for e in entities}
         names = [(e.name, e.id) for e in self.entities.values()]
         names += [(a, e.id) for e in self.entities.values() for a in e.aliases]
-        self.finder = MentionFinder(names)
+        # The same names reordered ("China's Cyberspace Administration" for "Cyberspace
+        # Administration of China"), unless another entity already has that name.
+        taken = {fold(name) for name, _ in names}
+        self.reordered: list[tuple[str, str]] = []
+        for name, eid in list(names):
+            for variant in reorderings(name):
+                if fold(variant) not in taken:
+                    taken.add(fold(variant))
+                    self.reordered.append((variant, eid))
+        self.finder = MentionFinder(names + self.reordered)
         # Media first, so that a dateline's "(Reuters)" means the agency, not a namesake.
         ordered = sorted(self.entities.values(), key=lambda e: (e.type != "media", e.id))
         self._by_name: dict[str, str] = {}
@@ -64,6 +73,8 @@ class Registry:
                 host = _host(link)
                 if host:
                     self._by_host.setdefault(host, e.id)
+        for surface, eid in self.reordered:
+            self._by_name.setdefault(fold(surface), eid)
 
     def mentions(self, text: str) -> list[Mention]:
         return [Mention(s, e, i) for s, e, i in self.finder.find(text)]
@@ -103,6 +114,32 @@ class Registry:
             if "." not in host:  # never a bare top-level domain
                 return None
         return None
+
+
+#: "<head> of <owner>", the owner a name of at most four words with a capital letter.
+_OF = re.compile(
+    r"^(?P<head>.+?)\s+of\s+(?:the\s+)?(?P<owner>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})$"
+)
+#: "<owner>'s <head>" (straight or curly apostrophe).
+_POSSESSIVE = re.compile(r"^(?P<owner>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})['’]s\s+(?P<head>.+)$")
+
+
+def reorderings(name: str) -> list[str]:
+    """Other ways a report writes a registry name: "Cyberspace Administration of China" is
+    also "China's Cyberspace Administration" and "China Cyberspace Administration"; "Taiwan's
+    Economy Ministry" is also "Economy Ministry of Taiwan".  Only names whose head is a
+    name of its own (capitalised, and of two words at least when the owner follows it)."""
+    found = []
+    of = _OF.match(name)
+    # A head of two words at least: "Bank of America" is no "America's Bank".
+    if of is not None and of["head"][:1].isupper() and len(of["head"].split()) > 1:
+        head, owner = of["head"], of["owner"]
+        found += [f"{owner}'s {head}", f"{owner}’s {head}", f"{owner} {head}"]
+    possessive = _POSSESSIVE.match(name)
+    if possessive is not None and possessive["head"][:1].isupper():
+        head, owner = possessive["head"], possessive["owner"]
+        found += [f"{head} of {owner}", f"{owner} {head}", f"{owner}’s {head}", f"{owner}'s {head}"]
+    return [v for v in found if v != name]
 
 
 # --- names not in the registry -------------------------------------------------------------
