@@ -51,6 +51,28 @@ def _summary(problems: Problems) -> str:
     return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start a tracker of your own: a new project in DIR (default: here), ready to build.
+
+    Writes mkdocs.yml (with comments on what to change), seeds/ with one sample briefing
+    and two sample entities (marked as samples: delete them when you add your own),
+    docs/about.md, the drawings' stylesheet, .gitignore, requirements.txt, a README and
+    the GitHub workflows that publish the site, preview pull requests and import feeds.
+    Refuses a folder that already holds a project, or any file it would overwrite.
+    """
+    from .starter import init
+
+    folder = args.directory / args.folder
+    written = init(folder, title=args.title, site_url=args.site_url)
+    shown = folder if folder.is_absolute() else Path(os.path.relpath(folder))
+    print(f"wrote {len(written)} files into {shown}/: a new briefing project")
+    print(
+        f"next: cd {shown}, then briefing build --strict (the site in site/), briefing serve "
+        "(a live preview), briefing import ARTICLE (your first briefing); see README.md"
+    )
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate seeds and entities and report every problem; writes nothing.
 
@@ -474,6 +496,9 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="run in the briefing project at DIR (default: the current folder)",
     )
+    from .starter import version
+
+    parser.add_argument("--version", action="version", version=f"briefing {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -484,6 +509,11 @@ def make_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=doc.split("\n")[0], description=doc, **kw)  # type: ignore[arg-type]
         p.set_defaults(func=func)
         return p
+
+    p = add("init", cmd_init)
+    p.add_argument("folder", nargs="?", default=".", metavar="DIR", help="where (default: here)")
+    p.add_argument("--title", help="the site's name (default: from the folder's name)")
+    p.add_argument("--site-url", help="the address it will be published at")
 
     p = add("check", cmd_check)
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
