@@ -37,7 +37,7 @@ def test_init_then_build_strictly_and_git_stays_clean(tmp_path: Path) -> None:
     code, out, err = invoke_cli(tmp_path, "init", "tracker", "--title", "Battery: supply & demand")
     assert code == 0, err
     root = tmp_path / "tracker"
-    assert "wrote 14 files into " in out and "tracker/: a new briefing project" in out
+    assert "wrote 15 files into " in out and "tracker/: a new briefing project" in out
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "a new tracker")
@@ -58,6 +58,7 @@ def test_init_writes_a_small_complete_project(tmp_path: Path) -> None:
     year = str(__import__("datetime").date.today().year)
     assert written == sorted(
         [
+            ".github/dependabot.yml",
             ".github/workflows/intake.yml",
             ".github/workflows/pages.yml",
             ".github/workflows/preview-close.yml",

@@ -176,3 +176,25 @@ def test_intake_runs_daily_and_only_opens_a_pull_request() -> None:
     assert opener["with"]["add-paths"] == "seeds/"  # type: ignore[index]
     last = steps[-1]
     assert last.get("if") == "steps.import.outputs.status != '0'" and "exit 1" in str(last["run"])
+
+
+def test_every_action_is_pinned_by_a_full_commit_sha() -> None:
+    """A moved tag cannot change what runs with write access: every ``uses:`` names a
+    commit (40 hex digits) and says its version in a comment (Dependabot updates both)."""
+    import re
+
+    files = [
+        *WORKFLOWS.glob("*.yml"),
+        *(ROOT / "generator/scaffold/.github/workflows").glob("*.yml"),
+    ]
+    found = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "uses:" not in line or line.strip().startswith("#"):
+                continue
+            found += 1
+            assert re.search(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), (
+                f"{path.name}: {line.strip()}"
+            )
+    assert found > 20
+    assert (ROOT / ".github/dependabot.yml").is_file()
