@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import memory, offline_assets, search, staging
+from . import csp, memory, offline_assets, search, staging
 from .cache import Store
 from .checking import Checked, check
 from .paths import suggest_slug
@@ -95,6 +95,12 @@ def bundle(
             previous_site=kept_site if kept_site is not None and kept_site.is_dir() else None,
             overlay=staged_docs,
             hidden=frozenset(managed | {MANIFEST}),
+            # no images from other hosts offline, no Pagefind; the worker shim's iframe
+            csp=(
+                csp.Options(remote_images=False, wasm=False, shim=shim.read_text(encoding="utf-8"))
+                if project.content_security_policy
+                else None
+            ),
         )
         if kept_site is not None:
             update_site(staged_site, kept_site, report.kept, scratch)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .csp import Options, secure_site
 from .progress import SILENT, Progress
 
 
@@ -191,6 +192,7 @@ def build(
     hidden: frozenset[str] = frozenset(),
     keep_session: bool = False,
     builder: str | None = None,
+    csp: Options | None = None,
 ) -> BuildReport:
     """Run ``mkdocs build`` on ``docs_dir`` into ``site_dir`` with the project's settings.
 
@@ -206,7 +208,7 @@ def build(
     # process, which needs MkDocs' API; Zensical would ignore ``overrides``.
     chosen = choose_builder(builder, mkdocs_api=directory_urls is not None)
     if chosen == "zensical":
-        return build_with_zensical(
+        report = build_with_zensical(
             config_file,
             docs_dir,
             site_dir,
@@ -215,6 +217,9 @@ def build(
             source_date_epoch=source_date_epoch,
             progress=progress,
         )
+        if csp is not None:
+            secure_site(site_dir, csp)
+        return report
     _use(chosen)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
@@ -254,7 +259,10 @@ def build(
                 **options,
             )
             if untested is not None:
-                return _plain_build(config)
+                report = _plain_build(config)
+                if csp is not None:
+                    secure_site(site_dir, csp)
+                return report
             return _engine_build(
                 config,
                 generated=generated or {},
@@ -264,6 +272,7 @@ def build(
                 overlay=overlay,
                 hidden=hidden,
                 keep_session=keep_session,
+                csp=csp,
             )
         except exceptions.ConfigurationError as exc:
             raise BuildFailed(f"mkdocs.yml: {exc}".strip()) from None
@@ -289,9 +298,10 @@ def _engine_build(
     overlay: Path | None,
     hidden: frozenset[str],
     keep_session: bool,
+    csp: Options | None,
 ) -> BuildReport:
     """The site built page by page by :mod:`mkdocs_engine`, reusing what ``memo`` proves
-    unchanged in ``previous_site``."""
+    unchanged in ``previous_site``; each page with its content security policy."""
     from . import mkdocs_engine
 
     try:
@@ -309,6 +319,8 @@ def _engine_build(
             overlay=overlay,
             hidden=hidden,
             keep_session=keep_session,
+            secure=csp.apply if csp is not None else mkdocs_engine.same,
+            secure_key=csp.key if csp is not None else "",
         )
     finally:
         config.plugins.on_shutdown()

@@ -31,7 +31,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ from .write import plain_relative
 log = logging.getLogger("mkdocs.commands.build")
 
 #: Bumped whenever what this module writes for a page could change.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 #: A paragraph of one line of prose (an index page's introduction): it starts with a
@@ -509,10 +509,21 @@ def _log_failure(doing: str, page: Page, error: Exception) -> None:
     log.error(message)
 
 
+def same(html: str) -> str:
+    """No policy: the page as it is."""
+    return html
+
+
 def _render_html(
-    page: Page, config: Any, doc_files: Sequence[File], nav: Navigation, env: jinja2.Environment
+    page: Page,
+    config: Any,
+    doc_files: Sequence[File],
+    nav: Navigation,
+    env: jinja2.Environment,
+    secure: Callable[[str], str] = same,
 ) -> str:
-    """MkDocs' ``_build_page`` up to the HTML, without writing it."""
+    """MkDocs' ``_build_page`` up to the HTML, without writing it; ``secure`` gives the
+    page its content security policy (:mod:`csp`)."""
     with compat.current_page(config, page):
         try:
             page.active = True
@@ -520,7 +531,7 @@ def _render_html(
             template = env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             output = template.render(context)
-            return str(config.plugins.on_post_page(output, page=page, config=config))
+            return secure(str(config.plugins.on_post_page(output, page=page, config=config)))
         except Exception as e:
             _log_failure("building", page, e)
             raise
@@ -540,6 +551,7 @@ class _Job:
     search: list[dict[str, Any]] | None
     populate: frozenset[str]
     generated: Mapping[str, str]
+    secure: Callable[[str], str] = same
 
 
 def _build_pages(pages: Sequence[Page], job: _Job) -> dict[str, Built]:
@@ -553,7 +565,7 @@ def _build_pages(pages: Sequence[Page], job: _Job) -> dict[str, Built]:
         if src in job.populate:
             _populate(page, job.config, job.files, job.generated)
         before = len(search) if search is not None else 0
-        html = _render_html(page, job.config, job.doc_files, job.nav, job.env)
+        html = _render_html(page, job.config, job.doc_files, job.nav, job.env, job.secure)
         path = page.file.abs_dest_path
         if not html.strip():
             log.info(f"Page skipped: '{src}'. Generated empty output.")
@@ -618,6 +630,8 @@ def run(
     overlay: Path | None = None,
     hidden: Collection[str] = frozenset(),
     keep_session: bool = False,
+    secure: Callable[[str], str] = same,
+    secure_key: str = "",
 ) -> EngineResult:
     """``mkdocs build`` on ``config`` (already loaded), reusing what ``previous`` proves unchanged.
 
@@ -666,7 +680,7 @@ def run(
         for page in pages:
             if id(page) not in reusable_set:
                 _populate(page, config, files, converted)
-        global_key = _config_fingerprint(config) + _digest(_nav_rows(nav.items))
+        global_key = _config_fingerprint(config) + _digest(_nav_rows(nav.items), secure_key)
         # Plugins known to keep no state between pages let the generated pages be
         # converted and written one at a time, in two processes; others get MkDocs' order.
         # Only with those are pages reused: another plugin may make a page depend on
@@ -706,12 +720,15 @@ def run(
         files.copy_static_files(inclusion=inclusion)
         for template in config.theme.static_templates:
             compat.build_theme_template(template, env, files, config, nav)
+            written = Path(config.site_dir) / template
+            if template.endswith(".html") and written.is_file():  # the 404 page
+                written.write_text(secure(written.read_text(encoding="utf-8")), encoding="utf-8")
         for template in config.extra_templates:
             compat.build_extra_template(template, files, config, nav)
 
         search = _search_entries(config)
         to_build = [p for p in pages if p.file.src_uri not in reused]
-        job = _Job(config, files, doc_files, nav, env, search, frozenset(stale), converted)
+        job = _Job(config, files, doc_files, nav, env, search, frozenset(stale), converted, secure)
         if streaming and jobs > 1 and len(to_build) > 50 and parallel.available():
             built = _build_pages_parallel(to_build, job, warning_counter)
         else:
@@ -739,7 +756,7 @@ def run(
             raise Abort(f"Aborted with {msg} in strict mode!")
         if keep_session:
             global SESSION
-            SESSION = Session(config, files, nav, env, doc_files)
+            SESSION = Session(config, files, nav, env, doc_files, secure)
         result.built = len(built)
         result.reused = len(reused)
         result.kept = sorted(memo[src].dest for src in reused)
@@ -789,6 +806,7 @@ class Session:
     nav: Navigation
     env: jinja2.Environment
     doc_files: Sequence[File]
+    secure: Callable[[str], str] = same
 
     def render_page(self, src_uri: str, markdown_text: str) -> tuple[str, bytes] | None:
         """``(site path, HTML)`` of the page built from ``src_uri`` with this text, or None
@@ -800,7 +818,9 @@ class Session:
         file.content_string = markdown_text
         try:
             _populate(page, self.config, self.files, {src_uri: ""})
-            output = _render_html(page, self.config, self.doc_files, self.nav, self.env)
+            output = _render_html(
+                page, self.config, self.doc_files, self.nav, self.env, self.secure
+            )
         finally:
             _HEADINGS.clear()
         return file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from . import incremental, memory, mkdocs_adapter, parallel, paths, search, staging
+from . import csp, incremental, memory, mkdocs_adapter, parallel, paths, search, staging
 from .cache import Store
 from .checking import Checked, check
 from .exports import build_time
@@ -458,6 +458,11 @@ def _make_site(
         hidden=frozenset((planned.managed - set(digests)) | {MANIFEST}),
         overrides=search.hosted_overrides(
             project.settings, project.config_file.parent, run.scratch, builder=project.builder
+        ),
+        csp=(
+            csp.Options(remote_images=project.site.remote_images == "keep", wasm=True)
+            if project.content_security_policy
+            else None
         ),
     )
 

@@ -89,6 +89,15 @@ def _feeds(options: dict[str, Any]) -> tuple[Feed, ...]:
     return tuple(found)
 
 
+def _on_or_off(options: dict[str, Any], name: str, default: bool = True) -> bool:
+    value = options.get(name, default)
+    if not isinstance(value, bool):
+        raise UsageError(
+            f"extra.briefing.{name} in mkdocs.yml must be true or false, not {value!r}"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Project:
     """The folders and settings of one briefing project."""
@@ -108,6 +117,8 @@ class Project:
     search_shard_records: int | None = None
     #: ``extra.briefing.feeds``: what ``briefing import --feeds`` reads
     feeds: tuple[Feed, ...] = ()
+    #: ``extra.briefing.content_security_policy``: every page carries one (default: yes)
+    content_security_policy: bool = True
 
     @classmethod
     def open(cls, root: Path) -> Project:
@@ -174,4 +185,5 @@ class Project:
             builder=_builder(options),
             search_shard_records=shard_records,
             feeds=_feeds(options),
+            content_security_policy=_on_or_off(options, "content_security_policy"),
         )

@@ -41,11 +41,17 @@ from .write import write_file
 
 POLL_SECONDS = 0.3
 RELOAD_PATH = ".briefing/reload"
-_RELOAD_SCRIPT = """<script>
-(function () {
-  var version = %d;
+#: The script a served page loads to reload itself when the site changes: a file of the
+#: site's own origin, so that the pages' content security policy (:mod:`csp`) allows it
+#: (an inline script would need its hash).  The page says which version it shows.
+RELOAD_JS = ".briefing/reload.js"
+_RELOAD_TAG = '<script src="%s%s" data-version="%d" data-poll="%s%s"></script>'
+_RELOAD_SOURCE = b"""(function () {
+  var me = document.currentScript;
+  var version = Number(me.dataset.version);
+  var poll = me.dataset.poll;
   function wait() {
-    fetch("%s%s?since=" + version, {cache: "no-store"})
+    fetch(poll + "?since=" + version, {cache: "no-store"})
       .then(function (r) { return r.text(); })
       .then(function (t) {
         var now = parseInt(t, 10);
@@ -55,7 +61,7 @@ _RELOAD_SCRIPT = """<script>
   }
   wait();
 })();
-</script>"""
+"""
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -330,6 +336,8 @@ def make_handler(site: LiveSite, mount: str) -> type[http.server.BaseHTTPRequest
             if not path.startswith(mount):
                 return self._send(404, b"not found", "text/plain")
             rel = path[len(mount) :]
+            if rel == RELOAD_JS:
+                return self._send(200, _RELOAD_SOURCE, "text/javascript; charset=utf-8")
             if rel == RELOAD_PATH:
                 query = urllib.parse.parse_qs(parts.query)
                 try:
@@ -354,7 +362,7 @@ def make_handler(site: LiveSite, mount: str) -> type[http.server.BaseHTTPRequest
             return self._send(200, data, kind)
 
         def _live(self, html: bytes) -> bytes:
-            script = (_RELOAD_SCRIPT % (site.version, mount, RELOAD_PATH)).encode()
+            script = (_RELOAD_TAG % (mount, RELOAD_JS, site.version, mount, RELOAD_PATH)).encode()
             marker = b"</body>"
             at = html.rfind(marker)
             return html[:at] + script + html[at:] if at >= 0 else html + script

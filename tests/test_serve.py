@@ -105,7 +105,7 @@ def _threads(pid: int) -> int:
 def test_serve_shows_an_edit_and_builds_without_threads(served: Served) -> None:
     page = served.get("briefings/chips/")
     assert "Chips, first told" in page and ".briefing/reload" in page
-    version = int(re.search(r"var version = (\d+);", page).group(1))  # type: ignore[union-attr]
+    version = int(re.search(r'data-version="(\d+)"', page).group(1))  # type: ignore[union-attr]
     # the builder's process: one thread (the HTTP server lives in a child process)
     assert _threads(served.process.pid) == 1
     (served.root / SEED).write_text(seed("Chips, told again"), encoding="utf-8")

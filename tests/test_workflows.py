@@ -10,12 +10,16 @@ that folder), as ``tests/axe.py`` does for axe-core.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from generator.offline_assets import AssetError, install_pinned
 
@@ -181,8 +185,6 @@ def test_intake_runs_daily_and_only_opens_a_pull_request() -> None:
 def test_every_action_is_pinned_by_a_full_commit_sha() -> None:
     """A moved tag cannot change what runs with write access: every ``uses:`` names a
     commit (40 hex digits) and says its version in a comment (Dependabot updates both)."""
-    import re
-
     files = [
         *WORKFLOWS.glob("*.yml"),
         *(ROOT / "generator/scaffold/.github/workflows").glob("*.yml"),
@@ -198,3 +200,95 @@ def test_every_action_is_pinned_by_a_full_commit_sha() -> None:
             )
     assert found > 20
     assert (ROOT / ".github/dependabot.yml").is_file()
+
+
+# --- hash-locked installs ---------------------------------------------------------------
+
+#: ``name==version ; marker`` and the ``--hash`` options that follow it, in a lock file.
+LOCKED_LINE = re.compile(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
+
+
+def locked(path: Path) -> list[tuple[Requirement, int]]:
+    """Each pin of a lock file (as a requirement with its marker) and how many hashes it has."""
+    pins: list[tuple[Requirement, int]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("    --hash=sha256:"):
+            assert pins, f"{path.name}: a hash before any requirement"
+            req, count = pins[-1]
+            pins[-1] = (req, count + 1)
+        elif line and not line.startswith(("#", " ")):
+            found = LOCKED_LINE.match(line)
+            assert found, f"{path.name}: not an exact pin: {line}"
+            name, version, marker = found.groups()
+            pins.append((Requirement(f"{name}=={version}" + (f"; {marker}" if marker else "")), 0))
+    return pins
+
+
+@pytest.mark.parametrize(
+    ("lock", "extras"), [("requirements/site.txt", ()), ("requirements/test.txt", ("test",))]
+)
+def test_the_lock_files_pin_every_dependency_with_its_hashes(
+    lock: str, extras: tuple[str, ...]
+) -> None:
+    """Every package of a locked install is an exact version with at least one hash, and
+    every dependency of pyproject.toml (and of building the project) is there, at a
+    version inside its range: a stale lock (``make lock`` not run after a change of
+    pyproject.toml) fails here."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [Requirement(r) for r in project["project"]["dependencies"]]
+    for extra in extras:
+        wanted += [Requirement(r) for r in project["project"]["optional-dependencies"][extra]]
+    wanted += [Requirement(r) for r in project["build-system"]["requires"]]
+    pins = locked(ROOT / lock)
+    assert len(pins) > 40
+    unhashed = [str(req) for req, count in pins if count == 0]
+    assert not unhashed, f"{lock}: pinned without a hash: {unhashed}"
+    by_name: dict[str, list[Requirement]] = {}
+    for req, _count in pins:
+        by_name.setdefault(canonicalize_name(req.name), []).append(req)
+    for need in wanted:
+        versions = by_name.get(canonicalize_name(need.name))
+        assert versions, f"{lock}: {need} is not locked (run make lock)"
+        for pin in versions:
+            (version,) = (spec.version for spec in pin.specifier)
+            assert need.specifier.contains(version, prereleases=True), (
+                f"{lock}: {pin} is outside pyproject.toml's {need} (run make lock)"
+            )
+        for extra in need.extras:  # pagefind[bin] brings its binary package
+            assert canonicalize_name(f"{need.name}-{extra}") in by_name, f"{lock}: {need}"
+
+
+def test_ci_and_publishing_install_exactly_the_locked_packages() -> None:
+    """The workflows that publish and the CI entry point install with ``LOCKED=1`` (pip's
+    ``--require-hashes`` on requirements/*.txt); no step installs anything unchecked."""
+    installs = 0
+    for path in WORKFLOWS.glob("*.yml"):
+        for job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].values():
+            for step in job.get("steps", []):
+                run = str(step.get("run", ""))
+                assert "pip install" not in run, f"{path.name}: an unlocked pip install: {run}"
+                for line in run.splitlines():
+                    if re.match(r"\s*make (install|site|test)\b", line):
+                        installs += "make install LOCKED=1" in line or "make test LOCKED=1" in line
+                        assert line.strip().startswith("make site") or "LOCKED=1" in line, (
+                            f"{path.name}: {line.strip()}"
+                        )
+    assert installs == 4  # pages, preview, preview-publish, intake
+    assert "make test LOCKED=1" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    dry = subprocess.run(
+        ["make", "-n", "-B", "LOCKED=1", ".venv/.test-extras"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pip_lines = [line for line in dry.splitlines() if " pip install" in line]
+    assert pip_lines and all(
+        "--require-hashes -r requirements/" in line or "--no-deps --no-build-isolation" in line
+        for line in pip_lines
+    ), dry
+    # a user's make site keeps pyproject.toml's ranges and one plain install
+    plain = subprocess.run(
+        ["make", "-n", "-B", "site"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "pip install --quiet -e ." in plain and "require-hashes" not in plain
