@@ -95,7 +95,7 @@ def measure(site: Path, compress: bool = False) -> dict[str, int]:
                     page.locator("#bf-search-results .bf-result").first.wait_for(timeout=60_000)
                 else:
                     page.wait_for_function(
-                        "document.querySelector('.bf-explore__status')"
+                        "() => document.querySelector('.bf-explore__status')"
                         "?.textContent.match(/^\\d+ result/)",
                         timeout=60_000,
                     )
@@ -123,7 +123,9 @@ def main(argv: list[str]) -> int:
     for arg in argv:
         for compress in (False, True):
             result = measure(Path(arg), compress)
-            print(arg, "(text gzipped, as static hosts serve it)" if compress else "(no compression)")
+            print(
+                arg, "(text gzipped, as static hosts serve it)" if compress else "(no compression)"
+            )
             for key, value in result.items():
                 print(f"  {key}: {value:,}")
     return 0

@@ -145,9 +145,6 @@ class Record:
     html: str = ""
     text: str = ""
     day: str = ""  # for the order: newest first
-    #: Pagefind's ``date`` sort key: browsing lists each shard's records by it (newest
-    #: first) and the shards one after another (see :func:`_browse_keys`)
-    sort: str = ""
     #: The built page (briefings, entity cards) whose article :meth:`article` reads when
     #: ``html`` was not read up front (a path string: 20,000 ``Path`` objects cost a
     #: noticeable part of an edit), and its path in the site (for its digest).
@@ -350,9 +347,10 @@ def export_records(read: Callable[[str], bytes]) -> list[Record]:
                 day=date["earliest"] or date["latest"] or "",
             )
         )
-    # Newest first: the shards are cut from this order, and browsing sorts by its keys.
+    # Newest first: the shards are cut from this order, and without a query Pagefind
+    # lists a shard's results in the order they were added (browsing lists the shards
+    # one after another: search.js).
     dated.sort(key=lambda r: r.day, reverse=True)
-    _browse_keys(dated)
     cards = [
         Record(
             url="/" + e["url"],
@@ -369,18 +367,6 @@ def export_records(read: Callable[[str], bytes]) -> list[Record]:
         for e in sorted(entities, key=lambda e: str(e["name"]).casefold())
     ]
     return dated + cards
-
-
-def _browse_keys(dated: list[Record]) -> None:
-    """Each dated record's sort key, in the order of ``dated`` (newest first): its day,
-    then its place among that day's records, so that sorting the keys in descending
-    order gives that order back.  Not a number (Pagefind would sort numbers as floats,
-    which cannot tell a day's records apart), and a record's key moves only when its
-    own day's records change, so an edit still re-indexes only its own shard."""
-    place = 0
-    for i, record in enumerate(dated):
-        place = place + 1 if i and dated[i - 1].day == record.day else 0
-        record.sort = f"{record.day}~{max(9999 - place, 0):04d}"
 
 
 def _later_words(
@@ -429,8 +415,6 @@ def _page_html(record: Record) -> str:
     for key, values in _stored_filters(record.filters).items():
         for value in values:
             parts.append(f'<span data-pagefind-filter="{key}">{html.escape(value)}</span>')
-    if record.sort:
-        parts.append(f'<span data-pagefind-sort="date">{html.escape(record.sort)}</span>')
     parts.append("</div>")
     return f"<html><body>{''.join(parts)}<main>{record.article()}</main></body></html>"
 
@@ -583,7 +567,7 @@ class Shard:
                 contents = (
                     _page_html(record)
                     if digest is None
-                    else [record.title, record.meta, record.filters, record.sort, digest(record)]
+                    else [record.title, record.meta, record.filters, digest(record)]
                 )
                 yield (
                     {
@@ -602,7 +586,7 @@ class Shard:
                         "language": language,
                         "meta": {"title": record.title, **record.meta},
                         "filters": _stored_filters(record.filters),
-                        "sort": {"date": record.sort} if record.sort else None,
+                        "sort": None,
                     }
                 )
 

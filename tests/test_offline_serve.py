@@ -162,7 +162,7 @@ def test_serve_live_reload_in_browser(browser: object, tmp_path: Path) -> None:
         # No navigation by the test: the page reloads itself when the rebuild is done.
         page.wait_for_function(
             # (the page may be between two loads when this runs: no h1 yet)
-            "(document.querySelector('h1')?.innerText ?? '').startsWith('Live edit')",
+            "() => (document.querySelector('h1')?.innerText ?? '').startsWith('Live edit')",
             timeout=60_000,
         )
         # A broken seed prints its problem and keeps the last good page.

@@ -571,7 +571,7 @@ def test_a_facet_narrows_the_results_with_counts_from_the_model(
     page.wait_for_url(re.compile(rf"entity={entity}"))  # type: ignore[attr-defined]
     _results(page)
     page.wait_for_function(  # type: ignore[attr-defined]
-        f"document.querySelector('.bf-explore__status').textContent.startsWith('{len(briefings) + len(events)} ')"
+        f"() => document.querySelector('.bf-explore__status').textContent.startsWith('{len(briefings) + len(events)} ')"
     )
     assert _count(page) == len(briefings) + len(events)
     years = Counter(str(b.date.year) for b in briefings) + _event_years(corpus, entity)
@@ -586,7 +586,7 @@ def test_a_facet_narrows_the_results_with_counts_from_the_model(
     status, n = statuses.most_common(1)[0]
     page.locator(f'.bf-facet[data-facet="status"] input[value="{status}"]').check()  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
-        f"document.querySelector('.bf-explore__status').textContent.startsWith('{n} ')"
+        f"() => document.querySelector('.bf-explore__status').textContent.startsWith('{n} ')"
     )
     hrefs = _results(page)
     _results(page)

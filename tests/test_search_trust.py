@@ -13,11 +13,14 @@ newest first, a name finds its card").
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import http.server
 import random
 import re
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -184,6 +187,77 @@ def test_browsing_with_a_filter_keeps_the_order(large: Served, browser: object) 
     with _opened(browser) as tab:
         shown = _browse(tab.page, f"{large.url}explore/?entity={entity}", pages=2)
     assert shown == expected
+
+
+#: Counts the WebAssembly instances a page makes (Pagefind's glue keeps one at a time).
+COUNT_WASM = """
+window.__wasmMade = 0;
+for (const name of ['instantiate', 'instantiateStreaming']) {
+  const made = WebAssembly[name];
+  WebAssembly[name] = function (...args) { window.__wasmMade += 1; return made.apply(this, args); };
+}
+"""
+
+
+class _AllAtOnce(http.server.SimpleHTTPRequestHandler):
+    """Serves a site, holding each shard's WebAssembly file until every shard has asked
+    for its own (or two seconds have passed): the files arrive together, as they can
+    from a fast host, and the shards' start-ups overlap as much as they ever do."""
+
+    barrier: threading.Barrier
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if re.search(r"/pagefind/d\d+/wasm\.[a-z-]+\.pagefind$", self.path):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                self.barrier.wait(timeout=2)
+        super().do_GET()
+
+
+def test_browsing_with_filters_when_every_shard_starts_at_once(
+    large: Served, browser: object
+) -> None:
+    """Each shard is a Pagefind instance of its own, and they share one WebAssembly
+    memory: started side by side, each loaded a WebAssembly instance and all but one
+    then read the wrong memory ("memory access out of bounds" at 10,000 seeds, the list
+    stuck on "Searching…").  With three facets chosen, the counts are the model's."""
+    records = _newest_first(large.root)
+    shards = len(_shards(large.root))
+    counts: dict[str, int] = {}
+    for r in records:
+        for value in r.filters["entity"]:
+            counts[value.rsplit("|", 1)[1]] = counts.get(value.rsplit("|", 1)[1], 0) + 1
+    entity = max(counts, key=lambda e: (counts[e], e))
+    chosen = [r for r in records if any(v.endswith(f"|{entity}") for v in r.filters["entity"])]
+    years = [y for r in chosen for y in r.filters["year"]]
+    year = max(set(years), key=lambda y: (years.count(y), y))
+    expected = [r.url for r in chosen if year in r.filters["year"]]
+    handler = type("Handler", (_AllAtOnce,), {"barrier": threading.Barrier(shards)})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(large.root / "site"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    errors: list[str] = []
+    try:
+        with _opened(browser) as tab:
+            tab.page.on(  # type: ignore[attr-defined]
+                "console", lambda m: errors.append(m.text) if m.type == "error" else None
+            )
+            tab.page.add_init_script(COUNT_WASM)  # type: ignore[attr-defined]
+            tab.page.goto(f"{base}explore/?entity={entity}&year={year}")  # type: ignore[attr-defined]
+            shown = _results(tab.page)
+            count = _count(tab.page)
+            made = tab.page.evaluate("window.__wasmMade")  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert made == 1, f"{made} WebAssembly instances for {shards} shards"
+    assert errors == []
+    assert count == len(expected)
+    assert shown == expected[:20]
 
 
 def _first_result(page: object) -> str:

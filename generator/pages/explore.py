@@ -20,7 +20,7 @@ from .context import Context, Pages
 from .kind import Kind, Step
 
 #: Files the names are split into.
-NAME_BUCKETS = 32
+NAME_BUCKETS = 256
 NAMES_FOLDER = "explore/names"
 
 

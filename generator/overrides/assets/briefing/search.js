@@ -60,11 +60,16 @@ function siteRoot() {
 // The index is split into shards, each a Pagefind index of its own (so a build
 // re-indexes only the shards whose records changed); pagefind/shards.json lists
 // their folders, newest records first: each shard holds a run of consecutive days.
-// Searching (ranked by relevance) merges them into one Pagefind instance.  Browsing
-// (no words) sorts each shard by its records' date keys and lists the shards one
-// after another: Pagefind's merged search orders results by score alone, and the
-// shards' scores for the browse word differ, which once interleaved them.
+// They are merged into one Pagefind instance per mode.  Searching ranks the results
+// by relevance.  Browsing (no words) must list them newest first, and Pagefind's
+// merged results are ordered by score alone, which the shards' sizes change (the list
+// once jumped from the newest shard to the smallest): so each shard is tagged with a
+// filter of its own (SHARD: Pagefind's mergeFilter, added in the browser), searched
+// on its own (without a query a shard lists its records in the order they were
+// added, newest first), and the shards' lists are joined in order.
+const SHARD = "bf-shard";
 let module = null;
+let memory = null;
 const instances = {};
 function loadPagefind() {
   if (!module) {
@@ -76,6 +81,17 @@ function loadPagefind() {
   }
   return module;
 }
+// Every instance shares Pagefind's one WebAssembly memory, which the first instance to
+// start sets up; two started side by side each made one, and one of them then read
+// the other's memory ("memory access out of bounds").  So an instance starts only once
+// the first has finished starting (an empty search waits for that and downloads nothing).
+async function startInstance(pf, options) {
+  if (memory) await memory;
+  const instance = pf.createInstance(options);
+  if (!memory) memory = instance.search("").then(() => undefined);
+  await memory;
+  return instance;
+}
 function pagefind(browse = false) {
   const mode = browse ? "browse" : "query";
   if (!instances[mode]) {
@@ -85,41 +101,36 @@ function pagefind(browse = false) {
       // In the page rather than a worker: the worker is a second copy of the script (41 KB),
       // and a search takes milliseconds.
       const common = { baseUrl: root.pathname, excerptLength: 24, ranking: browse ? NEUTRAL : DEFAULT_RANKING };
-      const make = async (name) => {
-        const instance = pf.createInstance({ ...common, basePath: folder(name), noWorker: true });
-        await instance.init();
-        return instance;
-      };
-      if (!browse) {
-        const instance = await make(shards[0]);
-        for (const name of shards.slice(1)) await instance.mergeIndex(folder(name), common);
-        return instance;
-      }
-      const each = await Promise.all(shards.map(make));
-      return { search: (term, options) => browseShards(each, term, options) };
+      const tag = (name) => (browse ? { mergeFilter: { [SHARD]: [name] } } : {});
+      const instance = await startInstance(pf, { ...common, ...tag(shards[0]), basePath: folder(shards[0]), noWorker: true });
+      for (const name of shards.slice(1)) await instance.mergeIndex(folder(name), { ...common, ...tag(name) });
+      return browse ? { search: (term, options) => browseShards(instance, shards, term, options) } : instance;
     });
   }
   return instances[mode];
 }
-// Every shard searched, each sorted newest first by its date keys, the lists joined in
-// the shards' order; the filters' counts added up as Pagefind's own merge does.
-async function browseShards(each, term, options) {
-  const found = await Promise.all(each.map((i) => i.search(term, { ...options, sort: { date: "desc" } })));
-  const add = (key) => {
-    const out = {};
-    for (const f of found) {
-      for (const [facet, values] of Object.entries(f[key] || {})) {
-        const into = out[facet] || (out[facet] = {});
-        for (const [value, n] of Object.entries(values)) into[value] = (into[value] || 0) + n;
-      }
+// Each shard searched on its own, the lists joined in the shards' order (newest first);
+// the filters' counts (each search's are its shard's) added up, the shard tag left out.
+async function browseShards(instance, shards, term, options) {
+  const found = [];
+  for (const name of shards) {
+    const filters = { ...(options.filters || {}), [SHARD]: [name] };
+    found.push(await instance.search(term, { ...options, filters }));
+  }
+  const filters = {};
+  for (const f of found) {
+    for (const [facet, values] of Object.entries(f.filters || {})) {
+      if (facet === SHARD) continue;
+      const into = filters[facet] || (filters[facet] = {});
+      for (const [value, n] of Object.entries(values)) into[value] = (into[value] || 0) + n;
     }
-    return out;
-  };
+  }
   return {
     results: found.flatMap((f) => f.results),
-    filters: add("filters"),
-    totalFilters: add("totalFilters"),
-    unfilteredResultCount: found.reduce((n, f) => n + f.unfilteredResultCount, 0),
+    filters,
+    // the counts without filters are the whole index's in every one of the searches
+    totalFilters: found[0].totalFilters,
+    unfilteredResultCount: found[0].unfilteredResultCount,
   };
 }
 // Browsing without a query searches for the word every dated record carries.
@@ -133,7 +144,7 @@ async function runSearch(query, options) {
 // one of NAME_BUCKETS small files (explore/names/<n>.json, by a sum of the name's code
 // points, as generator/pages/explore.py does), and a query equal to one shows the card
 // as the best match above the ranked results, however many pages name the entity.
-const NAME_BUCKETS = 32;
+const NAME_BUCKETS = 256;
 const nameFiles = {};
 function nameKey(text) {
   return text.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
