@@ -41,6 +41,8 @@ _SRC = re.compile(r"\bsrc\s*=", re.I)
 _RUN = {"", "text/javascript", "application/javascript", "module"}
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
+#: How each page's policy starts (right after its charset).
+_META = '<meta http-equiv="Content-Security-Policy"'
 _CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 
 
@@ -112,7 +114,8 @@ def secure(
         if boot is not None:
             scripts.append(boot)
     meta = (
-        '<meta http-equiv="Content-Security-Policy" content="'
+        _META
+        + ' content="'
         + policy([sha256(s) for s in scripts], remote_images=remote_images, wasm=wasm)
         + '">'
     )
@@ -120,6 +123,13 @@ def secure(
     if at is None:
         return html
     return html[: at.end()] + meta + html[at.end() :]
+
+
+def has_policy(html: str) -> bool:
+    """Whether the page already starts its head with a policy of ours (a page that merely
+    mentions one in its text does not)."""
+    at = _CHARSET.search(html) or _HEAD.search(html)
+    return at is not None and html.startswith(_META, at.end())
 
 
 @dataclass(frozen=True)
@@ -152,7 +162,7 @@ def secure_site(folder: Path, options: Options) -> int:
             if name.endswith(".html"):
                 path = Path(dirpath) / name
                 text = path.read_text(encoding="utf-8")
-                if "Content-Security-Policy" not in text:
+                if not has_policy(text):
                     path.write_text(options.apply(text), encoding="utf-8")
                 count += 1
     return count

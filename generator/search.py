@@ -874,7 +874,13 @@ def _index_in_parallel(
             if service is not None:
                 service.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(min(PAGEFINDS, len(todo)))]
+    # Daemon threads: a Ctrl-C that stops the caller mid-way must not leave the process
+    # waiting for them at exit (a thread may then wait on a lock the interrupted caller
+    # held, such as logging's).
+    threads = [
+        threading.Thread(target=worker, name="briefing-pagefind", daemon=True)
+        for _ in range(min(PAGEFINDS, len(todo)))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -429,7 +429,10 @@ def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) 
     The builder tells the server each new version of the site through a pipe.
     """
     preview = Preview(project, drafts=drafts, full=not dirty)
+    _stop_between_builds(preview.stop)
     preview.build()
+    if preview.stop.is_set():
+        return
     mount = _mount(project.site.url)
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
@@ -452,8 +455,6 @@ def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) 
         raise BuildFailed(f"cannot serve on {host}:{port}: {answer[1]}")
     preview.site.notify = ours.send
     print(f"Serving on http://{host}:{answer[1]}{mount}", file=sys.stderr, flush=True)
-    with contextlib.suppress(ValueError):  # not the main thread: its caller stops it
-        signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: the server too
     try:
         preview.watch(alive=server.is_alive)
     except KeyboardInterrupt:
@@ -466,8 +467,22 @@ def serve(project: Project, *, host: str, port: int, drafts: bool, dirty: bool) 
             server.terminate()
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def _stop_between_builds(stop: threading.Event) -> None:
+    """Ctrl-C (or a TERM) stops ``serve`` once the build under way is done, not in the
+    middle of it: an interrupt raised at any point of a build can leave a lock held
+    (logging's, once) that another thread then waits on forever.  A second Ctrl-C stops
+    at once.  (Nothing is set when this is not the main thread: its caller stops it.)"""
+
+    def handle(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        # os.write, not print: the interrupted code may be inside a print to stderr
+        os.write(2, b"briefing: stopping (after the build under way, if any; Ctrl-C again: now)\n")
+
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGINT, handle)
+        signal.signal(signal.SIGTERM, handle)
 
 
 def _serve_http(folder: str, mount: str, host: str, port: int, builder: Connection) -> None:

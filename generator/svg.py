@@ -73,7 +73,9 @@ def _ticks(
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     step = 1 if months <= 18 else 3 if months <= 60 else 12
     if most is not None:
-        step = next(s for s in (1, 3, 12, 24, 60, 120, 1200) if s >= step and months / s <= most)
+        fits = (s for s in (1, 3, 12, 24, 60, 120, 1200) if s >= step and months / s <= most)
+        # past a century a tick: whole years, as many as it takes
+        step = next(fits, 12 * -(-months // (12 * max(most, 1))))
     ticks: list[tuple[datetime.date, str, str]] = []
     y, m = start.year, start.month
     if step >= 12:

@@ -343,7 +343,7 @@ def test_every_page_type_of_the_hosted_site_raises_no_violation(
     page.locator("label.md-header__button[for^='__palette']:visible").first.click()
     after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert before != after, "the palette toggle did nothing"
-    assert page.locator("svg.bf-timeline-svg").first.is_visible()
+    assert page.locator("svg.bf-timeline-wide").first.is_visible()
     assert watched.violations() == [], watched.violations()
     assert watched.console == [], watched.console
 
@@ -361,3 +361,21 @@ def test_every_page_type_of_the_bundle_raises_no_violation(bundled: Path, watche
     assert results.count() >= 1
     assert watched.violations() == [], watched.violations()
     assert watched.console == [], watched.console
+
+
+def test_a_page_that_mentions_a_policy_still_gets_one(tmp_path: Path) -> None:
+    """Another builder's site is secured page by page: a page whose text speaks of a
+    policy (the security docs do) gets its own, once however often it is secured."""
+    page = tmp_path / "security" / "index.html"
+    page.parent.mkdir()
+    page.write_text(
+        '<html><head><meta charset="utf-8"></head><body><p>Each page carries a '
+        "<code>&lt;meta http-equiv=&quot;Content-Security-Policy&quot;&gt;</code>: "
+        '<meta http-equiv="Content-Security-Policy"> Content-Security-Policy</p></body></html>',
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        assert csp.secure_site(tmp_path, csp.Options()) == 1
+        html = page.read_text(encoding="utf-8")
+        assert csp.has_policy(html)
+        assert html.count('<meta http-equiv="Content-Security-Policy" content=') == 1

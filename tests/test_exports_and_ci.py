@@ -157,7 +157,7 @@ def test_pages_workflow_builds_with_make_site_on_main() -> None:
 @pytest.mark.parametrize("name", ["pages.yml", "preview.yml"])
 def test_site_workflows_keep_the_build_cache_and_build_each_variant_once(name: str) -> None:
     """A one-seed change builds warm in CI: the cache (memos, generated docs files) and site/
-    are restored keyed on the generator's code and the installed dependencies, and each
+    are restored keyed on the generator's code and the locked dependencies, and each
     variant (public site or drafts preview, offline bundle) is built once."""
     data = _workflow(name)
     steps = [step for job in data["jobs"].values() for step in job["steps"]]  # type: ignore[union-attr]
@@ -166,7 +166,7 @@ def test_site_workflows_keep_the_build_cache_and_build_each_variant_once(name: s
     paths = caches[0]["with"]["path"].split()
     assert paths == [".cache/briefing", "site"]
     key = caches[0]["with"]["key"]
-    assert "hashFiles('generator/**', 'pyproject.toml', '.venv/dependencies.lock')" in key
+    assert "hashFiles('generator/**', 'pyproject.toml', 'requirements/site.txt')" in key
     assert caches[0]["with"]["restore-keys"].strip()
     runs = [str(s.get("run", "")) for s in steps]
     joined = "\n".join(runs)

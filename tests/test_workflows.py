@@ -10,6 +10,7 @@ that folder), as ``tests/axe.py`` does for axe-core.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -275,12 +276,15 @@ def test_ci_and_publishing_install_exactly_the_locked_packages() -> None:
                         )
     assert installs == 4  # pages, preview, preview-publish, intake
     assert "make test LOCKED=1" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    # (a make that runs these tests, as .ci/run's does, passes its LOCKED=1 down)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "LOCKED")}
     dry = subprocess.run(
         ["make", "-n", "-B", "LOCKED=1", ".venv/.test-extras"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     ).stdout
     pip_lines = [line for line in dry.splitlines() if " pip install" in line]
     assert pip_lines and all(
@@ -289,6 +293,6 @@ def test_ci_and_publishing_install_exactly_the_locked_packages() -> None:
     ), dry
     # a user's make site keeps pyproject.toml's ranges and one plain install
     plain = subprocess.run(
-        ["make", "-n", "-B", "site"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "-n", "-B", "site"], cwd=ROOT, capture_output=True, text=True, check=True, env=env
     ).stdout
     assert "pip install --quiet -e ." in plain and "require-hashes" not in plain
