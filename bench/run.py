@@ -330,6 +330,7 @@ def _index_summary(stats: Any) -> dict[str, Any]:
         "seconds": stats.seconds,
         "shards": len(stats.shards),
         "built": len(stats.built),
+        "pagefinds at once": getattr(stats, "pagefinds", 0),
     }
 
 
@@ -787,7 +788,7 @@ def bench_size(
     anchors = [
         ("pages", f"plain-pages-{n}", "same page count"),
         ("plain", f"plain-{n}", "equal bytes"),
-    ]
+    ][: 1 if options.no_equal_bytes else 2]
     for key, name, label in anchors:
         folder = out / name
         site_name = f"Plain MkDocs ({n:,}, {label})"
@@ -880,6 +881,8 @@ def bench_size(
         save()
 
     # 5. serve (it writes drafts' pages into docs/, so it comes last).
+    if options.no_serve:
+        return
     log = logs / f"serve-{n}.log"
     run = run_child([py, str(BENCH / "run.py"), "_serve", str(project)], log)
     try:
@@ -1607,6 +1610,16 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=450,
         help="words on each page of the page-count anchor (default: 450)",
+    )
+    parser.add_argument(
+        "--no-equal-bytes",
+        action="store_true",
+        help="skip the equal-bytes anchor (at 100,000 seeds: some 20 minutes and 12 GB)",
+    )
+    parser.add_argument(
+        "--no-serve",
+        action="store_true",
+        help="skip the serve step (at 100,000 seeds its first build alone is another cold build)",
     )
     parser.add_argument(
         "--report",

@@ -138,21 +138,23 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """
     from . import diff
     from .cache import Store
+    from .checking import Memos
 
     if args.schema:
         print(json.dumps(diff.SCHEMA, indent=1))
         return EXIT_OK
     project = Project.open(args.directory)
     store = Store(project.root, read_only=True)  # the builds' parsed files, reused
+    memos = Memos(store)  # and each file both sides have parsed once
     base_rev = args.base or diff.default_base(project.root)
     sides = []
     for revision in (base_rev, args.head):
         if revision is None:
-            sides.append(diff.model(project, "working tree", store))
+            sides.append(diff.model(project, "working tree", store, memos))
             continue
         commit = diff.resolve(project.root, revision)
         with diff.checkout(project, commit) as old:
-            side = diff.model(old, revision if revision != commit else commit[:12], store)
+            side = diff.model(old, revision if revision != commit else commit[:12], store, memos)
         if side.corpus is None:
             print(f"briefing: {revision} does not validate; its problems:", file=sys.stderr)
             _report(side.checked.problems)

@@ -25,7 +25,7 @@ import yaml
 
 from . import incremental, pages
 from .cache import Store
-from .checking import Checked, check
+from .checking import Checked, Memos, check
 from .fuzzydate import day_words
 from .model import Briefing, Claim, Corpus, Entity, Event
 from .project import CONFIG_NAMES, Project, UsageError
@@ -130,10 +130,11 @@ class Side:
         return self.checked.corpus
 
 
-def model(project: Project, label: str, store: Store) -> Side:
-    """Check a side with the project's build cache (the parsed files of both sides are
-    mostly the same), drafts included: a pull request's drafts are its news."""
-    return Side(label, project, check(project, drafts=True, store=store))
+def model(project: Project, label: str, store: Store, memos: Memos | None = None) -> Side:
+    """Check a side with the project's build cache, drafts included (a pull request's
+    drafts are its news); ``memos`` shared by both sides parse and search each file
+    the sides have in common once."""
+    return Side(label, project, check(project, drafts=True, store=store, memos=memos))
 
 
 # --- the comparison -------------------------------------------------------------------

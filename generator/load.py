@@ -145,7 +145,9 @@ class ParseMemo:
             return yamlsafe.parse(text, first_line=first_line)
         key = hashlib.sha256(f"{first_line}\0{text}".encode()).hexdigest()
         bucket = key[0]
-        entry = self._old(bucket).get(key)
+        # this process's own entries too: the two revisions ``briefing diff`` checks
+        # share one memo, and most of their files are the same
+        entry = self._old(bucket).get(key) or self.new[bucket].get(key)
         doc = _document(entry)
         if doc is None:
             doc = yamlsafe.parse(text, first_line=first_line)  # a YamlError is never kept

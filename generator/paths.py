@@ -91,6 +91,18 @@ def timeline_month_doc(year: int, month: int) -> str:
     return f"timeline/{year}/{month:02d}.md"
 
 
+def timeline_part_doc(year: int, month: int, first_day: int, part: int = 1) -> str:
+    """A crowded month's page of the days from ``first_day``, or the ``part``-th page of
+    a crowded day (see ``pages.placement``)."""
+    suffix = f"-{part}" if part > 1 else ""
+    return f"timeline/{year}/{month:02d}/{first_day:02d}{suffix}.md"
+
+
+def entities_page_doc(n: int) -> str:
+    """Page ``n`` (from 2) of the entity directory; ``index`` is no entity's id."""
+    return f"entities/index/{n}.md"
+
+
 def briefings_page_doc(n: int) -> str:
     """Page ``n`` (from 2) of the briefings index; a folder no slug can name."""
     return f"briefings/page/{n}.md"

@@ -19,6 +19,7 @@ records took 200 s).
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -31,7 +32,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,6 +173,8 @@ class IndexStats:
     kept: list[str] = field(default_factory=list)
     #: every page's path in the site → (digest of the built page, of its article)
     articles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the most Pagefind processes that indexed at once (:class:`MemoryGate`)
+    pagefinds: int = 0
 
 
 def _label(name: str, ident: str) -> str:
@@ -814,6 +817,73 @@ def index_site(
     return stats
 
 
+#: What one record costs a Pagefind process in memory while it indexes its shard: at
+#: 10,000 seeds the three processes held about 1.8 GB together for 21,715 records.
+PAGEFIND_RECORD_BYTES = 90_000
+#: The share of the memory free when indexing starts that the Pagefinds running at
+#: once may take together, by that estimate (one always runs, whatever its size).
+MEMORY_SHARE = 0.8
+
+
+def memory_available() -> int | None:
+    """The memory the system can give without swapping (``MemAvailable``), or None where
+    it cannot say (then as many Pagefinds run as there are shards, up to PAGEFINDS)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+class MemoryGate:
+    """Lets a shard's Pagefind start only while the estimates of those running and its
+    own fit in ``budget`` bytes; one always runs, however large its shard.
+
+    A first build of a large tracker has shards of 100,000 records and more (about
+    9 GB of Pagefind each): three at once would take more than a CI runner has.  Under
+    the gate they take turns instead, and the build is slower, not killed.
+    """
+
+    def __init__(self, budget: int | None) -> None:
+        self.budget = budget
+        self.held = 0
+        self.running = 0
+        #: the most Pagefinds that ran at once, and the most memory they were estimated to hold
+        self.most = 0
+        self.most_bytes = 0
+        self._changed = threading.Condition()
+
+    @staticmethod
+    def need(shard: Shard) -> int:
+        return len(shard.records) * PAGEFIND_RECORD_BYTES
+
+    def tight(self, shards: Sequence[Shard]) -> bool:
+        """Whether these shards would not all fit at once: then each Pagefind process is
+        closed after its shard, since a process keeps the memory it grew to."""
+        return self.budget is not None and sum(map(self.need, shards)) > self.budget
+
+    @contextlib.contextmanager
+    def admit(self, shard: Shard) -> Iterator[None]:
+        need = self.need(shard)
+        with self._changed:
+            while self.running and self.budget is not None and self.held + need > self.budget:
+                self._changed.wait()
+            self.held += need
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.most_bytes = max(self.most_bytes, self.held)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.held -= need
+                self.running -= 1
+                self._changed.notify_all()
+
+
 #: Pagefind processes at once, at most.  One per shard, even on two cores: the three
 #: shards of a large tracker are unequal (8,000, 8,000 and 5,800 records at 10,000
 #: seeds), and two processes taking them in turn left a core idle for a third of the
@@ -838,6 +908,9 @@ def _index_in_parallel(
     they use both cores; the threads here only pass messages.
     """
     jobs = sorted(todo, key=lambda shard: -len(shard.records))  # the largest first: even split
+    available = memory_available()
+    gate = MemoryGate(None if available is None else int(available * MEMORY_SHARE))
+    tight = gate.tight(todo)
     lock = threading.Lock()
     scripts: list[bytes] = []
     errors: list[BaseException] = []
@@ -854,15 +927,19 @@ def _index_in_parallel(
     def worker() -> None:
         service: _Pagefind | None = None
         try:
-            service = _Pagefind()
             while not errors:
                 with lock:
                     if not jobs:
                         return
                     shard = jobs.pop(0)
-                script, written, size = _build_shard(
-                    service, shard, shard.requests(language), config, output, earlier, sent
-                )
+                with gate.admit(shard):
+                    service = service or _Pagefind()
+                    script, written, size = _build_shard(
+                        service, shard, shard.requests(language), config, output, earlier, sent
+                    )
+                    if tight:
+                        service.close()
+                        service = None
                 with lock:
                     scripts.append(script)
                     stats.written[shard.name] = written
@@ -887,6 +964,7 @@ def _index_in_parallel(
         thread.join()
     if errors:
         raise errors[0]
+    stats.pagefinds = max(stats.pagefinds, gate.most)
     return scripts
 
 

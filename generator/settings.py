@@ -35,7 +35,12 @@ BUILDERS = ("mkdocs", "properdocs", "zensical")
 #: Briefings and events on the home page.
 HOME_BRIEFINGS = 10
 HOME_EVENTS = 10
-#: Above this many events the timeline gets one page per year, and a year one page per month.
+#: Entities of each type named on the home page (the most mentioned; the directory has all).
+HOME_ENTITIES = 40
+#: Entities on one page of the entity directory (about 180 KB of HTML).
+DIRECTORY_LIMIT = 1000
+#: Above this many events the timeline gets one page per year, a year one page per month,
+#: and a month one page per run of days.
 TIMELINE_PAGE_LIMIT = 150
 #: Longest list on one page: longer ones show their first items and link to numbered list pages,
 #: so that no page grows with the project.
@@ -56,6 +61,8 @@ RATE_MINIMUM = 10
 _LIMITS = (
     "HOME_BRIEFINGS",
     "HOME_EVENTS",
+    "HOME_ENTITIES",
+    "DIRECTORY_LIMIT",
     "TIMELINE_PAGE_LIMIT",
     "LIST_LIMIT",
     "DRAWN_EVENTS",

@@ -253,7 +253,7 @@ def sources_digest(root: Path, *args: str) -> str:
     (the state machine lowers them) and the size of search shards (this module lowers it)."""
     from generator import search
 
-    limits = (limits_module.LIST_LIMIT, limits_module.TIMELINE_PAGE_LIMIT, search.SHARD_RECORDS)
+    limits = (limits_module.limits(), search.SHARD_RECORDS)
     h = hashlib.sha256(repr((args, limits)).encode())
     paths = [
         root / "mkdocs.yml",
@@ -551,8 +551,11 @@ class EditSequences(RuleBasedStateMachine):
         self.fired: set[str] = set()
         self.flags: tuple[str, ...] = ()
         # Limits small enough for this project to have what a large one has: numbered
-        # list pages of entity cards and tags, and a timeline page per year or month.
-        self.limits = mock.patch.multiple(limits_module, LIST_LIMIT=3, TIMELINE_PAGE_LIMIT=8)
+        # list pages of entity cards and tags, a timeline page per year, month or run of
+        # days, a paged entity directory and a home page naming only some entities.
+        self.limits = mock.patch.multiple(
+            limits_module, LIST_LIMIT=3, TIMELINE_PAGE_LIMIT=8, DIRECTORY_LIMIT=4, HOME_ENTITIES=2
+        )
         self.limits.start()
 
     def teardown(self) -> None:

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -785,3 +786,56 @@ def test_a_wrong_shard_size_is_one_clear_line(tmp_path: Path, value: str) -> Non
     assert code == 2, out + err
     assert "extra.briefing.search_shard_records" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_pagefinds_take_turns_when_memory_is_short_and_write_the_same_index(
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large first build must not start three 9 GB Pagefinds on a 16 GB runner: under
+    a budget they take turns, and the index is the same byte for byte."""
+    monkeypatch.setattr(search, "SHARD_RECORDS", 1)  # a shard per day the example has
+    runs = {}
+    for name, available in (("plenty", 1 << 40), ("short", 1)):
+        monkeypatch.setattr(search, "memory_available", lambda available=available: available)
+        copy = tmp_path / name
+        shutil.copytree(example_site, copy)
+        stats = search.index_site(copy)
+        runs[name] = (stats, hashes(copy / "pagefind"))
+    plenty, short = runs["plenty"][0], runs["short"][0]
+    assert len(plenty.built) >= 3
+    assert plenty.pagefinds == min(search.PAGEFINDS, len(plenty.built))
+    assert short.pagefinds == 1
+    assert runs["plenty"][1] == runs["short"][1]
+
+
+def test_the_memory_gate_admits_what_fits_and_always_one() -> None:
+    class Shard:
+        def __init__(self, records: int) -> None:
+            self.records = [None] * records
+
+    per = search.PAGEFIND_RECORD_BYTES
+    gate = search.MemoryGate(budget=250 * per)
+    small, large = Shard(100), Shard(1000)
+    with gate.admit(large):  # larger than the budget alone: admitted all the same
+        assert gate.running == 1
+    with gate.admit(small), gate.admit(small):
+        assert gate.held == 200 * per
+    assert gate.most == 2 and gate.held == 0
+    entered: list[contextlib.AbstractContextManager[None]] = []
+
+    def third() -> None:
+        admitted = gate.admit(small)
+        admitted.__enter__()
+        entered.append(admitted)
+
+    waiting = threading.Thread(target=third)
+    with gate.admit(small), gate.admit(small):
+        waiting.start()
+        waiting.join(timeout=0.3)
+        assert waiting.is_alive()  # a third would pass the budget: it waits
+    waiting.join(timeout=5)
+    assert not waiting.is_alive() and gate.running == 1
+    entered[0].__exit__(None, None, None)
+    assert gate.running == 0 and gate.held == 0
+    assert search.MemoryGate(None).tight([small, large]) is False
+    assert gate.tight([large]) is True and gate.tight([small, small]) is False

@@ -3,14 +3,12 @@ track record (the claims a source reported, and what became of them)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from markupsafe import Markup
 
 from .. import paths, settings
 from ..markup import md
 from ..model import CONTESTED, OPEN_STATUSES, SETTLED_STATUSES, record_counts
-from .context import Context, Pages
+from .context import Context, Pages, grouped_pages
 from .kind import Kind, Step
 
 #: The groups of the claims page, in order: (status, heading).
@@ -24,24 +22,26 @@ CLAIM_GROUPS = (
 def index(ctx: Context) -> Pages:
     """Every claim thread grouped by where it stands now, LIST_LIMIT threads to a page."""
     threads = ctx.corpus.threads
-    chunks = [
-        threads[i : i + settings.LIST_LIMIT] for i in range(0, len(threads), settings.LIST_LIMIT)
-    ] or [[]]
-    docs = [paths.CLAIMS_INDEX] + [paths.claims_page_doc(n) for n in range(2, len(chunks) + 1)]
+    paged = grouped_pages(
+        threads,
+        lambda t: t.status,
+        paths.CLAIMS_INDEX,
+        paths.claims_page_doc,
+        settings.LIST_LIMIT,
+    )
+    docs, starts = paged.docs, paged.starts
     headings = dict(CLAIM_GROUPS)
-    starts: dict[str, tuple[int, int]] = {}  # status → (first page, count)
-    for n, chunk in enumerate(chunks, 1):
-        for t in chunk:
-            page, count = starts.get(t.status, (n, 0))
-            starts[t.status] = (page, count + 1)
     out = {}
-    for n, (doc, chunk) in enumerate(zip(docs, chunks, strict=True), 1):
+    for n, (doc, chunk) in enumerate(zip(docs, paged.groups, strict=True), 1):
         links = ctx.links(doc)
-        groups: list[dict[str, Any]] = []
-        for t in chunk:
-            if not groups or groups[-1]["status"] != t.status:
-                groups.append({"status": t.status, "title": headings[t.status], "items": []})
-            groups[-1]["items"].append(links.thread_item(t, anchor=True))
+        groups = [
+            {
+                "status": status,
+                "title": headings[status],
+                "items": [links.thread_item(t, anchor=True) for t in members],
+            }
+            for status, members in chunk
+        ]
         overview = []
         if n == 1:
             for status, title in CLAIM_GROUPS:

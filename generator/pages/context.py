@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -42,6 +42,44 @@ CO_MENTIONED_ID = "bf-co-mentioned"
 Pages = dict[str, str]
 #: A list item drawn with the list page's links.
 Item = Callable[[Links, Any], Markup]
+
+
+class GroupedPages(NamedTuple):
+    """A long list in groups, cut into numbered pages (:func:`grouped_pages`)."""
+
+    #: The pages' docs paths, the first one's first.
+    docs: list[str]
+    #: Each page's groups, in order: (group, its items on that page).
+    groups: list[list[tuple[str, list[Any]]]]
+    #: Each group's first page (from 1) and its number of items.
+    starts: dict[str, tuple[int, int]]
+
+
+def grouped_pages(
+    items: Sequence[Any],
+    group: Callable[[Any], str],
+    first: str,
+    later: Callable[[int], str],
+    limit: int,
+) -> GroupedPages:
+    """``items`` (already in group order) cut into pages of ``limit``, each page's items
+    grouped by ``group``; page 1 is ``first`` and page n is ``later(n)``.  A group that
+    runs over a page boundary continues on the next page."""
+    chunks = [items[i : i + limit] for i in range(0, len(items), limit)] or [[]]
+    docs = [first] + [later(n) for n in range(2, len(chunks) + 1)]
+    pages: list[list[tuple[str, list[Any]]]] = []
+    starts: dict[str, tuple[int, int]] = {}
+    for n, chunk in enumerate(chunks, 1):
+        groups: list[tuple[str, list[Any]]] = []
+        for x in chunk:
+            name = group(x)
+            if not groups or groups[-1][0] != name:
+                groups.append((name, []))
+            groups[-1][1].append(x)
+            page, count = starts.get(name, (n, 0))
+            starts[name] = (page, count + 1)
+        pages.append(groups)
+    return GroupedPages(docs, pages, starts)
 
 
 class Context:

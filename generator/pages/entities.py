@@ -9,7 +9,14 @@ from markupsafe import Markup
 
 from .. import paths, settings, svg
 from ..model import Corpus, Entity, record_counts
-from .context import CO_MENTIONED_ID, RELATIONS_LIST_ID, TYPE_TITLES, Context, Pages
+from .context import (
+    CO_MENTIONED_ID,
+    RELATIONS_LIST_ID,
+    TYPE_TITLES,
+    Context,
+    Pages,
+    grouped_pages,
+)
 from .kind import Kind, Step
 from .reads import Reads, Row, call, listed
 
@@ -168,15 +175,42 @@ def neighbourhood(ctx: Context, e: Entity, drawn: Drawn) -> Markup:
 
 
 def directory(ctx: Context) -> Pages:
-    """The entity directory, grouped by type, with how many briefings mention each."""
+    """The entity directory, grouped by type, with how many briefings mention each:
+    DIRECTORY_LIMIT entities to a page, the first page saying where each type starts."""
     counts = {eid: len(slugs) for eid, slugs in ctx.corpus.mentions.items()}
-    text = ctx.render(
-        "entities.md.j2",
+    rows = [(group["title"], e) for group in ctx.entity_groups() for e in group["entities"]]
+    paged = grouped_pages(
+        rows,
+        lambda row: row[0],
         paths.ENTITIES_INDEX,
-        entity_groups=ctx.entity_groups(),
-        mention_counts=counts,
+        paths.entities_page_doc,
+        settings.DIRECTORY_LIMIT,
     )
-    return {paths.ENTITIES_INDEX: text}
+    out: Pages = {}
+    for n, (doc, chunk) in enumerate(zip(paged.docs, paged.groups, strict=True), 1):
+        links = ctx.links(doc)
+        overview = []
+        if len(paged.docs) > 1 and n == 1:
+            for title, (first, count) in paged.starts.items():
+                label = f"{title} ({count})"
+                overview.append(links.page(paged.docs[first - 1], label) if first != 1 else label)
+        out[doc] = ctx.render(
+            "entities.md.j2",
+            doc,
+            page_number=n,
+            entity_groups=[
+                {
+                    "title": title if paged.starts[title][0] == n else f"{title} (continued)",
+                    "entities": [e for _, e in members],
+                }
+                for title, members in chunk
+            ],
+            mention_counts=counts,
+            overview=overview,
+            total=len(rows),
+            pager=ctx.pager(doc, paged.docs, n),
+        )
+    return out
 
 
 def network(ctx: Context) -> Pages:

@@ -1,7 +1,10 @@
 """The timeline: every reported event by year and month, drawn and listed, split into a
-page per year and a page per month as the project grows (:mod:`.placement`)."""
+page per year, a page per month and a page per run of days as the project grows
+(:mod:`.placement`)."""
 
 from __future__ import annotations
+
+import re
 
 from markupsafe import Markup
 
@@ -16,9 +19,10 @@ PARTS = 4
 
 
 def pages(ctx: Context, share: tuple[int, int] = (0, 1)) -> Pages:
-    """The timeline pages, split by year and then by month as the project grows.
+    """The timeline pages, split by year, by month and by runs of days as the project grows.
 
-    A page that has sub-pages (the main timeline, a split year) lists them with counts.
+    A page that has sub-pages (the main timeline, a split year or month) lists them with
+    counts.
     With ``share`` ``(k, n)``, only every n-th page from the k-th: the timeline is
     the largest step of the whole-project pages, so it is shared out in parts.
     """
@@ -27,14 +31,21 @@ def pages(ctx: Context, share: tuple[int, int] = (0, 1)) -> Pages:
         by_page.setdefault(ctx.placement[e.id], []).append(e)
     children: dict[str, set[str]] = {}
     for doc in list(by_page):
-        if doc == paths.TIMELINE_INDEX:
-            continue
+        # A page lists its sub-pages: the timeline its years, a split year its months,
+        # a split month its runs of days.
         parts = doc.removeprefix("timeline/").removesuffix(".md").split("/")
-        year_doc = paths.timeline_year_doc(int(parts[0]))
-        if len(parts) == 2:  # a month of a split year
-            by_page.setdefault(year_doc, [])
-            children.setdefault(year_doc, set()).add(doc)
-        children.setdefault(paths.TIMELINE_INDEX, set()).add(year_doc)
+        while doc != paths.TIMELINE_INDEX:
+            parts = parts[:-1]
+            parent = (
+                paths.TIMELINE_INDEX
+                if not parts
+                else paths.timeline_year_doc(int(parts[0]))
+                if len(parts) == 1
+                else paths.timeline_month_doc(int(parts[0]), int(parts[1]))
+            )
+            by_page.setdefault(parent, [])
+            children.setdefault(parent, set()).add(doc)
+            doc = parent
 
     def count(doc: str) -> int:
         return len(by_page[doc]) + sum(count(child) for child in children.get(doc, ()))
@@ -42,7 +53,7 @@ def pages(ctx: Context, share: tuple[int, int] = (0, 1)) -> Pages:
     out: dict[str, str] = {}
     k, n = share
     for doc, members in list(by_page.items())[k::n]:
-        title = timeline_title(doc)
+        title = timeline_title(doc, members)
         years = timeline_groups(members)
         lists = [group for year in years for group in year["groups"]]
         for number, group in enumerate(lists, 1):
@@ -53,8 +64,8 @@ def pages(ctx: Context, share: tuple[int, int] = (0, 1)) -> Pages:
             else f"Events of {title.removeprefix('Timeline ')}"
         )
         rows = [
-            (timeline_title(child).removeprefix("Timeline "), child, count(child))
-            for child in sorted(children.get(doc, ()))
+            (timeline_title(child, by_page[child]).removeprefix("Timeline "), child, count(child))
+            for child in sorted(children.get(doc, ()), key=_in_order)
         ]
         out[doc] = ctx.render(
             "timeline.md.j2",
@@ -69,6 +80,12 @@ def pages(ctx: Context, share: tuple[int, int] = (0, 1)) -> Pages:
             year_pages=rows,
         )
     return out
+
+
+def _in_order(doc: str) -> list[int]:
+    """``timeline/2025/01/01-2.md`` → [2025, 1, 1, 2]: sub-pages in date order (as text,
+    ``01-2`` would come before ``01``)."""
+    return [int(n) for n in re.findall(r"\d+", doc)]
 
 
 def steps(ctx: Context) -> list[Step]:
