@@ -19,6 +19,7 @@ a few entities appear in a large share of the articles, as in real news.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 import re
 import shutil
@@ -204,9 +205,13 @@ class Synth:
         self.r.shuffle(self.entities)
         for e in self.entities:
             self.by_type[e.type].append(e)
-        self.weights = [1 / (rank + 3) ** 0.9 for rank in range(len(self.entities))]
+        # cumulative weights, made once: random.choices with plain weights sums them on
+        # every call, which made writing 100,000 seeds quadratic (the same draws either way)
+        self.weights = list(
+            itertools.accumulate(1 / (rank + 3) ** 0.9 for rank in range(len(self.entities)))
+        )
         self.media = self.by_type["media"]
-        self.media_weights = [1 / (rank + 1) for rank in range(len(self.media))]
+        self.media_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(self.media))))
 
     def make_entity(self, kind: str) -> Ent:
         r = self.r
@@ -311,7 +316,7 @@ class Synth:
         }[e.type]
 
     def pick_entity(self) -> Ent:
-        return self.r.choices(self.entities, self.weights)[0]
+        return self.r.choices(self.entities, cum_weights=self.weights)[0]
 
     def pick_entities(self, k: int) -> list[Ent]:
         chosen: list[Ent] = []
@@ -414,7 +419,7 @@ class Synth:
         r = self.r
         k = r.choice((2, 3, 3, 4, 4, 5, 6))
         ents = self.pick_entities(k)
-        source = r.choices(self.media, self.media_weights)[0]
+        source = r.choices(self.media, cum_weights=self.media_weights)[0]
         others = [m for m in self.media if m.id != source.id]
         title = self.title(ents)
         data: dict = {"title": title, "date": day.isoformat(), "source": source.id}
@@ -501,7 +506,10 @@ class Synth:
 
     def shared_before(self, day: datetime.date) -> SharedEvent | None:
         # A recent shared event (within about a year) before the article: news follows stories.
-        candidates = [s for s in self.shared[:self._upto(day)] if (day - s.date).days < 365]
+        # those of the year before: a slice of the list in date order (the same candidates
+        # as filtering the whole list, found without walking it)
+        first = self._upto(day - datetime.timedelta(days=365))
+        candidates = self.shared[first : self._upto(day)]
         return self.r.choice(candidates) if candidates else None
 
     def _upto(self, day: datetime.date) -> int:
