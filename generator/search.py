@@ -526,6 +526,14 @@ def _language(site_dir: Path) -> str:
 #: every shard is indexed again, only when the tracker has doubled).
 SHARDS = 3
 MIN_SHARD_RECORDS = 1000
+#: But no more than this many: Pagefind holds about 62 KB per record while it indexes
+#: (8.0 GB for the 128,000 records of a 100,000-seed shard), so a shard of 32,000 fits
+#: in about 2 GB.  Past 96,000 dated records (some 48,000 seeds) there are then more
+#: than three shards: a query downloads an index chunk from each (25-50 KB), beside
+#: metadata that grows with the records however they are cut (about 1.4 MB at
+#: 100,000 seeds), so the cap costs a query some 10 % more bytes there and saves the
+#: build 6 GB.
+MAX_SHARD_RECORDS = 32_000
 #: A fixed number of records per shard instead (``extra.briefing.search_shard_records``
 #: in mkdocs.yml sets it for a project; the tests set it here).
 SHARD_RECORDS: int | None = None
@@ -536,7 +544,7 @@ def shard_size(dated: int) -> int:
     if SHARD_RECORDS:
         return SHARD_RECORDS
     size = MIN_SHARD_RECORDS
-    while size * SHARDS < dated:
+    while size * SHARDS < dated and size < MAX_SHARD_RECORDS:
         size *= 2
     return size
 
@@ -838,6 +846,42 @@ def memory_available() -> int | None:
     return None
 
 
+#: ``BRIEFING_MEMORY``: the memory a build may use, all its processes together (``8G``,
+#: ``8000M``, or bytes); the Pagefinds then get what the build's own process leaves.
+MEMORY_VARIABLE = "BRIEFING_MEMORY"
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?)B?", re.I)
+
+
+def memory_budget() -> int | None:
+    """The bytes the Pagefinds running at once may hold together: MEMORY_SHARE of what
+    the system has free, and within ``BRIEFING_MEMORY`` less this process's own size
+    when that is set; None when neither is known."""
+    available = memory_available()
+    budget = None if available is None else int(available * MEMORY_SHARE)
+    value = os.environ.get(MEMORY_VARIABLE, "").strip()
+    if value:
+        found = _SIZE.fullmatch(value)
+        if not found:
+            raise SearchFailed(
+                f"{MEMORY_VARIABLE}={value!r}: give the memory a build may use, as 8G, "
+                "8000M or a number of bytes"
+            )
+        unit = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[found.group(2).upper()]
+        total = int(float(found.group(1)) * unit)
+        left = max(total - _own_size(), 0)
+        budget = left if budget is None else min(budget, left)
+    return budget
+
+
+def _own_size() -> int:
+    """This process's resident size in bytes (0 where the system cannot say)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 class MemoryGate:
     """Lets a shard's Pagefind start only while the estimates of those running and its
     own fit in ``budget`` bytes; one always runs, however large its shard.
@@ -908,8 +952,7 @@ def _index_in_parallel(
     they use both cores; the threads here only pass messages.
     """
     jobs = sorted(todo, key=lambda shard: -len(shard.records))  # the largest first: even split
-    available = memory_available()
-    gate = MemoryGate(None if available is None else int(available * MEMORY_SHARE))
+    gate = MemoryGate(memory_budget())
     tight = gate.tight(todo)
     lock = threading.Lock()
     scripts: list[bytes] = []

@@ -158,7 +158,16 @@ def test_shards_cut_whole_days_from_the_oldest(
 
 @pytest.mark.parametrize(
     ("dated", "size"),
-    [(0, 1000), (600, 1000), (3000, 1000), (3001, 2000), (3953, 2000), (19715, 8000)],
+    [
+        (0, 1000),
+        (600, 1000),
+        (3000, 1000),
+        (3001, 2000),
+        (3953, 2000),
+        (19715, 8000),
+        (96_000, 32_000),
+        (200_000, 32_000),  # capped: a Pagefind of 32,000 records holds about 2 GB
+    ],
 )
 def test_shards_are_sized_for_about_three(dated: int, size: int) -> None:
     """Powers of two from 1,000: the cut moves only when the tracker has doubled."""
@@ -839,3 +848,23 @@ def test_the_memory_gate_admits_what_fits_and_always_one() -> None:
     assert gate.running == 0 and gate.held == 0
     assert search.MemoryGate(None).tight([small, large]) is False
     assert gate.tight([large]) is True and gate.tight([small, small]) is False
+
+
+def test_briefing_memory_bounds_the_pagefinds_by_what_the_build_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "memory_available", lambda: 100 << 30)
+    monkeypatch.delenv(search.MEMORY_VARIABLE, raising=False)
+    assert search.memory_budget() == int((100 << 30) * search.MEMORY_SHARE)
+    own = search._own_size()
+    assert own > 10 << 20  # this process: Python, pytest and the package
+    slack = 64 << 20  # this process may grow a little between the two readings
+    monkeypatch.setenv(search.MEMORY_VARIABLE, "8G")
+    assert abs((search.memory_budget() or 0) - ((8 << 30) - own)) < slack
+    monkeypatch.setenv(search.MEMORY_VARIABLE, "2.5GB")
+    assert abs((search.memory_budget() or 0) - (int(2.5 * (1 << 30)) - own)) < slack
+    monkeypatch.setenv(search.MEMORY_VARIABLE, "1K")  # less than the build itself
+    assert search.memory_budget() == 0
+    monkeypatch.setenv(search.MEMORY_VARIABLE, "lots")
+    with pytest.raises(search.SearchFailed, match="BRIEFING_MEMORY='lots'"):
+        search.memory_budget()
