@@ -346,6 +346,12 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+#: Names matched as written, by their text; names matched in any case, by their casefolded
+#: text (with the name as written, for the order of two that both match).
+_Exact = dict[str, str]
+_Folded = dict[str, tuple[str, str]]
+
+
 class MentionFinder:
     """Finds entity names and aliases in text: longest first, word-bounded, case-aware.
 
@@ -376,6 +382,18 @@ class MentionFinder:
             self._by_word[first].append((surface, entity_id, exact))
         for candidates in self._by_word.values():
             candidates.sort(key=lambda c: (-len(c[0]), c[0]))
+        # Names that share a first word ("Government of …", "The … Times": hundreds in a
+        # large registry) are looked up by length and text, not tried one by one.
+        self._by_length: dict[str, list[tuple[int, _Exact, _Folded]]] = {}
+        for word, candidates in self._by_word.items():
+            lengths: dict[int, tuple[_Exact, _Folded]] = {}
+            for surface, entity_id, exact in candidates:
+                same, folded = lengths.setdefault(len(surface), ({}, {}))
+                if exact:
+                    same[surface] = entity_id
+                else:
+                    folded[surface.casefold()] = (surface, entity_id)
+            self._by_length[word] = [(n, *lengths[n]) for n in sorted(lengths, reverse=True)]
         for chars in self._by_char.values():
             chars.sort(key=lambda c: (-len(c[0]), c[0]))
         # CJK names are found by their first character, with one scan of the text.
@@ -391,26 +409,30 @@ class MentionFinder:
         if self._by_word:
             folded = content.casefold()
             aligned = len(folded) == len(content)  # casefolding can change lengths ("ß" → "ss")
-            by_word = self._by_word
+            by_length = self._by_length
             for m in _WORD.finditer(folded if aligned else content):
                 key = m.group() if aligned else m.group().casefold()
-                candidates = by_word.get(key)
-                if candidates is None:
+                lengths = by_length.get(key)
+                if lengths is None:
                     continue
                 start = m.start()
-                for surface, entity_id, exact in candidates:
-                    end = start + len(surface)
-                    if exact:
-                        hit = content[start:end] == surface
-                    elif aligned:
-                        hit = folded[start:end] == surface.casefold()
-                    else:
-                        hit = content[start:end].casefold() == surface.casefold()
-                    if hit and (
+                for n, same, casefolded in lengths:
+                    end = start + n
+                    if not (
                         end >= len(content) or not _word_char(content[end]) or _is_cjk(content[end])
                     ):
-                        found.append((start, end, entity_id))
-                        break
+                        continue
+                    text = content[start:end]
+                    exact_id = same.get(text)
+                    loose = casefolded.get(folded[start:end] if aligned else text.casefold())
+                    if loose is not None and (exact_id is None or loose[0] < text):
+                        # of two names that match, the first by text (names are tried
+                        # longest first, then in text order)
+                        exact_id = loose[1]
+                    if exact_id is None:
+                        continue
+                    found.append((start, end, exact_id))
+                    break
         if self._first_chars is not None:
             for m in self._first_chars.finditer(content):
                 i = m.start()

@@ -280,3 +280,56 @@ def test_plain_text_shortcut_agrees_with_the_converter(text: str) -> None:
     """Summaries skip Python-Markdown when the text has no Markdown syntax; whatever the
     text, the answer must be the converter's."""
     assert markup.plain_text(text) == markup._converted_plain_text(text)
+
+
+def _find_one_by_one(finder: MentionFinder, content: str) -> list[tuple[int, int, str]]:
+    """The finder's rule spelled out: at each word, every name starting with it, longest
+    first then in text order; the first that matches up to a word boundary wins."""
+    found = []
+    folded = content.casefold()
+    aligned = len(folded) == len(content)
+    for m in markup._WORD.finditer(folded if aligned else content):
+        key = m.group() if aligned else m.group().casefold()
+        start = m.start()
+        for surface, entity_id, exact in finder._by_word.get(key, []):
+            end = start + len(surface)
+            if exact:
+                hit = content[start:end] == surface
+            elif aligned:
+                hit = folded[start:end] == surface.casefold()
+            else:
+                hit = content[start:end].casefold() == surface.casefold()
+            if hit and (
+                end >= len(content)
+                or not markup._word_char(content[end])
+                or markup._is_cjk(content[end])
+            ):
+                found.append((start, end, entity_id))
+                break
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    result, last = [], -1
+    for start, end, entity_id in found:
+        if start >= last:
+            result.append((start, end, entity_id))
+            last = end
+    return result
+
+
+_WORDS = ["The", "the", "Times", "TIMES", "Gov", "of", "Ark", "ARK", "ß", "SS", "Wire", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join),
+        min_size=1,
+        max_size=12,
+    ),
+    words=st.lists(st.sampled_from([*_WORDS, ",", "Times.", "ark's"]), max_size=12),
+)
+def test_names_sharing_a_first_word_are_found_as_one_by_one(
+    names: list[str], words: list[str]
+) -> None:
+    finder = MentionFinder([(name, f"e{i}") for i, name in enumerate(names)])
+    content = " ".join(words)
+    assert finder.find(content) == _find_one_by_one(finder, content)
