@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import memory
 from .problems import Problems
 from .progress import Progress
 from .project import Project, UsageError
@@ -610,6 +611,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parser = make_parser()
     args = parser.parse_args(argv)
+    try:
+        memory.budget()
+    except ValueError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         code: int = args.func(args)
     except UsageError as exc:

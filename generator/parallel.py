@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from . import memory
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -34,11 +36,13 @@ REAPER = "briefing-reaper"
 def available() -> bool:
     """Whether forking a second process is safe here: a platform that forks, and no thread
     alive but this one and the reapers (a fork copies only the thread that forks, and a
-    lock another thread held, in logging or I/O, would stay locked in the child)."""
+    lock another thread held, in logging or I/O, would stay locked in the child); and
+    room for the child within ``BRIEFING_MEMORY`` (:func:`memory.room_for_twin`)."""
     if not hasattr(os, "fork"):
         return False
     me = threading.current_thread()
-    return all(t is me or t.name == REAPER for t in threading.enumerate())
+    alone = all(t is me or t.name == REAPER for t in threading.enumerate())
+    return alone and memory.room_for_twin()
 
 
 def jobs() -> int:

@@ -41,7 +41,7 @@ from urllib.parse import quote
 
 import orjson
 
-from . import paths
+from . import memory, paths
 from .mkdocs_adapter import BuildFailed, MkDocsMissing
 from .progress import SILENT, Progress
 from .write import files_under, linked, plain_relative
@@ -833,53 +833,20 @@ PAGEFIND_RECORD_BYTES = 90_000
 MEMORY_SHARE = 0.8
 
 
-def memory_available() -> int | None:
-    """The memory the system can give without swapping (``MemAvailable``), or None where
-    it cannot say (then as many Pagefinds run as there are shards, up to PAGEFINDS)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-#: ``BRIEFING_MEMORY``: the memory a build may use, all its processes together (``8G``,
-#: ``8000M``, or bytes); the Pagefinds then get what the build's own process leaves.
-MEMORY_VARIABLE = "BRIEFING_MEMORY"
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?)B?", re.I)
-
-
 def memory_budget() -> int | None:
     """The bytes the Pagefinds running at once may hold together: MEMORY_SHARE of what
-    the system has free, and within ``BRIEFING_MEMORY`` less this process's own size
-    when that is set; None when neither is known."""
-    available = memory_available()
-    budget = None if available is None else int(available * MEMORY_SHARE)
-    value = os.environ.get(MEMORY_VARIABLE, "").strip()
-    if value:
-        found = _SIZE.fullmatch(value)
-        if not found:
-            raise SearchFailed(
-                f"{MEMORY_VARIABLE}={value!r}: give the memory a build may use, as 8G, "
-                "8000M or a number of bytes"
-            )
-        unit = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[found.group(2).upper()]
-        total = int(float(found.group(1)) * unit)
-        left = max(total - _own_size(), 0)
-        budget = left if budget is None else min(budget, left)
-    return budget
-
-
-def _own_size() -> int:
-    """This process's resident size in bytes (0 where the system cannot say)."""
+    the system has free, and within ``BRIEFING_MEMORY`` (:mod:`.memory`) less this
+    process's own size when that is set; None when neither is known."""
+    available = memory.free()
+    share = None if available is None else int(available * MEMORY_SHARE)
     try:
-        with open("/proc/self/statm", encoding="ascii") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+        total = memory.budget()
+    except ValueError as exc:
+        raise SearchFailed(str(exc)) from None
+    if total is None:
+        return share
+    left = max(total - memory.own_size(), 0)
+    return left if share is None else min(share, left)
 
 
 class MemoryGate:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,17 @@ def test_shared_chunks_are_each_worked_once_and_merged_in_order() -> None:
     assert workers == {os.getpid(), state}, "both processes should have taken chunks"
     first = [n for n in items if merged[n][1] == state]
     assert first == items[: len(first)], "the child works from the start, this one from the end"
+
+
+def test_a_budget_that_cannot_be_read_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import invoke_cli
+
+    monkeypatch.setenv("BRIEFING_MEMORY", "plenty")
+    code, out, err = invoke_cli(tmp_path, "check")
+    assert code == 2 and out == ""
+    assert err == (
+        "briefing: BRIEFING_MEMORY='plenty': give the memory a build may use, as 8G, 8000M "
+        "or a number of bytes\n"
+    )

@@ -25,7 +25,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator import search
+from generator import memory, parallel, search
 from generator.model import Corpus
 from generator.pipeline import check
 from generator.project import Project
@@ -805,7 +805,7 @@ def test_pagefinds_take_turns_when_memory_is_short_and_write_the_same_index(
     monkeypatch.setattr(search, "SHARD_RECORDS", 1)  # a shard per day the example has
     runs = {}
     for name, available in (("plenty", 1 << 40), ("short", 1)):
-        monkeypatch.setattr(search, "memory_available", lambda available=available: available)
+        monkeypatch.setattr(memory, "free", lambda available=available: available)
         copy = tmp_path / name
         shutil.copytree(example_site, copy)
         stats = search.index_site(copy)
@@ -853,18 +853,31 @@ def test_the_memory_gate_admits_what_fits_and_always_one() -> None:
 def test_briefing_memory_bounds_the_pagefinds_by_what_the_build_leaves(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(search, "memory_available", lambda: 100 << 30)
-    monkeypatch.delenv(search.MEMORY_VARIABLE, raising=False)
+    monkeypatch.setattr(memory, "free", lambda: 100 << 30)
+    monkeypatch.delenv(memory.VARIABLE, raising=False)
     assert search.memory_budget() == int((100 << 30) * search.MEMORY_SHARE)
-    own = search._own_size()
+    own = memory.own_size()
     assert own > 10 << 20  # this process: Python, pytest and the package
     slack = 64 << 20  # this process may grow a little between the two readings
-    monkeypatch.setenv(search.MEMORY_VARIABLE, "8G")
+    monkeypatch.setenv(memory.VARIABLE, "8G")
     assert abs((search.memory_budget() or 0) - ((8 << 30) - own)) < slack
-    monkeypatch.setenv(search.MEMORY_VARIABLE, "2.5GB")
+    monkeypatch.setenv(memory.VARIABLE, "2.5GB")
     assert abs((search.memory_budget() or 0) - (int(2.5 * (1 << 30)) - own)) < slack
-    monkeypatch.setenv(search.MEMORY_VARIABLE, "1K")  # less than the build itself
+    monkeypatch.setenv(memory.VARIABLE, "1K")  # less than the build itself
     assert search.memory_budget() == 0
-    monkeypatch.setenv(search.MEMORY_VARIABLE, "lots")
+    monkeypatch.setenv(memory.VARIABLE, "lots")
     with pytest.raises(search.SearchFailed, match="BRIEFING_MEMORY='lots'"):
         search.memory_budget()
+
+
+def test_a_build_forks_its_second_process_only_when_two_fit_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The forked renderer copies most of its parent's pages as it goes (4.4 GB each at
+    100,000 seeds): under a budget two of them may not fit, and one does the work."""
+    monkeypatch.delenv(memory.VARIABLE, raising=False)
+    assert parallel.available()
+    monkeypatch.setenv(memory.VARIABLE, "100G")
+    assert parallel.available()
+    monkeypatch.setenv(memory.VARIABLE, f"{memory.own_size() // 1024}K")  # room for one
+    assert not parallel.available()
