@@ -122,7 +122,9 @@ class _MentionMemo:
             listed = set(seed.data.entities)
             key = _sha(f"{names_key}\0{seed.body_line}\0{sorted(listed)}\0{seed.body}")
             keys.append(key)
-            rows = self._known(key) or self.new.get(key)
+            rows = self._known(key)
+            if rows is None:  # not in the store; perhaps found by the other side of a diff
+                rows = self.new.get(key)
             if rows is None:
                 todo[key] = (seed.body, seed.body_line, listed)
             else:

@@ -147,7 +147,9 @@ class ParseMemo:
         bucket = key[0]
         # this process's own entries too: the two revisions ``briefing diff`` checks
         # share one memo, and most of their files are the same
-        entry = self._old(bucket).get(key) or self.new[bucket].get(key)
+        entry = self._old(bucket).get(key)
+        if entry is None:
+            entry = self.new[bucket].get(key)
         doc = _document(entry)
         if doc is None:
             doc = yamlsafe.parse(text, first_line=first_line)  # a YamlError is never kept

@@ -689,3 +689,25 @@ def test_mentions_found_on_two_cores_give_the_same_warnings(
     assert shared, "the bodies were not shared out"
     assert one[0], "the edited seed should warn about the entities it no longer lists"
     assert two == one
+
+
+def test_no_body_is_searched_for_mentions_again_after_a_build(project: Path) -> None:
+    """A body whose unlisted mentions are none is remembered as an empty list: it must
+    count as known, not as missing, or every build searches it again."""
+    from unittest import mock
+
+    from generator import checking
+    from generator.project import Project
+
+    searched: list[str] = []
+    real = checking._mention_rows
+
+    def counted(finder: Any, body: str, *rest: Any) -> Any:
+        searched.append(body)
+        return real(finder, body, *rest)
+
+    with mock.patch.object(checking, "_mention_rows", counted):
+        checked = checking.check(Project.open(project), store=Store(project))
+    assert checked.corpus is not None and searched == []
+    remembered = Store(project).read("mentions")
+    assert isinstance(remembered, dict) and [] in remembered.values()  # the case this guards
