@@ -77,6 +77,26 @@ def copy_example(dest: Path) -> Path:
     return dest
 
 
+def synth_project(root: Path, seeds: int) -> Path:
+    """A synthetic project of ``seeds`` seeds at ``root`` (``bench/synth.py``: Zipf-like
+    popularity, the benchmarks' project), unbuilt."""
+    from bench import synth
+
+    synth.make_project(root, seeds)
+    return root
+
+
+def set_briefing_option(root: Path, line: str) -> Path:
+    """Add ``line`` (``key: value``) to ``extra.briefing`` in the project's mkdocs.yml."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  briefing:\n" in text, "the project's mkdocs.yml has no extra.briefing"
+    config.write_text(
+        text.replace("\n  briefing:\n", f"\n  briefing:\n    {line}\n", 1), encoding="utf-8"
+    )
+    return root
+
+
 def write_project(root: Path, files: dict[str, str], mkdocs_yml: str = SMALL_MKDOCS_YML) -> Path:
     """A throw-away briefing project with ``files`` (paths relative to ``root``)."""
     (root / "docs").mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import MakeProject, RunCli
-from tests.helpers import ROOT, copy_example, tree
+from tests.helpers import ROOT, copy_example, set_briefing_option, tree
 from tests.helpers import run as invoke_cli
 
 #: CI caches each side environment under a key made from these pins (and the project's
@@ -111,14 +111,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 def choose(root: Path, builder: str) -> Path:
     """Set ``extra.briefing.builder`` in the project's mkdocs.yml."""
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "\n  briefing:\n" in text
-    config.write_text(
-        text.replace("\n  briefing:\n", f"\n  briefing:\n    builder: {builder}\n", 1),
-        encoding="utf-8",
-    )
-    return root
+    return set_briefing_option(root, f"builder: {builder}")
 
 
 # --- following every link of a built site ---

@@ -29,6 +29,7 @@ from tests.helpers import (
     chromium,
     copy_example,
     run,
+    set_briefing_option,
 )
 
 if not CHROMIUM.exists():
@@ -243,18 +244,12 @@ def test_the_policy_can_be_turned_off(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "project")
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "\n  briefing:\n" in text
-    config.write_text(
-        text.replace("\n  briefing:\n", "\n  briefing:\n    content_security_policy: false\n", 1),
-        encoding="utf-8",
-    )
+    set_briefing_option(root, "content_security_policy: false")
     code, out, err = run(root, "build")
     assert code == 0, out + err
     assert "Content-Security-Policy" not in (root / "site" / "index.html").read_text("utf-8")
-    config.write_text(
-        text.replace("\n  briefing:\n", "\n  briefing:\n    content_security_policy: maybe\n", 1),
-        encoding="utf-8",
-    )
+    config.write_text(text, encoding="utf-8")
+    set_briefing_option(root, "content_security_policy: maybe")
     code, out, err = run(root, "build")
     assert code == 2, out + err
     assert "content_security_policy" in err and "true or false" in err

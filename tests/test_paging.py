@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
@@ -17,6 +16,7 @@ import pytest
 from generator import settings
 from generator.pages.placement import anchor, timeline_pages
 from tests.conftest import invoke_cli
+from tests.helpers import synth_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = 400
@@ -29,13 +29,7 @@ HREF = re.compile(r'href="([^"#:]*)(?:#[^"]*)?"')
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import synth
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    root = tmp_path_factory.mktemp("paging") / "project"
-    synth.make_project(root, SEEDS)
+    root = synth_project(tmp_path_factory.mktemp("paging") / "project", SEEDS)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(settings, "TIMELINE_PAGE_LIMIT", TIMELINE_LIMIT)
         patch.setattr(settings, "DIRECTORY_LIMIT", DIRECTORY)

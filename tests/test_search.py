@@ -12,7 +12,6 @@ import contextlib
 import json
 import re
 import shutil
-import sys
 import threading
 import time
 from collections import Counter
@@ -29,7 +28,17 @@ from generator import memory, parallel, search
 from generator.model import Corpus
 from generator.pipeline import check
 from generator.project import Project
-from tests.helpers import CHROMIUM, ROOT, chromium, copy_example, hashes, run, serve_folder
+from tests.helpers import (
+    CHROMIUM,
+    ROOT,
+    chromium,
+    copy_example,
+    hashes,
+    run,
+    serve_folder,
+    set_briefing_option,
+    synth_project,
+)
 
 SEEDS = 300
 #: Records per search shard in the served project: several shards to merge.
@@ -355,12 +364,7 @@ class Served:
 def _serve(root: Path, shard_records: int | None) -> Iterator[Served]:
     """Build the synthetic project at ``root`` (with that many records per search shard,
     or the default) and serve its site on 127.0.0.1."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import synth
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    synth.make_project(root, SEEDS)
+    synth_project(root, SEEDS)
     with pytest.MonkeyPatch.context() as patch:
         if shard_records is not None:
             patch.setattr(search, "SHARD_RECORDS", shard_records)
@@ -696,19 +700,7 @@ def test_explore_on_a_phone_with_the_keyboard(served: Served, browser: object) -
 
 def _sharded_project(tmp_path: Path) -> Path:
     """A 60-seed synthetic project in search shards of 20 records, built once."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import synth
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    root = tmp_path / "project"
-    synth.make_project(root, 60)
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("  briefing:\n", "  briefing:\n    search_shard_records: 20\n", 1)
-    )
-    assert "search_shard_records: 20" in config.read_text(encoding="utf-8")
+    root = set_briefing_option(synth_project(tmp_path / "project", 60), "search_shard_records: 20")
     code, _, err = run(root, "build")
     assert code == 0, err
     return root

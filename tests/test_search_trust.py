@@ -19,7 +19,6 @@ import http.server
 import random
 import re
 import shutil
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,15 @@ from generator import search
 from generator.model import Corpus
 from generator.pipeline import check
 from generator.project import Project
-from tests.helpers import CHROMIUM, ROOT, chromium, run, serve_folder
+from tests.helpers import (
+    CHROMIUM,
+    ROOT,
+    chromium,
+    run,
+    serve_folder,
+    set_briefing_option,
+    synth_project,
+)
 from tests.test_search import Served, Tab, _count, _results, _settle, _tab
 
 pytestmark = pytest.mark.slow
@@ -69,22 +76,10 @@ def _corpus(root: Path) -> Corpus:
 def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A 2,000-seed synthetic project (bench/synth.py: Zipf-like popularity) with file
     names unrelated to dates, its search index in shards of 1,000 records."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import synth
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    root = tmp_path_factory.mktemp("search-large") / "project"
-    synth.make_project(root, SEEDS)
+    root = synth_project(tmp_path_factory.mktemp("search-large") / "project", SEEDS)
     _shuffle_file_names(root)
     # shards of a thousand records, the smallest the default makes: four of them here
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "\n  briefing:\n" in text
-    config.write_text(
-        text.replace("\n  briefing:\n", "\n  briefing:\n    search_shard_records: 1000\n", 1),
-        encoding="utf-8",
-    )
+    set_briefing_option(root, "search_shard_records: 1000")
     code, out, err = run(root, "build")
     assert code == 0, out + err[-2000:]
     corpus = _corpus(root)
