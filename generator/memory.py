@@ -7,11 +7,13 @@ model, the pages); Python's cycle collector would walk all of them again and aga
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 _P = ParamSpec("_P")
@@ -60,6 +62,56 @@ def free() -> int | None:
     except (OSError, ValueError, IndexError):
         pass
     return None
+
+
+def pool(share: float) -> int | None:
+    """What helper processes started now may hold together: ``share`` of the memory the
+    system has free and, when ``BRIEFING_MEMORY`` is set, no more than it leaves beside
+    this process; None when neither is known.  ValueError as :func:`budget`."""
+    available = free()
+    part = None if available is None else int(available * share)
+    total = budget()
+    if total is None:
+        return part
+    left = max(total - own_size(), 0)
+    return left if part is None else min(part, left)
+
+
+class Gate:
+    """Lets a piece of work start only while the memory estimated for those running and
+    its own fit in ``limit`` bytes (None: no limit); one always runs, however large.
+
+    The search's shards use it: at 100,000 seeds a first build's Pagefinds would hold
+    14 GB at once; under the gate they take turns, and the build is slower, not killed.
+    """
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.held = 0
+        self.running = 0
+        #: the most that ran at once
+        self.most = 0
+        self._changed = threading.Condition()
+
+    def fits(self, needs: list[int]) -> bool:
+        """Whether work of these estimates would all fit at once."""
+        return self.limit is None or sum(needs) <= self.limit
+
+    @contextlib.contextmanager
+    def admit(self, need: int) -> Iterator[None]:
+        with self._changed:
+            while self.running and self.limit is not None and self.held + need > self.limit:
+                self._changed.wait()
+            self.held += need
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.held -= need
+                self.running -= 1
+                self._changed.notify_all()
 
 
 def room_for_twin() -> bool:

@@ -19,7 +19,6 @@ records took 200 s).
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import gzip
 import hashlib
@@ -32,7 +31,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +172,7 @@ class IndexStats:
     kept: list[str] = field(default_factory=list)
     #: every page's path in the site → (digest of the built page, of its article)
     articles: dict[str, tuple[str, str]] = field(default_factory=dict)
-    #: the most Pagefind processes that indexed at once (:class:`MemoryGate`)
+    #: the most Pagefind processes that indexed at once (:class:`memory.Gate`)
     pagefinds: int = 0
 
 
@@ -825,74 +824,17 @@ def index_site(
     return stats
 
 
-#: What one record costs a Pagefind process in memory while it indexes its shard: at
-#: 10,000 seeds the three processes held about 1.8 GB together for 21,715 records.
+#: What one record costs a Pagefind process in memory while it indexes its shard, with
+#: room to spare: 62 KB was measured at 100,000 seeds (8.0 GB for 128,000 records), 83 KB
+#: at 10,000 (three processes, 1.8 GB for 21,715).
 PAGEFIND_RECORD_BYTES = 90_000
 #: The share of the memory free when indexing starts that the Pagefinds running at
 #: once may take together, by that estimate (one always runs, whatever its size).
 MEMORY_SHARE = 0.8
 
 
-def memory_budget() -> int | None:
-    """The bytes the Pagefinds running at once may hold together: MEMORY_SHARE of what
-    the system has free, and within ``BRIEFING_MEMORY`` (:mod:`.memory`) less this
-    process's own size when that is set; None when neither is known."""
-    available = memory.free()
-    share = None if available is None else int(available * MEMORY_SHARE)
-    try:
-        total = memory.budget()
-    except ValueError as exc:
-        raise SearchFailed(str(exc)) from None
-    if total is None:
-        return share
-    left = max(total - memory.own_size(), 0)
-    return left if share is None else min(share, left)
-
-
-class MemoryGate:
-    """Lets a shard's Pagefind start only while the estimates of those running and its
-    own fit in ``budget`` bytes; one always runs, however large its shard.
-
-    A first build of a large tracker has shards of 100,000 records and more (about
-    9 GB of Pagefind each): three at once would take more than a CI runner has.  Under
-    the gate they take turns instead, and the build is slower, not killed.
-    """
-
-    def __init__(self, budget: int | None) -> None:
-        self.budget = budget
-        self.held = 0
-        self.running = 0
-        #: the most Pagefinds that ran at once, and the most memory they were estimated to hold
-        self.most = 0
-        self.most_bytes = 0
-        self._changed = threading.Condition()
-
-    @staticmethod
-    def need(shard: Shard) -> int:
-        return len(shard.records) * PAGEFIND_RECORD_BYTES
-
-    def tight(self, shards: Sequence[Shard]) -> bool:
-        """Whether these shards would not all fit at once: then each Pagefind process is
-        closed after its shard, since a process keeps the memory it grew to."""
-        return self.budget is not None and sum(map(self.need, shards)) > self.budget
-
-    @contextlib.contextmanager
-    def admit(self, shard: Shard) -> Iterator[None]:
-        need = self.need(shard)
-        with self._changed:
-            while self.running and self.budget is not None and self.held + need > self.budget:
-                self._changed.wait()
-            self.held += need
-            self.running += 1
-            self.most = max(self.most, self.running)
-            self.most_bytes = max(self.most_bytes, self.held)
-        try:
-            yield
-        finally:
-            with self._changed:
-                self.held -= need
-                self.running -= 1
-                self._changed.notify_all()
+def _need(shard: Shard) -> int:
+    return len(shard.records) * PAGEFIND_RECORD_BYTES
 
 
 #: Pagefind processes at once, at most.  One per shard, even on two cores: the three
@@ -919,8 +861,13 @@ def _index_in_parallel(
     they use both cores; the threads here only pass messages.
     """
     jobs = sorted(todo, key=lambda shard: -len(shard.records))  # the largest first: even split
-    gate = MemoryGate(memory_budget())
-    tight = gate.tight(todo)
+    try:
+        gate = memory.Gate(memory.pool(MEMORY_SHARE))
+    except ValueError as exc:  # BRIEFING_MEMORY: the command line says it first
+        raise SearchFailed(str(exc)) from None
+    # a Pagefind process keeps the memory it grew to: when the shards do not all fit at
+    # once, each process is closed after its shard
+    tight = not gate.fits([_need(shard) for shard in todo])
     lock = threading.Lock()
     scripts: list[bytes] = []
     errors: list[BaseException] = []
@@ -942,7 +889,7 @@ def _index_in_parallel(
                     if not jobs:
                         return
                     shard = jobs.pop(0)
-                with gate.admit(shard):
+                with gate.admit(_need(shard)):
                     service = service or _Pagefind()
                     script, written, size = _build_shard(
                         service, shard, shard.requests(language), config, output, earlier, sent

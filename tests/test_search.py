@@ -810,56 +810,51 @@ def test_pagefinds_take_turns_when_memory_is_short_and_write_the_same_index(
 
 
 def test_the_memory_gate_admits_what_fits_and_always_one() -> None:
-    class Shard:
-        def __init__(self, records: int) -> None:
-            self.records = [None] * records
-
-    per = search.PAGEFIND_RECORD_BYTES
-    gate = search.MemoryGate(budget=250 * per)
-    small, large = Shard(100), Shard(1000)
-    with gate.admit(large):  # larger than the budget alone: admitted all the same
+    gate = memory.Gate(250)
+    with gate.admit(1000):  # larger than the limit alone: admitted all the same
         assert gate.running == 1
-    with gate.admit(small), gate.admit(small):
-        assert gate.held == 200 * per
+    with gate.admit(100), gate.admit(100):
+        assert gate.held == 200
     assert gate.most == 2 and gate.held == 0
     entered: list[contextlib.AbstractContextManager[None]] = []
 
     def third() -> None:
-        admitted = gate.admit(small)
+        admitted = gate.admit(100)
         admitted.__enter__()
         entered.append(admitted)
 
     waiting = threading.Thread(target=third)
-    with gate.admit(small), gate.admit(small):
+    with gate.admit(100), gate.admit(100):
         waiting.start()
         waiting.join(timeout=0.3)
-        assert waiting.is_alive()  # a third would pass the budget: it waits
+        assert waiting.is_alive()  # a third would pass the limit: it waits
     waiting.join(timeout=5)
     assert not waiting.is_alive() and gate.running == 1
     entered[0].__exit__(None, None, None)
     assert gate.running == 0 and gate.held == 0
-    assert search.MemoryGate(None).tight([small, large]) is False
-    assert gate.tight([large]) is True and gate.tight([small, small]) is False
+    assert memory.Gate(None).fits([100, 1000]) is True
+    assert gate.fits([1000]) is False and gate.fits([100, 100]) is True
 
 
-def test_briefing_memory_bounds_the_pagefinds_by_what_the_build_leaves(
+def test_briefing_memory_bounds_the_pool_by_what_the_build_leaves(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    share = search.MEMORY_SHARE
     monkeypatch.setattr(memory, "free", lambda: 100 << 30)
     monkeypatch.delenv(memory.VARIABLE, raising=False)
-    assert search.memory_budget() == int((100 << 30) * search.MEMORY_SHARE)
+    assert memory.pool(share) == int((100 << 30) * share)
     own = memory.own_size()
     assert own > 10 << 20  # this process: Python, pytest and the package
     slack = 64 << 20  # this process may grow a little between the two readings
     monkeypatch.setenv(memory.VARIABLE, "8G")
-    assert abs((search.memory_budget() or 0) - ((8 << 30) - own)) < slack
+    assert abs((memory.pool(share) or 0) - ((8 << 30) - own)) < slack
     monkeypatch.setenv(memory.VARIABLE, "2.5GB")
-    assert abs((search.memory_budget() or 0) - (int(2.5 * (1 << 30)) - own)) < slack
+    assert abs((memory.pool(share) or 0) - (int(2.5 * (1 << 30)) - own)) < slack
     monkeypatch.setenv(memory.VARIABLE, "1K")  # less than the build itself
-    assert search.memory_budget() == 0
+    assert memory.pool(share) == 0
     monkeypatch.setenv(memory.VARIABLE, "lots")
-    with pytest.raises(search.SearchFailed, match="BRIEFING_MEMORY='lots'"):
-        search.memory_budget()
+    with pytest.raises(ValueError, match="BRIEFING_MEMORY='lots'"):
+        memory.pool(share)
 
 
 def test_a_build_forks_its_second_process_only_when_two_fit_the_budget(
